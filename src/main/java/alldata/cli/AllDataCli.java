@@ -1,0 +1,41 @@
+package alldata.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code alldata} command line: one subcommand per operation. */
+@Command(name = "alldata",
+        mixinStandardHelpOptions = true,
+        versionProvider = AllDataCli.Version.class,
+        description = "AllData: a distributed, master-less, write-once immutable event store on Kafka and RocksDB.",
+        subcommands = {
+                CoreBenchmarkCommand.class,
+                CommandLine.HelpCommand.class
+        })
+public final class AllDataCli implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code (tests call this instead of {@link #main}). */
+    public static int run(String... args) {
+        return new CommandLine(new AllDataCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: see 'alldata --help'");
+    }
+
+    /** Version from the jar manifest, or "dev" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = AllDataCli.class.getPackage().getImplementationVersion();
+            return new String[] {"alldata " + (v == null ? "dev" : v)};
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package alldata.core;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * A replica plan: the nodes to start replicas on, in order (the coordinator's own node first), and the
+ * unused peers kept in "get it done" order as spares.
+ *
+ * <p>Plans are made by {@link #plan}, a pure function of the coordinator's id, the key, the live peers and
+ * the strategy: the same inputs always give the same plan (randomness is seeded from the key, and the
+ * peers are ordered by id before anything random happens).
+ *
+ * @param replicas  nodes to start replicas on; the first is the coordinator's own node
+ * @param spares    unused peers in the order re-placements should try them
+ * @param adherence how well the plan meets the strategy
+ */
+public record Placement(List<String> replicas, List<String> spares, Adherence adherence) {
+
+    /** How well a plan meets the replication strategy (after BookKeeper's placement grades). */
+    public enum Adherence {
+        /** Fewer live nodes than the replication factor: the put must fail at once. */
+        FAIL,
+        /** The replication factor is met, but some other-zone or other-region replicas fell back elsewhere. */
+        MEETS_SOFT,
+        /** The replication factor and the strategy are both met. */
+        MEETS_STRICT
+    }
+
+    /** A live peer as placement sees it. */
+    public record Candidate(String id, PeerLocation location) {
+        public Candidate {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(location, "location");
+        }
+    }
+
+    public Placement {
+        replicas = List.copyOf(replicas);
+        spares = List.copyOf(spares);
+        Objects.requireNonNull(adherence, "adherence");
+    }
+
+    /** True when the plan has enough replicas for its replication factor. */
+    public boolean feasible() {
+        return adherence != Adherence.FAIL;
+    }
+
+    /**
+     * Plans the replicas of {@code key}.
+     *
+     * <p>Order: the local node; up to {@code otherZoneReplicas} other-zone peers spread over as many zones
+     * as possible; up to {@code otherRegionReplicas} other-region peers spread the same way; random
+     * same-zone peers; then, while replicas are missing, any unused peer: other zones, other regions,
+     * same zone. What is left, in that last order, are the spares.
+     *
+     * @param localId  the coordinator's own node id (always the first replica)
+     * @param key      the put's key; seeds the randomness
+     * @param peers    the live peers (the local node, if present, is ignored)
+     * @param strategy replication factor and strategy
+     */
+    public static Placement plan(String localId, String key, Collection<Candidate> peers, ReplicationStrategy strategy) {
+        Objects.requireNonNull(localId, "localId");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(strategy, "strategy");
+        SplittableRandom random = new SplittableRandom(seed(key));
+
+        List<Candidate> sorted = new ArrayList<>(peers.size());
+        Set<String> seen = new HashSet<>();
+        for (Candidate c : peers) {
+            if (!c.id().equals(localId) && seen.add(c.id())) {
+                sorted.add(c);
+            }
+        }
+        sorted.sort((a, b) -> a.id().compareTo(b.id()));
+
+        List<String> sameZone = new ArrayList<>();
+        Map<String, List<String>> byZone = new TreeMap<>();
+        Map<String, List<String>> byRegion = new TreeMap<>();
+        for (Candidate c : sorted) {
+            if (c.location() instanceof PeerLocation.OtherZone z) {
+                byZone.computeIfAbsent(z.zone(), k -> new ArrayList<>()).add(c.id());
+            } else if (c.location() instanceof PeerLocation.OtherRegion r) {
+                byRegion.computeIfAbsent(r.region(), k -> new ArrayList<>()).add(c.id());
+            } else {
+                sameZone.add(c.id());
+            }
+        }
+        List<String> zoneOrder = spread(byZone, random);
+        List<String> regionOrder = spread(byRegion, random);
+        shuffle(sameZone, random);
+
+        int rf = strategy.replicationFactor();
+        List<String> replicas = new ArrayList<>(rf);
+        replicas.add(localId);
+        int zoneTaken = take(zoneOrder, Math.min(strategy.otherZoneReplicas(), rf - replicas.size()), replicas);
+        int regionTaken = take(regionOrder, Math.min(strategy.otherRegionReplicas(), rf - replicas.size()), replicas);
+        int sameTaken = take(sameZone, rf - replicas.size(), replicas);
+
+        // step 5, "get it done": any unused peer, other zones first, then other regions, then same zone
+        List<String> fallback = new ArrayList<>(sorted.size());
+        fallback.addAll(zoneOrder.subList(zoneTaken, zoneOrder.size()));
+        fallback.addAll(regionOrder.subList(regionTaken, regionOrder.size()));
+        fallback.addAll(sameZone.subList(sameTaken, sameZone.size()));
+        int missing = rf - replicas.size();
+        List<String> filled = fallback.subList(0, Math.min(missing, fallback.size()));
+        replicas.addAll(filled);
+        List<String> spares = new ArrayList<>(fallback.subList(filled.size(), fallback.size()));
+
+        Adherence adherence;
+        if (replicas.size() < rf) {
+            adherence = Adherence.FAIL;
+        } else {
+            int wantedZone = Math.min(strategy.otherZoneReplicas(), rf - 1);
+            int wantedRegion = Math.min(strategy.otherRegionReplicas(), rf - 1 - wantedZone);
+            adherence = zoneTaken >= wantedZone && regionTaken >= wantedRegion
+                    ? Adherence.MEETS_STRICT : Adherence.MEETS_SOFT;
+        }
+        return new Placement(replicas, spares, adherence);
+    }
+
+    /**
+     * Orders the peers of each group (zone or region) so that taking a prefix spreads as evenly as
+     * possible: one random peer of each group, the groups in random order, then a second round, and so on.
+     */
+    private static List<String> spread(Map<String, List<String>> groups, SplittableRandom random) {
+        List<List<String>> lists = new ArrayList<>(groups.values());
+        for (List<String> l : lists) {
+            shuffle(l, random);
+        }
+        shuffle(lists, random);
+        List<String> order = new ArrayList<>();
+        for (int round = 0; ; round++) {
+            boolean any = false;
+            for (List<String> l : lists) {
+                if (round < l.size()) {
+                    order.add(l.get(round));
+                    any = true;
+                }
+            }
+            if (!any) {
+                return order;
+            }
+        }
+    }
+
+    private static int take(List<String> from, int n, List<String> into) {
+        int taken = Math.max(0, Math.min(n, from.size()));
+        into.addAll(from.subList(0, taken));
+        return taken;
+    }
+
+    private static <T> void shuffle(List<T> list, SplittableRandom random) {
+        for (int i = list.size() - 1; i > 0; i--) {
+            Collections.swap(list, i, random.nextInt(i + 1));
+        }
+    }
+
+    /** A 64-bit FNV-1a hash of the key, so that plans depend on the whole key text. */
+    private static long seed(String key) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < key.length(); i++) {
+            h ^= key.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+}

@@ -1,0 +1,363 @@
+package alldata.store;
+
+import alldata.core.ConflictException;
+import alldata.core.ReplicaStore;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's replicas in RocksDB, write-once: an absent key is written, the same bytes again are an
+ * idempotent success, different bytes are a conflict that leaves the stored event untouched.
+ *
+ * <p>Column family {@code events} maps key to event bytes; {@code meta} maps key to the replica's
+ * {@link ReplicaMeta} (JSON). Keys are ASCII and time-ordered, so a key-range scan is a time-range scan.
+ *
+ * <p>Durability uses group commit: {@link #write(List)} stores a whole batch with one WAL sync, and
+ * {@link #put(String, byte[])} queues the write for a writer thread that drains everything queued into
+ * one such batch. Futures of {@code put} complete on that writer thread.
+ */
+public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RocksReplicaStore.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_GROUP = 4096;
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final Path dir;
+    private final DBOptions dbOptions;
+    private final ColumnFamilyOptions cfOptions;
+    private final WriteOptions writeOptions;
+    private final RocksDB db;
+    private final ColumnFamilyHandle defaultCf;
+    private final ColumnFamilyHandle events;
+    private final ColumnFamilyHandle meta;
+    private final BlockingQueue<QueuedWrite> queue = new LinkedBlockingQueue<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread groupCommitter;
+
+    private record QueuedWrite(ReplicaWrite write, CompletableFuture<WriteOutcome> done) {
+    }
+
+    /** Store settings. */
+    public record Options(boolean syncWrites) {
+        /** Durable defaults: every batch is synced to the WAL before it is acknowledged. */
+        public static Options durable() {
+            return new Options(true);
+        }
+    }
+
+    private RocksReplicaStore(Path dir, Options options) {
+        this.dir = dir;
+        this.dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+                .setIncreaseParallelism(2).setKeepLogFileNum(5);
+        this.cfOptions = new ColumnFamilyOptions().setCompressionType(CompressionType.LZ4_COMPRESSION);
+        this.writeOptions = new WriteOptions().setSync(options.syncWrites());
+        List<ColumnFamilyDescriptor> descriptors = List.of(
+                new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
+                new ColumnFamilyDescriptor("events".getBytes(StandardCharsets.US_ASCII), cfOptions),
+                new ColumnFamilyDescriptor("meta".getBytes(StandardCharsets.US_ASCII), cfOptions));
+        List<ColumnFamilyHandle> handles = new ArrayList<>(3);
+        try {
+            Files.createDirectories(dir);
+            this.db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+        } catch (RocksDBException e) {
+            closeOptions();
+            String msg = String.valueOf(e.getMessage());
+            if (msg.contains("lock") || msg.contains("LOCK")) {
+                throw new StoreLockedException("data directory " + dir + " is in use by another process or store"
+                        + " (RocksDB LOCK is held): stop the other sidecar or choose another data directory", e);
+            }
+            throw new StoreException("cannot open the replica store in " + dir + ": " + msg, e);
+        } catch (IOException e) {
+            closeOptions();
+            throw new StoreException("cannot create the data directory " + dir + ": " + e.getMessage(), e);
+        }
+        this.defaultCf = handles.get(0);
+        this.events = handles.get(1);
+        this.meta = handles.get(2);
+        this.groupCommitter = new Thread(this::runGroupCommits, "alldata-store-" + dir.getFileName());
+        this.groupCommitter.setDaemon(true);
+        this.groupCommitter.start();
+    }
+
+    /** Opens (creating if needed) the durable store in {@code dir}. */
+    public static RocksReplicaStore open(Path dir) {
+        return open(dir, Options.durable());
+    }
+
+    /**
+     * Opens (creating if needed) the store in {@code dir}.
+     *
+     * @throws StoreLockedException when another process or store holds the directory
+     * @throws StoreException       when it cannot be opened for another reason
+     */
+    public static RocksReplicaStore open(Path dir, Options options) {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(options, "options");
+        return new RocksReplicaStore(dir.toAbsolutePath(), options);
+    }
+
+    /** The directory this store lives in. */
+    public Path directory() {
+        return dir;
+    }
+
+    /**
+     * {@link ReplicaStore}: stores the event without metadata. Completes exceptionally with
+     * {@link ConflictException} when different bytes are stored under the key.
+     */
+    @Override
+    public CompletableFuture<Void> put(String key, byte[] event) {
+        return put(new ReplicaWrite(key, event, null)).thenApply(outcome -> {
+            if (outcome == WriteOutcome.CONFLICT) {
+                throw new ConflictException(key, "a different event is already stored under key " + key + " in " + dir);
+            }
+            return null;
+        });
+    }
+
+    /** Queues one write for the next group commit; completes with its outcome once synced. */
+    public CompletableFuture<WriteOutcome> put(ReplicaWrite write) {
+        Objects.requireNonNull(write, "write");
+        CompletableFuture<WriteOutcome> done = new CompletableFuture<>();
+        if (closed.get()) {
+            done.completeExceptionally(new StoreException("replica store in " + dir + " is closed"));
+            return done;
+        }
+        queue.add(new QueuedWrite(write, done));
+        return done;
+    }
+
+    /**
+     * Stores a batch with one RocksDB write and one WAL sync (group commit). Each write is checked
+     * against what is stored and against earlier writes of the same batch.
+     *
+     * @return one outcome per write, in order
+     * @throws StoreException when RocksDB fails; then nothing of the batch is stored
+     */
+    public List<WriteOutcome> write(List<ReplicaWrite> writes) {
+        ensureOpen();
+        return writeBatch(writes);
+    }
+
+    /** Serialized so that the read-check-write of write-once cannot interleave between callers. */
+    private synchronized List<WriteOutcome> writeBatch(List<ReplicaWrite> writes) {
+        if (writes.isEmpty()) {
+            return List.of();
+        }
+        List<byte[]> keys = new ArrayList<>(writes.size());
+        for (ReplicaWrite w : writes) {
+            keys.add(w.key().getBytes(StandardCharsets.US_ASCII));
+        }
+        List<WriteOutcome> outcomes = new ArrayList<>(writes.size());
+        try (WriteBatch batch = new WriteBatch()) {
+            List<byte[]> existing = db.multiGetAsList(java.util.Collections.nCopies(keys.size(), events), keys);
+            Map<String, byte[]> inBatch = new HashMap<>();
+            long now = System.currentTimeMillis();
+            for (int i = 0; i < writes.size(); i++) {
+                ReplicaWrite w = writes.get(i);
+                byte[] stored = inBatch.containsKey(w.key()) ? inBatch.get(w.key()) : existing.get(i);
+                if (stored == null) {
+                    batch.put(events, keys.get(i), w.event());
+                    if (w.meta() != null) {
+                        ReplicaMeta m = new ReplicaMeta(w.meta().replicas(), w.meta().coordinator(), now);
+                        batch.put(meta, keys.get(i), JSON.writeValueAsBytes(m));
+                    }
+                    inBatch.put(w.key(), w.event());
+                    outcomes.add(WriteOutcome.STORED);
+                } else if (Arrays.equals(stored, w.event())) {
+                    outcomes.add(WriteOutcome.DUPLICATE);
+                } else {
+                    log.error("CONFLICT: key {} already holds a different event in {}; the stored event is kept",
+                            w.key(), dir);
+                    outcomes.add(WriteOutcome.CONFLICT);
+                }
+            }
+            if (batch.count() > 0) {
+                db.write(writeOptions, batch);
+            }
+        } catch (RocksDBException e) {
+            throw new StoreException("write of " + writes.size() + " replicas to " + dir + " failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new StoreException("cannot encode replica metadata: " + e.getMessage(), e);
+        }
+        return outcomes;
+    }
+
+    /** The event stored under {@code key}, if any. */
+    public Optional<byte[]> get(String key) {
+        ensureOpen();
+        try {
+            return Optional.ofNullable(db.get(events, key.getBytes(StandardCharsets.US_ASCII)));
+        } catch (RocksDBException e) {
+            throw new StoreException("read of key " + key + " from " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The metadata stored beside {@code key}, if any. */
+    public Optional<ReplicaMeta> meta(String key) {
+        ensureOpen();
+        try {
+            byte[] bytes = db.get(meta, key.getBytes(StandardCharsets.US_ASCII));
+            return bytes == null ? Optional.empty() : Optional.of(JSON.readValue(bytes, ReplicaMeta.class));
+        } catch (RocksDBException | IOException e) {
+            throw new StoreException("read of metadata for key " + key + " from " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Events with {@code from <= key < to}, in key (time) order, at most {@code limit}.
+     *
+     * @param from first key (or key prefix) to include; {@code null} for the beginning
+     * @param to   first key (or key prefix) to exclude; {@code null} for the end
+     */
+    public List<StoredEvent> scan(String from, String to, int limit) {
+        ensureOpen();
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must not be negative, got " + limit);
+        }
+        List<StoredEvent> out = new ArrayList<>(Math.min(limit, 1024));
+        try (Slice upper = to == null ? null : new Slice(to.getBytes(StandardCharsets.US_ASCII));
+             ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
+             RocksIterator it = db.newIterator(events, ro)) {
+            if (from == null) {
+                it.seekToFirst();
+            } else {
+                it.seek(from.getBytes(StandardCharsets.US_ASCII));
+            }
+            for (; it.isValid() && out.size() < limit; it.next()) {
+                out.add(new StoredEvent(new String(it.key(), StandardCharsets.US_ASCII), it.value()));
+            }
+            it.status();
+        } catch (RocksDBException e) {
+            throw new StoreException("scan of " + dir + " failed: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** RocksDB's estimate of the number of stored events. */
+    public long approximateCount() {
+        return longProperty("rocksdb.estimate-num-keys");
+    }
+
+    /** RocksDB's estimate of the bytes the events take (memtables and SST files). */
+    public long approximateSizeBytes() {
+        return longProperty("rocksdb.total-sst-files-size") + longProperty("rocksdb.cur-size-all-mem-tables");
+    }
+
+    private long longProperty(String name) {
+        ensureOpen();
+        try {
+            return db.getLongProperty(events, name);
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot read " + name + " of " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void runGroupCommits() {
+        List<QueuedWrite> group = new ArrayList<>();
+        while (!closed.get() || !queue.isEmpty()) {
+            try {
+                QueuedWrite first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                group.add(first);
+                queue.drainTo(group, MAX_GROUP - 1);
+                commit(group);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } finally {
+                group.clear();
+            }
+        }
+        // anything still queued after an interrupt fails rather than hangs
+        QueuedWrite left;
+        while ((left = queue.poll()) != null) {
+            left.done().completeExceptionally(new StoreException("replica store in " + dir + " is closed"));
+        }
+    }
+
+    private void commit(List<QueuedWrite> group) {
+        List<ReplicaWrite> writes = new ArrayList<>(group.size());
+        for (QueuedWrite q : group) {
+            writes.add(q.write());
+        }
+        List<WriteOutcome> outcomes;
+        try {
+            outcomes = writeBatch(writes);
+        } catch (RuntimeException e) {
+            for (QueuedWrite q : group) {
+                q.done().completeExceptionally(e);
+            }
+            return;
+        }
+        for (int i = 0; i < group.size(); i++) {
+            group.get(i).done().complete(outcomes.get(i));
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new StoreException("replica store in " + dir + " is closed");
+        }
+    }
+
+    /** Finishes the queued writes, then closes RocksDB. Safe to call twice. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            groupCommitter.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            events.close();
+            meta.close();
+            defaultCf.close();
+            db.close();
+            closeOptions();
+        }
+    }
+
+    private void closeOptions() {
+        writeOptions.close();
+        cfOptions.close();
+        dbOptions.close();
+    }
+}

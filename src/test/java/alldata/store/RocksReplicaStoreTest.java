@@ -1,0 +1,242 @@
+package alldata.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import alldata.core.AllDataKey;
+import alldata.core.ConflictException;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RocksReplicaStoreTest {
+    @TempDir
+    Path dir;
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String key(long offset) {
+        return AllDataKey.ingest(1_790_000_000_000L + offset, 0, offset).value();
+    }
+
+    @Test
+    void storesAbsentKeyAndReadsItBack() {
+        try (RocksReplicaStore store = RocksReplicaStore.open(dir)) {
+            List<WriteOutcome> out = store.write(List.of(new ReplicaWrite("k1", bytes("{\"a\": 1}"), null)));
+            assertThat(out).containsExactly(WriteOutcome.STORED);
+            assertThat(store.get("k1")).hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes("{\"a\": 1}")));
+            assertThat(store.get("k2")).isEmpty();
+        }
+    }
+
+    @Test
+    void sameBytesAgainIsAnIdempotentDuplicate() {
+        try (RocksReplicaStore store = RocksReplicaStore.open(dir)) {
+            store.write(List.of(new ReplicaWrite("k1", bytes("{}"), null)));
+            assertThat(store.write(List.of(new ReplicaWrite("k1", bytes("{}"), null))))
+                    .containsExactly(WriteOutcome.DUPLICATE);
+        }
+    }
+
+    @Test
+    void differentBytesAreAConflictAndTheStoredEventIsKept() {
+        try (RocksReplicaStore store = RocksReplicaStore.open(dir)) {
+            store.write(List.of(new ReplicaWrite("k1", bytes("{\"v\":1}"), null)));
+            assertThat(store.write(List.of(new ReplicaWrite("k1", bytes("{\"v\":2}"), null))))
+                    .containsExactly(WriteOutcome.CONFLICT);
+            assertThat(store.get("k1")).hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes("{\"v\":1}")));
+        }
+    }
+
+    @Test
+    void conflictInsideOneBatchKeepsTheFirstWrite() {
+        try (RocksReplicaStore store = RocksReplicaStore.open(dir)) {
+            List<WriteOutcome> out = store.write(List.of(
+                    new ReplicaWrite("k1", bytes("a"), null),
+                    new ReplicaWrite("k1", bytes("a"), null),
+                    new ReplicaWrite("k1", bytes("b"), null),
+                    new ReplicaWrite("k2", bytes("c"), null)));
+            assertThat(out).containsExactly(WriteOutcome.STORED, WriteOutcome.DUPLICATE, WriteOutcome.CONFLICT,
+                    WriteOutcome.STORED);
+            assertThat(store.get("k1")).hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes("a")));
+        }
+    }
+
+    @Test
+    void asyncPutReportsAConflictAsConflictException() throws Exception {
+        try (RocksReplicaStore store = RocksReplicaStore.open(dir)) {
+            store.put("k1", bytes("a")).get(10, TimeUnit.SECONDS);
+            store.put("k1", bytes("a")).get(10, TimeUnit.SECONDS);
+            CompletableFuture<Void> conflict = store.put("k1", bytes("b"));
+            assertThatThrownBy(() -> conflict.get(10, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(ConflictException.class).hasMessageContaining("k1");
+            assertThat(store.get("k1")).hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes("a")));
+        }
+    }
+
+    @Test
+    void keepsMetadataBesideTheReplica() {
+        try (RocksReplicaStore store = RocksReplicaStore.open(dir)) {
+            store.write(List.of(new ReplicaWrite("k1", bytes("{}"), new ReplicaMeta(List.of("n1", "n2"), "n1", 0))));
+            ReplicaMeta meta = store.meta("k1").orElseThrow();
+            assertThat(meta.replicas()).containsExactly("n1", "n2");
+            assertThat(meta.coordinator()).isEqualTo("n1");
+            assertThat(meta.storedAtMs()).isPositive();
+            assertThat(store.meta("absent")).isEmpty();
+        }
+    }
+
+    @Test
+    void reopenAfterCloseKeepsEverything() {
+        try (RocksReplicaStore store = RocksReplicaStore.open(dir)) {
+            store.write(List.of(new ReplicaWrite(key(1), bytes("one"), new ReplicaMeta(List.of("n1"), "n1", 0))));
+        }
+        try (RocksReplicaStore store = RocksReplicaStore.open(dir)) {
+            assertThat(store.get(key(1))).hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes("one")));
+            assertThat(store.meta(key(1))).isPresent();
+            assertThat(store.write(List.of(new ReplicaWrite(key(1), bytes("two"), null))))
+                    .containsExactly(WriteOutcome.CONFLICT);
+        }
+    }
+
+    @Test
+    void scanReturnsKeysInOrderWithinTheRangeUpToTheLimit() {
+        try (RocksReplicaStore store = RocksReplicaStore.open(dir)) {
+            List<ReplicaWrite> writes = new ArrayList<>();
+            for (int i = 9; i >= 0; i--) { // written out of order on purpose
+                writes.add(new ReplicaWrite(key(i), bytes("e" + i), null));
+            }
+            store.write(writes);
+            assertThat(store.scan(null, null, 100)).extracting(StoredEvent::key)
+                    .containsExactly(key(0), key(1), key(2), key(3), key(4), key(5), key(6), key(7), key(8), key(9));
+            assertThat(store.scan(key(2), key(5), 100)).extracting(StoredEvent::key)
+                    .containsExactly(key(2), key(3), key(4));
+            assertThat(store.scan(key(2), null, 2)).extracting(StoredEvent::key).containsExactly(key(2), key(3));
+            assertThat(store.scan(key(3), key(3), 10)).isEmpty();
+            assertThat(store.scan(null, null, 0)).isEmpty();
+            assertThat(store.scan(key(4), key(5), 1).get(0).event()).isEqualTo(bytes("e4"));
+        }
+    }
+
+    @Test
+    void scanByTimePrefixSelectsATimeRange() {
+        try (RocksReplicaStore store = RocksReplicaStore.open(dir)) {
+            store.write(List.of(
+                    new ReplicaWrite("20261125T041500123-00000-0000000000000000001", bytes("a"), null),
+                    new ReplicaWrite("20261125T051500123-00000-0000000000000000002", bytes("b"), null),
+                    new ReplicaWrite("20261126T041500123-00000-0000000000000000003", bytes("c"), null)));
+            assertThat(store.scan("20261125T05", "20261126", 10)).extracting(StoredEvent::key)
+                    .containsExactly("20261125T051500123-00000-0000000000000000002");
+        }
+    }
+
+    @Test
+    void loadsAHundredThousandEventBatch() {
+        try (RocksReplicaStore store = RocksReplicaStore.open(dir)) {
+            byte[] event = new byte[200];
+            java.util.Arrays.fill(event, (byte) 'x');
+            List<ReplicaWrite> writes = new ArrayList<>(100_000);
+            for (int i = 0; i < 100_000; i++) {
+                writes.add(new ReplicaWrite(key(i), event, null));
+            }
+            List<WriteOutcome> out = store.write(writes);
+            assertThat(out).hasSize(100_000).containsOnly(WriteOutcome.STORED);
+            assertThat(store.scan(null, null, 200_000)).hasSize(100_000);
+            assertThat(store.get(key(99_999))).isPresent();
+            assertThat(store.approximateCount()).isPositive();
+            assertThat(store.approximateSizeBytes()).isPositive();
+        }
+    }
+
+    @Test
+    void manyConcurrentAsyncPutsAllComplete() throws Exception {
+        try (RocksReplicaStore store = RocksReplicaStore.open(dir)) {
+            List<CompletableFuture<Void>> futures = new ArrayList<>();
+            for (int i = 0; i < 5_000; i++) {
+                futures.add(store.put(key(i), bytes("e" + i)));
+            }
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            assertThat(store.scan(null, null, 10_000)).hasSize(5_000);
+        }
+    }
+
+    @Test
+    void closeFinishesQueuedWritesAndRejectsLaterOnes() throws Exception {
+        RocksReplicaStore store = RocksReplicaStore.open(dir);
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            futures.add(store.put(key(i), bytes("e" + i)));
+        }
+        store.close();
+        store.close(); // harmless repeat
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        assertThatThrownBy(() -> store.put(key(5_000), bytes("late")).get(5, TimeUnit.SECONDS))
+                .cause().isInstanceOf(StoreException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> store.get(key(1))).isInstanceOf(StoreException.class);
+        try (RocksReplicaStore reopened = RocksReplicaStore.open(dir)) {
+            assertThat(reopened.scan(null, null, 2_000)).hasSize(1_000);
+        }
+    }
+
+    @Test
+    void secondOpenInTheSameProcessIsAClearError() {
+        try (RocksReplicaStore store = RocksReplicaStore.open(dir)) {
+            assertThatThrownBy(() -> RocksReplicaStore.open(dir))
+                    .isInstanceOf(StoreLockedException.class)
+                    .hasMessageContaining(dir.toString())
+                    .hasMessageContaining("in use");
+        }
+    }
+
+    @Test
+    void directoryHeldByAnotherProcessIsAClearError() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process holder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                HoldStoreMain.class.getName(), dir.toString()).redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            do {
+                line = out.readLine();
+            } while (line != null && !line.startsWith("OPEN"));
+            assertThat(line).as("the holder process opened the store").isNotNull();
+            assertThatThrownBy(() -> RocksReplicaStore.open(dir))
+                    .isInstanceOf(StoreLockedException.class)
+                    .hasMessageContaining("in use by another process");
+        } finally {
+            holder.getOutputStream().close();
+            if (!holder.waitFor(30, TimeUnit.SECONDS)) {
+                holder.destroyForcibly();
+            }
+        }
+        try (RocksReplicaStore store = RocksReplicaStore.open(dir)) {
+            assertThat(store.directory()).isEqualTo(dir.toAbsolutePath());
+        }
+    }
+
+    @Test
+    void openingAFileInsteadOfADirectoryIsAClearError() throws Exception {
+        Path file = java.nio.file.Files.writeString(dir.resolve("not-a-dir"), "x");
+        assertThatThrownBy(() -> RocksReplicaStore.open(file))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("not-a-dir");
+    }
+
+    @Test
+    void negativeScanLimitIsRejected() {
+        try (RocksReplicaStore store = RocksReplicaStore.open(dir)) {
+            assertThatThrownBy(() -> store.scan(null, null, -1)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+}
