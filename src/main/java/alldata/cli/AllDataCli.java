@@ -9,6 +9,12 @@ import picocli.CommandLine.Command;
         versionProvider = AllDataCli.Version.class,
         description = "AllData: a distributed, master-less, write-once immutable event store on Kafka and RocksDB.",
         subcommands = {
+                DevCommand.class,
+                SidecarCommand.class,
+                PutCommandLine.class,
+                HttpReadCommands.Get.class,
+                HttpReadCommands.Scan.class,
+                PeersCommand.class,
                 CoreBenchmarkCommand.class,
                 CommandLine.HelpCommand.class
         })
@@ -22,7 +28,13 @@ public final class AllDataCli implements Runnable {
 
     /** Runs the command line and returns its exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
-        return new CommandLine(new AllDataCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        CommandLine cli = new CommandLine(new AllDataCli()).setCaseInsensitiveEnumValuesAllowed(true);
+        // operator-facing errors: one line saying what is wrong, not a stack trace
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            return e instanceof IllegalArgumentException ? 2 : 1;
+        });
+        return cli.execute(args);
     }
 
     @Override

@@ -1,0 +1,112 @@
+package alldata.cli;
+
+import alldata.kafka.MemberRecord;
+import alldata.kafka.MembershipAgent;
+import alldata.kafka.PeerDirectory;
+import alldata.kafka.Wire;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code alldata peers [list | drop ID]}: the membership view, and dropping a dead peer. */
+@Command(name = "peers", mixinStandardHelpOptions = true,
+        description = {"List the members of the cluster (from the membership topic), or drop one.",
+                "  peers            same as 'peers list'",
+                "  peers list       node, zone, region, state, live, last heartbeat, HTTP address",
+                "  peers drop ID    write ID's tombstone (a live node re-announces itself with its next heartbeat)"})
+final class PeersCommand implements Callable<Integer> {
+    @Mixin
+    KafkaOptions kafka;
+
+    @Parameters(index = "0", arity = "0..1", defaultValue = "list", paramLabel = "ACTION", description = "list or drop.")
+    String action;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "ID", description = "The node to drop.")
+    String id;
+
+    @Option(names = "--session-timeout", defaultValue = "10s", converter = DurationConverter.class,
+            description = "A member is live while its last heartbeat is younger than this (default ${DEFAULT-VALUE}).")
+    Duration sessionTimeout;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Map<String, Object> config = kafka.clientConfig();
+        switch (action) {
+            case "list" -> {
+                PeerDirectory view = read(config);
+                List<MemberRecord> members = view.all().stream().sorted(Comparator.comparing(MemberRecord::node)).toList();
+                out.printf("%-16s %-10s %-10s %-8s %-5s %-10s %s%n", "NODE", "ZONE", "REGION", "STATE", "LIVE", "HEARTBEAT", "HTTP");
+                long now = System.currentTimeMillis();
+                for (MemberRecord m : members) {
+                    out.printf("%-16s %-10s %-10s %-8s %-5s %-10s %s%n", m.node(), m.zone(), m.region(), m.state(),
+                            view.isLive(m.node()) ? "yes" : "no", ((now - m.heartbeatMs()) / 1000) + "s ago", m.http());
+                }
+                return 0;
+            }
+            case "drop" -> {
+                if (id == null) {
+                    err.println("error: 'peers drop' needs the node id to drop");
+                    return 2;
+                }
+                PeerDirectory view = read(config);
+                if (view.get(id) == null) {
+                    err.println("error: unknown peer '" + id + "': 'alldata peers list' shows the known ones");
+                    return 1;
+                }
+                try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+                    MembershipAgent.drop(p, kafka.topics(), id);
+                }
+                out.println("dropped " + id + (view.isLive(id) ? " (it is live: it re-announces itself with its next heartbeat)" : ""));
+                return 0;
+            }
+            default -> {
+                err.println("error: unknown action '" + action + "': use list or drop");
+                return 2;
+            }
+        }
+    }
+
+    private PeerDirectory read(Map<String, Object> config) {
+        PeerDirectory view = new PeerDirectory("", "", "", sessionTimeout.toMillis(), System::currentTimeMillis);
+        String topic = kafka.topics().membership();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            if (parts.isEmpty()) {
+                throw new IllegalStateException("topic " + topic + " does not exist: no sidecar has started against "
+                        + kafka.bootstrap);
+            }
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    String node = new String(r.key(), StandardCharsets.UTF_8);
+                    view.apply(node, r.value() == null ? null : Wire.decode(r.value(), MemberRecord.class));
+                }
+            }
+        }
+        return view;
+    }
+}

@@ -1,0 +1,80 @@
+package alldata.cli;
+
+import alldata.client.AllDataClient;
+import alldata.kafka.PutOutcome;
+import alldata.kafka.Wire;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code alldata put}: produces JSON lines as events and prints each one's outcome. */
+@Command(name = "put", mixinStandardHelpOptions = true,
+        description = {"Produce events (one JSON object per line, from stdin or --file) and print each outcome as JSON.",
+                "Exit code: 0 all COMMITTED, 1 some FAILED or timed out, 2 bad usage."})
+final class PutCommandLine implements Callable<Integer> {
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--commit-level", description = "ONE, QUORUM or ALL (default: the sidecars' default).")
+    String commitLevel;
+
+    @Option(names = "--file", description = "Read events from this file instead of stdin.")
+    Path file;
+
+    @Option(names = "--timeout", defaultValue = "30s", converter = DurationConverter.class,
+            description = "How long to wait for each outcome (default ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader in = file != null ? Files.newBufferedReader(file, StandardCharsets.UTF_8)
+                : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                if (!line.isBlank()) {
+                    lines.add(line);
+                }
+            }
+        }
+        int failed = 0;
+        try (AllDataClient client = new AllDataClient(kafka.clientConfig(), kafka.topics(), timeout)) {
+            List<CompletableFuture<PutOutcome>> futures = new ArrayList<>(lines.size());
+            for (String line : lines) {
+                futures.add(client.put(null, line.getBytes(StandardCharsets.UTF_8), commitLevel));
+            }
+            for (CompletableFuture<PutOutcome> f : futures) {
+                try {
+                    PutOutcome o = f.get();
+                    out.println(new String(Wire.encode(o), StandardCharsets.UTF_8));
+                    failed += o.committed() ? 0 : 1;
+                } catch (ExecutionException e) {
+                    err.println("error: " + e.getCause().getMessage());
+                    failed++;
+                }
+                out.flush();
+            }
+        }
+        if (failed > 0) {
+            err.printf("%d of %d events did not commit%n", failed, lines.size());
+        }
+        return failed == 0 ? 0 : 1;
+    }
+}

@@ -1,0 +1,81 @@
+package alldata.kafka;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates AllData's topics when missing and checks what the coordinator depends on. */
+public final class TopicAdmin {
+    private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
+
+    private TopicAdmin() {
+    }
+
+    /** Largest record the sidecar's topics accept: room for a maximal event plus the command around it. */
+    public static int maxMessageBytes(SidecarConfig config) {
+        return Math.max(2 * config.maxEventBytes(), config.maxEventBytes() + 64 * 1024);
+    }
+
+    /**
+     * Creates the shared topics and this node's command topic when they are missing, then checks that
+     * the ingest and ack topics have the same partition count.
+     *
+     * @throws IllegalStateException naming the topic to fix when they differ
+     */
+    public static void ensureTopics(Admin admin, SidecarConfig config) throws InterruptedException {
+        Topics t = config.topics();
+        short rf = config.topicReplicationFactor();
+        String maxBytes = Integer.toString(maxMessageBytes(config));
+        List<NewTopic> wanted = new ArrayList<>();
+        wanted.add(new NewTopic(t.ingest(), config.ingestPartitions(), rf)
+                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes)));
+        wanted.add(new NewTopic(t.acks(), config.ingestPartitions(), rf));
+        wanted.add(new NewTopic(t.results(), config.resultsPartitions(), rf));
+        wanted.add(new NewTopic(t.membership(), 1, rf)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        wanted.add(new NewTopic(t.deadLetter(), 1, rf)
+                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes)));
+        wanted.add(new NewTopic(t.commands(config.nodeId()), config.commandPartitions(), rf)
+                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes)));
+        for (NewTopic topic : wanted) {
+            try {
+                admin.createTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
+                log.info("created topic {} ({} partitions)", topic.name(), topic.numPartitions());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topic " + topic.name() + ": " + e.getCause().getMessage(),
+                            e.getCause());
+                }
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("Kafka at " + config.bootstrapServers()
+                        + " did not answer within 60 s while creating topic " + topic.name(), e);
+            }
+        }
+        checkCoPartitioned(admin, t);
+    }
+
+    static void checkCoPartitioned(Admin admin, Topics t) throws InterruptedException {
+        try {
+            Map<String, TopicDescription> d = admin.describeTopics(List.of(t.ingest(), t.acks())).allTopicNames()
+                    .get(60, TimeUnit.SECONDS);
+            int ingest = d.get(t.ingest()).partitions().size();
+            int acks = d.get(t.acks()).partitions().size();
+            if (ingest != acks) {
+                throw new IllegalStateException("topic " + t.acks() + " has " + acks + " partitions but " + t.ingest()
+                        + " has " + ingest + ": the coordinator needs them co-partitioned; recreate " + t.acks()
+                        + " with " + ingest + " partitions");
+            }
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot describe topics " + t.ingest() + " and " + t.acks() + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package alldata.it;
+
+import alldata.kafka.EmbeddedKafka;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The cluster suite on the product's own embedded KRaft broker. */
+class EmbeddedSidecarClusterIT extends SidecarClusterSuite {
+    private EmbeddedKafka kafka;
+
+    @Override
+    protected String bootstrapServers() {
+        if (kafka == null) {
+            try {
+                Path dir = Files.createTempDirectory("alldata-it-kafka");
+                kafka = EmbeddedKafka.start(dir, 0);
+            } catch (Exception e) {
+                throw new IllegalStateException("embedded broker did not start", e);
+            }
+        }
+        return kafka.bootstrapServers();
+    }
+
+    @Override
+    protected void stopKafka() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+}
