@@ -158,7 +158,7 @@ public record PendingPut(
         return commitLevel.required(replicationFactor);
     }
 
-    /** Nodes holding the event, in the order they reported it. */
+    /** Nodes holding the event, in the order their replicas were started. */
     public List<String> storedOn() {
         return nodesIn(ReplicaState.STORED);
     }

@@ -64,16 +64,21 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private static void handle(HttpExchange ex, Handler h) throws IOException {
-        try (ex) {
+        // errors are answered inside the exchange: a resource block would close it before a catch could reply
+        try {
             if (!"GET".equals(ex.getRequestMethod())) {
                 send(ex, 405, "text/plain", "only GET is supported\n".getBytes(StandardCharsets.UTF_8));
                 return;
             }
-            h.run();
-        } catch (IllegalArgumentException e) {
-            send(ex, 400, "text/plain", (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
-        } catch (RuntimeException e) {
-            send(ex, 500, "text/plain", ("internal error: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
+            try {
+                h.run();
+            } catch (IllegalArgumentException e) {
+                send(ex, 400, "text/plain", (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
+            } catch (RuntimeException e) {
+                send(ex, 500, "text/plain", ("internal error: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+        } finally {
+            ex.close();
         }
     }
 

@@ -58,7 +58,6 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class SidecarClusterSuite {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private final HttpClient http = HttpClient.newHttpClient();
     private Path dataDir;
     private LocalCluster cluster;
     private AllDataClient client;
@@ -103,6 +102,8 @@ abstract class SidecarClusterSuite {
     }
 
     private HttpResponse<byte[]> httpGet(Sidecar node, String path) throws Exception {
+        // a fresh client per request: a pooled keep-alive connection the server already closed fails the next send
+        HttpClient http = HttpClient.newHttpClient();
         return http.send(HttpRequest.newBuilder(URI.create("http://" + node.httpAddress() + path)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     }
