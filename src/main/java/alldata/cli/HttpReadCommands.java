@@ -25,7 +25,8 @@ final class HttpReadCommands {
                 HttpResponse.BodyHandlers.ofByteArray());
         String body = new String(r.body(), StandardCharsets.UTF_8);
         if (r.statusCode() != 200) {
-            err.print("error: " + r.statusCode() + " " + body);
+            err.println("error: HTTP " + r.statusCode() + ": " + body.strip());
+            err.flush();
             return null;
         }
         return body;

@@ -67,6 +67,7 @@ final class PutCommandLine implements Callable<Integer> {
                     failed += o.committed() ? 0 : 1;
                 } catch (ExecutionException e) {
                     err.println("error: " + e.getCause().getMessage());
+                    err.flush();
                     failed++;
                 }
                 out.flush();
@@ -74,6 +75,7 @@ final class PutCommandLine implements Callable<Integer> {
         }
         if (failed > 0) {
             err.printf("%d of %d events did not commit%n", failed, lines.size());
+            err.flush();
         }
         return failed == 0 ? 0 : 1;
     }

@@ -314,7 +314,8 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
         metrics.rejected();
         log.warn("rejected ingest record {}-{} (correlation id {}): {}", md.partition(), md.offset(), correlationId, reason);
         PutOutcome outcome = new PutOutcome(null, correlationId, PutOutcome.Status.FAILED,
-                level == null ? null : level.name(), 0, List.of(), List.of(), reason,
+                level == null ? null : level.name(), level == null ? 0 : level.required(config.strategy().replicationFactor()),
+                List.of(), List.of(), reason,
                 new PutOutcome.IngestPosition(md.partition(), md.offset()));
         context.forward(new Record<>(correlationId.getBytes(StandardCharsets.UTF_8), Wire.encode(outcome),
                 context.currentSystemTimeMs()), RESULTS_SINK);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.lang.reflect.Field;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -54,8 +55,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Kafka's fatal-fault handlers halt the JVM ({@code Runtime.halt}). Tests should start with
  * {@link Builder#haltProtection(boolean) haltProtection(true)}: Kafka's exit and halt procedures then throw
- * {@link IllegalStateException} in the faulting thread instead, until the last protected instance stops.
- * The procedures are JVM-global, so only tests should ask for it.
+ * {@link IllegalStateException} in the faulting thread instead, until the last protected instance stops (then
+ * the procedures found before are put back). The procedures are JVM-global, so only tests should ask for it.
  */
 public final class EmbeddedKafka implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
@@ -69,6 +70,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static final Object HALT_LOCK = new Object();
     private static int haltProtected;
+    private static Exit.Procedure previousHalt;
+    private static Exit.Procedure previousExit;
 
     private final Path dataDir;
     private final int nodeCount;
@@ -78,9 +81,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Duration startTimeout;
     private final String clusterId;
 
-    private int[] ports;
-    private int[] controllerPorts;
-    private List<KafkaRaftServer> servers = List.of();
+    private volatile int[] ports;
+    private volatile int[] controllerPorts;
+    private volatile List<KafkaRaftServer> servers = List.of();
     private boolean closed;
 
     private EmbeddedKafka(Builder b) throws IOException {
@@ -227,7 +230,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         return dataDir;
     }
 
-    public synchronized boolean isRunning() {
+    public boolean isRunning() {
         return !servers.isEmpty();
     }
 
@@ -250,7 +253,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new IllegalStateException("embedded Kafka at " + bootstrapServers() + " was stopped; start a new one");
         }
         shutdownServers();
-        startServers(Duration.ofSeconds(10));
+        startServers();
     }
 
     @Override
@@ -268,7 +271,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 throw new IllegalStateException("cannot find free ports for embedded Kafka: " + e.getMessage(), e);
             }
             try {
-                startServers(Duration.ZERO);
+                startServers();
                 return;
             } catch (RuntimeException e) {
                 // a free port picked by us can be taken by someone else before Kafka binds it: pick again
@@ -293,7 +296,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                 client[i] = firstPort == 0 ? hold(held) : firstPort + i;
             }
             for (int i = 0; i < nodeCount; i++) {
-                controller[i] = hold(held);
+                do {
+                    controller[i] = hold(held); // never a client port given by the caller
+                } while (contains(client, controller[i]));
             }
         } finally {
             for (ServerSocket s : held) {
@@ -302,6 +307,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         this.ports = client;
         this.controllerPorts = controller;
+    }
+
+    private static boolean contains(int[] values, int value) {
+        return Arrays.stream(values).anyMatch(v -> v == value);
     }
 
     private static int hold(List<ServerSocket> held) throws IOException {
@@ -325,10 +334,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     /**
      * Formats (first time only) and starts every node in parallel ({@code startup()} of a controller blocks
      * until the quorum forms), then waits until every broker answers clients.
-     *
-     * @param bindGrace how long to keep retrying when a port is still held by the previous incarnation
      */
-    private void startServers(Duration bindGrace) {
+    private void startServers() {
         long t0 = System.nanoTime();
         List<KafkaConfig> configs = new ArrayList<>();
         for (int i = 0; i < nodeCount; i++) {
@@ -336,18 +343,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             format(i);
             configs.add(config);
         }
-        long bindDeadline = System.nanoTime() + bindGrace.toNanos();
-        while (true) {
-            try {
-                servers = startAll(configs);
-                break;
-            } catch (RuntimeException e) {
-                if (!isBindFailure(e) || System.nanoTime() > bindDeadline) {
-                    throw e;
-                }
-                sleep(200);
-            }
-        }
+        servers = startAll(configs);
         try {
             awaitClients(Duration.ofSeconds(60));
         } catch (RuntimeException e) {
@@ -600,6 +596,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         synchronized (HALT_LOCK) {
             if (haltProtected++ == 0) {
+                previousHalt = currentProcedure("haltProcedure");
+                previousExit = currentProcedure("exitProcedure");
                 Exit.setHaltProcedure((status, message) -> {
                     log.error("Kafka tried to halt the JVM (status {}): {}", status, message);
                     throw new IllegalStateException("Kafka tried to halt the JVM (status " + status + "): " + message);
@@ -612,15 +610,33 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    /**
+     * Puts back the procedures found before the first protected start. Not {@code Exit.reset*Procedure()}: in
+     * Kafka 4.4 those install procedures that throw "called after resetting procedures", not the defaults.
+     */
     private void releaseHalt() {
         if (!haltProtection) {
             return;
         }
         synchronized (HALT_LOCK) {
             if (--haltProtected == 0) {
-                Exit.resetHaltProcedure();
-                Exit.resetExitProcedure();
+                Exit.setHaltProcedure(previousHalt != null ? previousHalt : (status, message) -> Runtime.getRuntime().halt(status));
+                Exit.setExitProcedure(previousExit != null ? previousExit : (status, message) -> System.exit(status));
+                previousHalt = null;
+                previousExit = null;
             }
+        }
+    }
+
+    /** The procedure currently installed in {@link Exit} (no getter exists), or null when it cannot be read. */
+    private static Exit.Procedure currentProcedure(String field) {
+        try {
+            Field f = Exit.class.getDeclaredField(field);
+            f.setAccessible(true);
+            return (Exit.Procedure) f.get(null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.debug("cannot read Exit.{}; the JVM default is restored on stop", field, e);
+            return null;
         }
     }
 }

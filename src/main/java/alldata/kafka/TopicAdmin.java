@@ -10,6 +10,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,18 +65,30 @@ public final class TopicAdmin {
     }
 
     static void checkCoPartitioned(Admin admin, Topics t) throws InterruptedException {
-        try {
-            Map<String, TopicDescription> d = admin.describeTopics(List.of(t.ingest(), t.acks())).allTopicNames()
-                    .get(60, TimeUnit.SECONDS);
-            int ingest = d.get(t.ingest()).partitions().size();
-            int acks = d.get(t.acks()).partitions().size();
-            if (ingest != acks) {
-                throw new IllegalStateException("topic " + t.acks() + " has " + acks + " partitions but " + t.ingest()
-                        + " has " + ingest + ": the coordinator needs them co-partitioned; recreate " + t.acks()
-                        + " with " + ingest + " partitions");
+        Map<String, TopicDescription> d = describe(admin, List.of(t.ingest(), t.acks()));
+        int ingest = d.get(t.ingest()).partitions().size();
+        int acks = d.get(t.acks()).partitions().size();
+        if (ingest != acks) {
+            throw new IllegalStateException("topic " + t.acks() + " has " + acks + " partitions but " + t.ingest()
+                    + " has " + ingest + ": the coordinator needs them co-partitioned; recreate " + t.acks()
+                    + " with " + ingest + " partitions");
+        }
+    }
+
+    /** Describes topics, retrying while a just-created topic has not reached the broker's metadata yet. */
+    private static Map<String, TopicDescription> describe(Admin admin, List<String> topics) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                return admin.describeTopics(topics).allTopicNames().get(60, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("cannot describe topics " + topics + ": " + e.getCause().getMessage(), e);
+                }
+                Thread.sleep(100);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("cannot describe topics " + topics + ": no answer within 60 s", e);
             }
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("cannot describe topics " + t.ingest() + " and " + t.acks() + ": " + e.getMessage(), e);
         }
     }
 }

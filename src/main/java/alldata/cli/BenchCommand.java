@@ -1,0 +1,287 @@
+package alldata.cli;
+
+import alldata.client.AllDataClient;
+import alldata.core.CommitLevel;
+import alldata.kafka.PutOutcome;
+import alldata.kafka.Topics;
+import alldata.kafka.Wire;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code alldata bench}: in one run on one broker, the ceiling (raw Kafka produce with acks=all, and a
+ * produce-to-consume round trip) and the system (coordinated puts produced to ingest until their
+ * COMMITTED outcome is consumed), with the ratios between them.
+ *
+ * <p>Both latency measurements use the same load shape: a closed loop with {@code --window} events in
+ * flight, so the ratio compares like with like.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Benchmark coordinated puts against raw Kafka on the same broker (embedded unless --bootstrap).",
+                "Prints a table, or one JSON object with --json."})
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--events", defaultValue = "100000", description = "Events per phase (default ${DEFAULT-VALUE}).")
+    int events;
+
+    @Option(names = "--event-size", defaultValue = "200", description = "Event size in bytes (default ${DEFAULT-VALUE}).")
+    int eventSize;
+
+    @Option(names = "--nodes", defaultValue = "3", description = "Sidecars (default ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(names = "--replication-factor", defaultValue = "3", description = "Replicas per event (default ${DEFAULT-VALUE}).")
+    int replicationFactor;
+
+    @Option(names = "--commit-level", defaultValue = "QUORUM", description = "Commit level (default ${DEFAULT-VALUE}).")
+    CommitLevel commitLevel;
+
+    @Option(names = "--partitions", defaultValue = "6", description = "Ingest (and raw topic) partitions (default ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--window", defaultValue = "1000", description = "Events in flight during the measured phases (default ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = "--kafka-port", defaultValue = "0", description = "Port of the embedded broker (default: a free one).")
+    int kafkaPort;
+
+    @Option(names = "--bootstrap", description = "Use this external Kafka instead of an embedded broker (sidecars still run here).")
+    String bootstrap;
+
+    @Option(names = "--data-dir", description = "Where broker and nodes keep data (default: a fresh temp directory).")
+    Path dataDir;
+
+    @Option(names = "--json", description = "Print one JSON object instead of a table.")
+    boolean json;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (replicationFactor > nodes) {
+            throw new IllegalArgumentException("--replication-factor " + replicationFactor + " needs at least as many --nodes");
+        }
+        Path dir = dataDir != null ? dataDir : Files.createTempDirectory("alldata-bench");
+        String prefix = "bench" + Long.toHexString(System.nanoTime() & 0xffffff) + ".";
+        Map<String, String> extra = Map.of("topic.prefix", prefix);
+        byte[] payload = event(eventSize);
+        err.println("bench: starting " + (bootstrap == null ? "embedded broker and " : "") + nodes + " sidecars...");
+        try (LocalCluster cluster = bootstrap == null
+                ? LocalCluster.start(dir, kafkaPort, nodes, 0, replicationFactor, commitLevel, partitions, extra)
+                : LocalCluster.startOn(bootstrap, dir, nodes, 0, replicationFactor, commitLevel, partitions, extra)) {
+            String servers = cluster.bootstrapServers();
+            err.println("bench: raw produce (acks=all) of " + events + " events...");
+            Raw raw = raw(servers, prefix + "raw", payload);
+            err.println("bench: raw produce->consume round trip, window " + window + "...");
+            Histogram rawTrip = rawRoundTrip(servers, prefix + "roundtrip", payload);
+            err.println("bench: coordinated puts, window " + window + "...");
+            Coordinated system = coordinated(servers, new Topics(prefix), payload);
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("events", events);
+            r.put("event_size", eventSize);
+            r.put("nodes", nodes);
+            r.put("replication_factor", replicationFactor);
+            r.put("commit_level", commitLevel.name());
+            r.put("partitions", partitions);
+            r.put("window", window);
+            r.put("raw_events_per_s", round(raw.eventsPerS));
+            r.put("raw_mb_per_s", round(raw.eventsPerS * eventSize / 1e6));
+            r.put("raw_p50_ms", ms(rawTrip, 50));
+            r.put("raw_p99_ms", ms(rawTrip, 99));
+            r.put("events_per_s", round(system.eventsPerS));
+            r.put("committed", system.committed);
+            r.put("failed", system.failed);
+            r.put("p50_ms", ms(system.latency, 50));
+            r.put("p99_ms", ms(system.latency, 99));
+            r.put("p999_ms", ms(system.latency, 99.9));
+            r.put("throughput_ratio", round3(system.eventsPerS / raw.eventsPerS));
+            r.put("p99_ratio", round3(ms(system.latency, 99) / Math.max(0.001, ms(rawTrip, 99))));
+            if (json) {
+                out.println(Wire.json().writeValueAsString(r));
+            } else {
+                out.printf("%-22s %s%n", "metric", "value");
+                r.forEach((k, v) -> out.printf("%-22s %s%n", k, v));
+            }
+            out.flush();
+            return system.failed == 0 ? 0 : 1;
+        } finally {
+            if (dataDir == null) {
+                deleteTree(dir);
+            }
+        }
+    }
+
+    private record Raw(double eventsPerS) {
+    }
+
+    private record Coordinated(double eventsPerS, long committed, long failed, Histogram latency) {
+    }
+
+    private Raw raw(String servers, String topic, byte[] payload) throws Exception {
+        createTopic(servers, topic);
+        try (KafkaProducer<byte[], byte[]> p = producer(servers)) {
+            warmUp(p, topic, payload);
+            long start = System.nanoTime();
+            for (int i = 0; i < events; i++) {
+                p.send(new ProducerRecord<>(topic, payload));
+            }
+            p.flush();
+            return new Raw(events / ((System.nanoTime() - start) / 1e9));
+        }
+    }
+
+    private Histogram rawRoundTrip(String servers, String topic, byte[] payload) throws Exception {
+        createTopic(servers, topic);
+        Recorder recorder = new Recorder(3);
+        Semaphore inFlight = new Semaphore(window);
+        int n = events;
+        try (KafkaProducer<byte[], byte[]> p = producer(servers);
+             KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", servers),
+                     new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToEnd(parts);
+            parts.forEach(c::position);
+            AtomicLong received = new AtomicLong();
+            Thread reader = new Thread(() -> {
+                while (received.get() < n) {
+                    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(50))) {
+                        long sent = bytesToLong(r.key());
+                        recorder.recordValue(Math.max(1, (System.nanoTime() - sent) / 1_000));
+                        received.incrementAndGet();
+                        inFlight.release();
+                    }
+                }
+            }, "bench-raw-reader");
+            reader.start();
+            for (int i = 0; i < n; i++) {
+                inFlight.acquire();
+                p.send(new ProducerRecord<>(topic, longToBytes(System.nanoTime()), payload));
+            }
+            p.flush();
+            reader.join(TimeUnit.MINUTES.toMillis(10));
+        }
+        return recorder.getIntervalHistogram();
+    }
+
+    private Coordinated coordinated(String servers, Topics topics, byte[] payload) throws Exception {
+        Recorder recorder = new Recorder(3);
+        Semaphore inFlight = new Semaphore(window);
+        AtomicLong committed = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        try (AllDataClient client = new AllDataClient(Map.of("bootstrap.servers", servers), topics, Duration.ofMinutes(2))) {
+            // warm-up: the first puts pay for metadata, JIT and Streams' first commits
+            int warm = Math.min(2_000, Math.max(100, events / 20));
+            CompletableFuture<?>[] ws = new CompletableFuture<?>[warm];
+            for (int i = 0; i < warm; i++) {
+                ws[i] = client.put(payload, null);
+            }
+            CompletableFuture.allOf(ws).get(5, TimeUnit.MINUTES);
+            CompletableFuture<?>[] all = new CompletableFuture<?>[events];
+            long start = System.nanoTime();
+            for (int i = 0; i < events; i++) {
+                inFlight.acquire();
+                long sent = System.nanoTime();
+                all[i] = client.put(payload, null).whenComplete((o, e) -> {
+                    inFlight.release();
+                    if (e == null && o.status() == PutOutcome.Status.COMMITTED) {
+                        recorder.recordValue(Math.max(1, (System.nanoTime() - sent) / 1_000));
+                        committed.incrementAndGet();
+                    } else {
+                        failed.incrementAndGet();
+                    }
+                });
+            }
+            CompletableFuture.allOf(all).exceptionally(e -> null).get(30, TimeUnit.MINUTES);
+            double secs = (System.nanoTime() - start) / 1e9;
+            return new Coordinated(events / secs, committed.get(), failed.get(), recorder.getIntervalHistogram());
+        }
+    }
+
+    private void warmUp(KafkaProducer<byte[], byte[]> p, String topic, byte[] payload) {
+        for (int i = 0; i < Math.min(10_000, events); i++) {
+            p.send(new ProducerRecord<>(topic, payload));
+        }
+        p.flush();
+    }
+
+    private KafkaProducer<byte[], byte[]> producer(String servers) {
+        return new KafkaProducer<>(Map.of("bootstrap.servers", servers, "acks", "all", "linger.ms", 2,
+                "compression.type", "lz4"), new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private void createTopic(String servers, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", servers))) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A JSON object of exactly {@code size} bytes (at least 16). */
+    static byte[] event(int size) {
+        String head = "{\"pad\":\"";
+        String tail = "\"}";
+        int pad = Math.max(0, size - head.length() - tail.length());
+        char[] x = new char[pad];
+        Arrays.fill(x, 'x');
+        return (head + new String(x) + tail).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    private static double ms(Histogram h, double percentile) {
+        return h.getTotalCount() == 0 ? 0 : round3(h.getValueAtPercentile(percentile) / 1000.0);
+    }
+
+    private static double round(double v) {
+        return Math.round(v);
+    }
+
+    private static double round3(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    private static byte[] longToBytes(long v) {
+        return java.nio.ByteBuffer.allocate(8).putLong(v).array();
+    }
+
+    private static long bytesToLong(byte[] b) {
+        return java.nio.ByteBuffer.wrap(b).getLong();
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
