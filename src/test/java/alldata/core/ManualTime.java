@@ -5,27 +5,32 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-/** A {@link TimeSource} the test moves by hand: scheduled tasks run only from {@link #advance}. */
+/**
+ * A {@link TimeSource} moved by hand: {@link #nowMs()} returns a field, {@link #schedule} records the task,
+ * and only {@link #advance} runs tasks, in deadline order (ties in scheduling order), including tasks
+ * scheduled by the tasks it runs, as long as they fall due within the advance.
+ */
 final class ManualTime implements TimeSource {
-    private long now = 1_000_000L;
-    private long seq;
+    /** An arbitrary start, far from 0 so that "deadline 0" bugs show. */
+    static final long START_MS = 1_000_000L;
+
+    private long now = START_MS;
+    private long sequence;
     private final List<Task> tasks = new ArrayList<>();
 
     private final class Task implements Cancellable {
-        final long at;
-        final long order = seq++;
+        final long dueMs;
+        final long order = sequence++;
         final Runnable body;
-        boolean cancelled;
 
-        Task(long at, Runnable body) {
-            this.at = at;
+        Task(long dueMs, Runnable body) {
+            this.dueMs = dueMs;
             this.body = body;
         }
 
         @Override
         public void cancel() {
             synchronized (ManualTime.this) {
-                cancelled = true;
                 tasks.remove(this);
             }
         }
@@ -43,7 +48,7 @@ final class ManualTime implements TimeSource {
         return t;
     }
 
-    /** Moves time forward, running every task that falls due, in time order, including ones they schedule. */
+    /** Moves time forward by {@code d}, running every task that falls due, each at its own due time. */
     void advance(Duration d) {
         long target;
         synchronized (this) {
@@ -52,19 +57,27 @@ final class ManualTime implements TimeSource {
         while (true) {
             Task next;
             synchronized (this) {
-                next = tasks.stream().filter(t -> t.at <= target)
-                        .min(Comparator.<Task>comparingLong(t -> t.at).thenComparingLong(t -> t.order)).orElse(null);
+                next = tasks.stream()
+                        .filter(t -> t.dueMs <= target)
+                        .min(Comparator.<Task>comparingLong(t -> t.dueMs).thenComparingLong(t -> t.order))
+                        .orElse(null);
                 if (next == null) {
                     now = target;
                     return;
                 }
                 tasks.remove(next);
-                now = Math.max(now, next.at);
+                now = Math.max(now, next.dueMs);
             }
-            next.body.run();
+            next.body.run(); // outside the lock: tasks may schedule or cancel tasks
         }
     }
 
+    /** Moves time forward by {@code ms} milliseconds. */
+    void advanceMs(long ms) {
+        advance(Duration.ofMillis(ms));
+    }
+
+    /** Tasks scheduled and neither run nor cancelled. */
     synchronized int scheduled() {
         return tasks.size();
     }

@@ -7,65 +7,106 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The worked examples of DESIGN.md §4 (all from the seed). */
+/** The worked examples of DESIGN.md §4 (all from the seed), and plan-level rules shown on small cases. */
 class PlacementTest {
+    private static final String KEY = "20261125T041500123-00003-0000000000000001234";
+
     private static Placement.Candidate c(String id, PeerLocation l) {
         return new Placement.Candidate(id, l);
     }
 
-    @Test
-    void rf3WithTwoZoneReplicasAndPeersInTwoZonesTakesOnePerZone() {
-        Placement p = Placement.plan("local", "k", List.of(c("z1a", PeerLocation.zone("z1")), c("z1b", PeerLocation.zone("z1")),
-                c("z2a", PeerLocation.zone("z2"))), new ReplicationStrategy(3, 2, 0));
-        assertThat(p.replicas()).hasSize(3).startsWith("local").contains("z2a");
-        assertThat(p.replicas().stream().filter(id -> id.startsWith("z1")).count()).isEqualTo(1);
-        assertThat(p.adherence()).isEqualTo(Placement.Adherence.MEETS_STRICT);
-        assertThat(p.spares()).hasSize(1);
+    private static Placement plan(ReplicationStrategy s, Placement.Candidate... peers) {
+        return Placement.plan("local", KEY, List.of(peers), s);
     }
 
     @Test
-    void bothPeersInOneOtherZoneAreBothTaken() {
-        Placement p = Placement.plan("local", "k", List.of(c("a", PeerLocation.zone("z")), c("b", PeerLocation.zone("z"))),
-                new ReplicationStrategy(3, 2, 0));
-        assertThat(p.replicas()).containsExactlyInAnyOrder("local", "a", "b");
+    void rf3WithTwoOtherZoneReplicasAndPeersInTwoZonesTakesOnePeerPerZone() {
+        Placement p = plan(new ReplicationStrategy(3, 2, 0), c("z1a", PeerLocation.zone("z1")), c("z1b", PeerLocation.zone("z1")),
+                c("z2a", PeerLocation.zone("z2")));
+        assertThat(p.replicas()).hasSize(3).startsWith("local").contains("z2a").containsAnyOf("z1a", "z1b");
         assertThat(p.adherence()).isEqualTo(Placement.Adherence.MEETS_STRICT);
     }
 
     @Test
-    void zoneReplicasFallBackToRegionsThenSameZone() {
-        Placement regions = Placement.plan("local", "k", List.of(c("a", PeerLocation.region("r1")), c("b", PeerLocation.region("r2"))),
-                new ReplicationStrategy(3, 2, 0));
-        assertThat(regions.replicas()).containsExactlyInAnyOrder("local", "a", "b");
-        assertThat(regions.adherence()).isEqualTo(Placement.Adherence.MEETS_SOFT);
-        Placement same = Placement.plan("local", "k", List.of(c("a", PeerLocation.sameZone()), c("b", PeerLocation.sameZone())),
-                new ReplicationStrategy(3, 2, 0));
-        assertThat(same.replicas()).containsExactlyInAnyOrder("local", "a", "b");
+    void rf3WithTwoOtherZoneReplicasAndBothPeersInOneZoneTakesBoth() {
+        Placement p = plan(new ReplicationStrategy(3, 2, 0), c("a", PeerLocation.zone("z")), c("b", PeerLocation.zone("z")));
+        assertThat(p.replicas()).hasSize(3).startsWith("local").containsOnlyOnce("a", "b");
+        assertThat(p.adherence()).isEqualTo(Placement.Adherence.MEETS_STRICT);
     }
 
     @Test
-    void rf4WithOneOfEachTakesAllFourInOrder() {
-        Placement p = Placement.plan("local", "k", List.of(c("same", PeerLocation.sameZone()), c("reg", PeerLocation.region("r")),
-                c("zon", PeerLocation.zone("z"))), new ReplicationStrategy(4, 1, 1));
+    void rf3WithTwoOtherZoneReplicasAndOnlyRegionPeersTakesBothRegionPeers() {
+        Placement p = plan(new ReplicationStrategy(3, 2, 0), c("a", PeerLocation.region("r1")), c("b", PeerLocation.region("r2")));
+        assertThat(p.replicas()).hasSize(3).startsWith("local").containsOnlyOnce("a", "b");
+        assertThat(p.adherence()).isEqualTo(Placement.Adherence.MEETS_SOFT);
+    }
+
+    @Test
+    void rf3WithTwoOtherZoneReplicasAndOnlySameZonePeersTakesBothSameZonePeers() {
+        Placement p = plan(new ReplicationStrategy(3, 2, 0), c("a", PeerLocation.sameZone()), c("b", PeerLocation.sameZone()));
+        assertThat(p.replicas()).hasSize(3).startsWith("local").containsOnlyOnce("a", "b");
+        assertThat(p.adherence()).isEqualTo(Placement.Adherence.MEETS_SOFT);
+    }
+
+    @Test
+    void rf4WithStrategyOneOneAndOnePeerOfEachKindTakesAllFourInStepOrder() {
+        Placement p = plan(new ReplicationStrategy(4, 1, 1), c("same", PeerLocation.sameZone()), c("reg", PeerLocation.region("r")),
+                c("zon", PeerLocation.zone("z")));
         assertThat(p.replicas()).containsExactly("local", "zon", "reg", "same");
+        assertThat(p.spares()).isEmpty();
     }
 
     @Test
-    void tooFewPeersIsInfeasible() {
-        Placement p = Placement.plan("local", "k", List.of(c("a", PeerLocation.sameZone())), new ReplicationStrategy(3, 0, 0));
-        assertThat(p.feasible()).isFalse();
+    void seedReadmeExampleStopsAtTheReplicationFactorBeforeOtherRegions() {
+        // replicationFactor 3, otherZoneReplicas 2, otherRegionReplicas 1: local + 2 other zones, no region
+        Placement p = plan(new ReplicationStrategy(3, 2, 1), c("z1", PeerLocation.zone("one")), c("z2", PeerLocation.zone("two")),
+                c("r1", PeerLocation.region("far")), c("s1", PeerLocation.sameZone()));
+        assertThat(p.replicas()).hasSize(3).startsWith("local").contains("z1", "z2");
+        assertThat(p.spares()).containsExactly("r1", "s1");
+    }
+
+    @Test
+    void seedReadmeExampleOneZoneOneRegion() {
+        Placement p = plan(new ReplicationStrategy(3, 1, 1), c("z1", PeerLocation.zone("one")), c("r1", PeerLocation.region("far")),
+                c("s1", PeerLocation.sameZone()));
+        assertThat(p.replicas()).containsExactly("local", "z1", "r1");
+        assertThat(p.spares()).containsExactly("s1");
+    }
+
+    @Test
+    void seedReadmeExampleSameZoneOnly() {
+        Placement p = plan(new ReplicationStrategy(3, 0, 0), c("z1", PeerLocation.zone("one")), c("r1", PeerLocation.region("far")),
+                c("s1", PeerLocation.sameZone()), c("s2", PeerLocation.sameZone()));
+        assertThat(p.replicas()).hasSize(3).startsWith("local").contains("s1", "s2");
+        assertThat(p.spares()).containsExactly("z1", "r1");
+    }
+
+    @Test
+    void tooFewPeersMakesAnInfeasiblePlanWithEveryNode() {
+        Placement p = plan(new ReplicationStrategy(3, 0, 0), c("a", PeerLocation.sameZone()));
         assertThat(p.adherence()).isEqualTo(Placement.Adherence.FAIL);
+        assertThat(p.feasible()).isFalse();
+        assertThat(p.replicas()).containsExactly("local", "a");
     }
 
     @Test
-    void theLocalNodeIsNeverAPeer() {
-        Placement p = Placement.plan("n1", "k", List.of(c("n1", PeerLocation.sameZone()), c("n2", PeerLocation.sameZone())),
+    void theLocalNodeIsNeverAlsoAPeer() {
+        Placement p = Placement.plan("n1", KEY, List.of(c("n1", PeerLocation.sameZone()), c("n2", PeerLocation.sameZone())),
                 new ReplicationStrategy(2, 0, 0));
         assertThat(p.replicas()).containsExactly("n1", "n2");
         assertThat(p.spares()).isEmpty();
     }
 
     @Test
-    void differentKeysSpreadLoadOverDifferentPlans() {
+    void sameKeyAndPeersGiveTheSamePlan() {
+        List<Placement.Candidate> peers = List.of(c("a", PeerLocation.sameZone()), c("b", PeerLocation.zone("z")),
+                c("c", PeerLocation.region("r")), c("d", PeerLocation.sameZone()));
+        ReplicationStrategy s = new ReplicationStrategy(3, 1, 0);
+        assertThat(Placement.plan("local", KEY, peers, s)).isEqualTo(Placement.plan("local", KEY, List.copyOf(peers), s));
+    }
+
+    @Test
+    void differentKeysGiveDifferentPlansAtLeastSometimes() {
         List<Placement.Candidate> peers = List.of(c("a", PeerLocation.sameZone()), c("b", PeerLocation.sameZone()),
                 c("c", PeerLocation.sameZone()), c("d", PeerLocation.sameZone()), c("e", PeerLocation.sameZone()),
                 c("f", PeerLocation.sameZone()));
@@ -73,6 +114,26 @@ class PlacementTest {
         for (int i = 0; i < 100; i++) {
             plans.add(Placement.plan("local", "key-" + i, peers, new ReplicationStrategy(3, 0, 0)).replicas());
         }
-        assertThat(plans.size()).isGreaterThan(5);
+        assertThat(plans).hasSizeGreaterThan(1);
+    }
+
+    @Test
+    void differentKeysSpreadReplicasOverEveryPeer() {
+        List<Placement.Candidate> peers = List.of(c("a", PeerLocation.sameZone()), c("b", PeerLocation.sameZone()),
+                c("c", PeerLocation.sameZone()), c("d", PeerLocation.sameZone()), c("e", PeerLocation.sameZone()),
+                c("f", PeerLocation.sameZone()));
+        Set<String> used = new HashSet<>();
+        for (int i = 0; i < 100; i++) {
+            used.addAll(Placement.plan("local", "key-" + i, peers, new ReplicationStrategy(2, 0, 0)).replicas());
+        }
+        assertThat(used).containsExactlyInAnyOrder("local", "a", "b", "c", "d", "e", "f");
+    }
+
+    @Test
+    void placementCopiesItsLists() {
+        List<String> replicas = new java.util.ArrayList<>(List.of("local"));
+        Placement p = new Placement(replicas, List.of(), Placement.Adherence.MEETS_STRICT);
+        replicas.add("x");
+        assertThat(p.replicas()).containsExactly("local");
     }
 }

@@ -1,61 +1,75 @@
 package alldata.core;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A local store and a peer transport whose futures the test completes one by one, so that a put's
- * future can be checked at the exact moment each replica answers.
+ * A local store and a peer transport in one, whose futures the test completes one by one: every put is
+ * recorded by node id ({@value Coordinator#LOCAL} for the store), so a put's future can be checked at the
+ * exact moment each replica answers. Thread-safe.
  */
 final class Replicas implements ReplicaStore, PeerTransport {
-    /** Pending and answered puts by node ("local" for the store), in the order they were started. */
-    final Map<String, CompletableFuture<Void>> started = Collections.synchronizedMap(new LinkedHashMap<>());
-    final List<String> keys = Collections.synchronizedList(new ArrayList<>());
-    final List<byte[]> events = Collections.synchronizedList(new ArrayList<>());
+
+    /** One request: to the local store or a {@code _put} to a peer. */
+    record Call(String node, Peer peer, String key, byte[] event, CompletableFuture<Void> future) {
+    }
+
+    private final Map<String, Call> byNode = new LinkedHashMap<>();
+    private final List<Call> calls = new ArrayList<>();
 
     @Override
     public CompletableFuture<Void> put(String key, byte[] event) {
-        return record(Coordinator.LOCAL, key, event);
+        return record(new Call(Coordinator.LOCAL, null, key, event, new CompletableFuture<>()));
     }
 
     @Override
     public CompletableFuture<Void> put(Peer peer, String key, byte[] event) {
-        return record(peer.id(), key, event);
+        return record(new Call(peer.id(), peer, key, event, new CompletableFuture<>()));
     }
 
-    private CompletableFuture<Void> record(String node, String key, byte[] event) {
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        started.put(node, f);
-        keys.add(key);
-        events.add(event);
-        return f;
+    private synchronized CompletableFuture<Void> record(Call call) {
+        byNode.put(call.node(), call);
+        calls.add(call);
+        return call.future();
     }
 
-    List<String> nodes() {
-        synchronized (started) {
-            return new ArrayList<>(started.keySet());
+    /** Every request so far, in order. */
+    synchronized List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    /** Nodes asked so far, in the order they were asked ("local" for the store). */
+    synchronized List<String> nodes() {
+        return calls.stream().map(Call::node).toList();
+    }
+
+    /** Peers asked so far (the store not counted), in order. */
+    synchronized List<String> peers() {
+        return calls.stream().filter(c -> c.peer() != null).map(Call::node).toList();
+    }
+
+    /** The latest request to {@code node}. */
+    synchronized Call call(String node) {
+        Call c = byNode.get(node);
+        if (c == null) {
+            throw new AssertionError(node + " was never asked; asked: " + nodes());
         }
-    }
-
-    List<String> peers() {
-        List<String> n = nodes();
-        n.remove(Coordinator.LOCAL);
-        return n;
+        return c;
     }
 
     void store(String node) {
-        started.get(node).complete(null);
+        call(node).future().complete(null);
     }
 
     void fail(String node) {
-        started.get(node).completeExceptionally(new IllegalStateException("disk on fire at " + node));
+        call(node).future().completeExceptionally(new IllegalStateException("disk on fire at " + node));
     }
 
     void conflict(String node) {
-        started.get(node).completeExceptionally(new ConflictException("key1", "different event at " + node));
+        Call c = call(node);
+        c.future().completeExceptionally(new ConflictException(c.key(), "a different event is stored at " + node));
     }
 }
