@@ -104,6 +104,11 @@ final class BenchCommand implements Callable<Integer> {
             Histogram rawTrip = rawRoundTrip(servers, prefix + "roundtrip", payload);
             err.println("bench: coordinated puts, window " + window + "...");
             Coordinated system = coordinated(servers, new Topics(prefix), payload);
+            for (var s : cluster.sidecars()) {
+                double[] lag = s.metrics().meanLagsMs();
+                err.printf("bench: %s mean ingest lag %.1f ms, ack lag %.1f ms, commit latency %.1f ms%n", s.nodeId(),
+                        lag[0], lag[1], lag[2]);
+            }
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("events", events);
             r.put("event_size", eventSize);
@@ -234,8 +239,9 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private KafkaProducer<byte[], byte[]> producer(String servers) {
-        return new KafkaProducer<>(Map.of("bootstrap.servers", servers, "acks", "all", "linger.ms", 2,
-                "compression.type", "lz4"), new ByteArraySerializer(), new ByteArraySerializer());
+        // the same producer settings the client and the sidecars use, so the ceiling is comparable
+        return new KafkaProducer<>(Map.of("bootstrap.servers", servers, "acks", "all", "linger.ms", 10),
+                new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     private void createTopic(String servers, String topic) throws Exception {

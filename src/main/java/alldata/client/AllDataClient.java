@@ -68,11 +68,12 @@ public final class AllDataClient implements AutoCloseable {
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         Map<String, Object> p = new java.util.HashMap<>(kafkaConfig);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 2);
+        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 10);
         p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         Map<String, Object> c = new java.util.HashMap<>(kafkaConfig);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
         this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         try {
             List<TopicPartition> parts = consumer.partitionsFor(topics.results(), Duration.ofSeconds(30)).stream()

@@ -120,6 +120,7 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
     private void onIngest(Record<byte[], byte[]> record, RecordMetadata md) {
         int partition = md.partition();
         long offset = md.offset();
+        metrics.ingestLag(System.currentTimeMillis() - record.timestamp());
         String correlationId = correlationId(record, partition, offset);
         CommitLevel level = null;
         byte[] event;
@@ -159,6 +160,7 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
             log.warn("skipping malformed ack at {}-{}: {}", md.partition(), md.offset(), e.getMessage());
             return;
         }
+        metrics.ackLag(System.currentTimeMillis() - record.timestamp());
         PendingEntry entry = pending.get(ack.key());
         if (entry == null) {
             log.debug("ack from {} for {} after its put finished; ignored", ack.node(), ack.key());

@@ -73,8 +73,10 @@ public final class CoordinatorTopology {
         // oversize events must reach the dead-letter topic, and a maximal event still fits in a command
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), TopicAdmin.maxMessageBytes(config));
         p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 2);
-        p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         p.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
+        // measured: with the default 500 ms, fetches of ingest and acks often sat in the broker's purgatory for
+        // far longer than the data took to arrive (bench: 2.7k -> 3.8k events/s, p50 300 -> 190 ms, RF 1)
+        p.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 10);
         return p;
     }
 }

@@ -46,8 +46,7 @@ public final class Sidecar implements AutoCloseable {
             metrics.storeSize(store::approximateSizeBytes, store::approximateCount);
             Map<String, Object> producerProps = config.kafkaClientConfig();
             producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, "alldata-sidecar-" + config.nodeId());
-            producerProps.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 2);
-            producerProps.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+            producerProps.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 10);
             producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
             this.producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
             this.directory = new PeerDirectory(config.nodeId(), config.zone(), config.region(),

@@ -25,6 +25,8 @@ public final class SidecarMetrics {
     private final Counter replicaWrites;
     private final Counter malformedCommands;
     private final Timer commitLatency;
+    private final Timer ingestLag;
+    private final Timer ackLag;
     private final AtomicLong pending = new AtomicLong();
 
     public SidecarMetrics(String nodeId) {
@@ -50,6 +52,10 @@ public final class SidecarMetrics {
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
                 .register(registry);
+        ingestLag = Timer.builder("alldata.ingest.lag")
+                .description("Age of an ingest record (from its timestamp) when the coordinator reads it").register(registry);
+        ackLag = Timer.builder("alldata.ack.lag")
+                .description("Age of an ack record when the coordinator reads it").register(registry);
         Gauge.builder("alldata.puts.pending", pending, AtomicLong::get)
                 .description("Puts in flight on this node's coordinator tasks").register(registry);
     }
@@ -61,6 +67,20 @@ public final class SidecarMetrics {
 
     public void failed(CommitLevel level) {
         failed.get(level).increment();
+    }
+
+    public void ingestLag(long ms) {
+        ingestLag.record(Math.max(0, ms), TimeUnit.MILLISECONDS);
+    }
+
+    public void ackLag(long ms) {
+        ackLag.record(Math.max(0, ms), TimeUnit.MILLISECONDS);
+    }
+
+    /** Mean ingest and ack lag in ms, and mean commit latency, for the benchmark's report. */
+    public double[] meanLagsMs() {
+        return new double[] {ingestLag.mean(TimeUnit.MILLISECONDS), ackLag.mean(TimeUnit.MILLISECONDS),
+                commitLatency.mean(TimeUnit.MILLISECONDS)};
     }
 
     public void rejected() {

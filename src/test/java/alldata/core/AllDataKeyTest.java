@@ -21,6 +21,8 @@ class AllDataKeyTest {
     private static final String GENERATED = "20261125T041500123000000042";
     /** Largest time a key can hold: 9999-12-31T23:59:59.999Z. */
     private static final long MAX_MS = 253_402_300_799_999L;
+    /** Smallest time a key can hold: 0000-01-01T00:00:00Z. */
+    private static final long YEAR_0_MS = -62_167_219_200_000L;
 
     // ---- layouts ----
 
@@ -186,8 +188,13 @@ class AllDataKeyTest {
     }
 
     @Test
+    void yearZeroIsTheSmallestTime() {
+        assertThat(AllDataKey.ingest(YEAR_0_MS, 0, 0).value()).startsWith("00000101T000000000");
+    }
+
+    @Test
     void timeBeforeYear0IsRejected() {
-        assertThatThrownBy(() -> new AllDataKey.Generated(Instant.parse("-0001-12-31T23:59:59.999Z"), 0))
+        assertThatThrownBy(() -> new AllDataKey.Generated(Instant.ofEpochMilli(YEAR_0_MS - 1), 0))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -215,6 +215,18 @@ class CoordinatorSeedSuiteTest {
         }
 
         @Test
+        @DisplayName("addPeer() of a known id at another location keeps the first location")
+        void knownIdKeepsItsFirstLocation() {
+            Coordinator two = coordinator(rf(2).otherRegionReplicas(1).build());
+            two.addPeer(new Peer("foo"), PeerLocation.zone("zone1"));
+            two.addPeer(new Peer("foo"), PeerLocation.region("region1"));
+            two.addPeer(new Peer("bar"));
+            two.put(KEY, EVENT);
+            assertThat(replicas.nodes()).as("foo is no other-region peer; the same-zone peer fills in")
+                    .containsExactly("local", "bar");
+        }
+
+        @Test
         @DisplayName("addPeer() rejects the id \"local\", reserved for the local replica")
         void rejectsReservedId() {
             assertThatThrownBy(() -> c.addPeer(new Peer("local"))).isInstanceOf(IllegalArgumentException.class)

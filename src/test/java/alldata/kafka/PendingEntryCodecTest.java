@@ -23,10 +23,16 @@ class PendingEntryCodecTest {
         put = put.deadlinePassed(10_000).put();
         PendingEntry entry = new PendingEntry(put, "corr-1", 3, 42, 999);
 
-        byte[] json = codec.encode(entry);
-        PendingEntry back = codec.decode(json);
+        PendingEntry back = codec.decode(codec.encode(entry));
 
         assertThat(back).isEqualTo(entry);
-        assertThat(new String(json, StandardCharsets.UTF_8)).doesNotContain("\"done\"").doesNotContain("storedOn");
+    }
+
+    @Test
+    void rejectsCorruptOrUnknownEntriesClearly() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> codec.decode(new byte[] {9, 0}))
+                .isInstanceOf(MalformedRecordException.class).hasMessageContaining("version 9");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> codec.decode(new byte[] {1, 0}))
+                .isInstanceOf(MalformedRecordException.class).hasMessageContaining("corrupt");
     }
 }
