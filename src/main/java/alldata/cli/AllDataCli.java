@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 HttpReadCommands.Get.class,
                 HttpReadCommands.Scan.class,
                 PeersCommand.class,
+                VerifyCommand.class,
                 BenchCommand.class,
                 CoreBenchmarkCommand.class,
                 CommandLine.HelpCommand.class

@@ -53,7 +53,9 @@ public sealed interface AllDataKey extends Comparable<AllDataKey> permits AllDat
      * @throws IllegalArgumentException saying what is wrong when {@code text} is not an AllData key
      */
     static AllDataKey parse(String text) {
-        Objects.requireNonNull(text, "key");
+        if (text == null) {
+            throw new IllegalArgumentException("not an AllData key: null");
+        }
         if (text.length() != INGEST_LENGTH && text.length() != GENERATED_LENGTH) {
             throw invalid(text, "expected " + GENERATED_LENGTH + " or " + INGEST_LENGTH + " characters, got "
                     + text.length());
@@ -75,7 +77,7 @@ public sealed interface AllDataKey extends Comparable<AllDataKey> permits AllDat
         try {
             parse(text);
             return true;
-        } catch (IllegalArgumentException | NullPointerException e) {
+        } catch (IllegalArgumentException e) {
             return false;
         }
     }
@@ -91,6 +93,9 @@ public sealed interface AllDataKey extends Comparable<AllDataKey> permits AllDat
             char c = text.charAt(i);
             if (c < '0' || c > '9') {
                 throw invalid(text, what + " must be decimal digits, found '" + c + "' at position " + i);
+            }
+            if (value > (Long.MAX_VALUE - (c - '0')) / 10) {
+                throw invalid(text, what + " is larger than " + Long.MAX_VALUE);
             }
             value = value * 10 + (c - '0');
         }

@@ -134,6 +134,11 @@ public final class CoordinatorOptions {
             if (replicaTimeout.isZero() || replicaTimeout.isNegative()) {
                 throw new IllegalArgumentException("replicaTimeout must be positive, got " + replicaTimeout);
             }
+            try {
+                replicaTimeout.toMillis();
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("replicaTimeout " + replicaTimeout + " is too long to count in milliseconds");
+            }
             return new CoordinatorOptions(this);
         }
     }

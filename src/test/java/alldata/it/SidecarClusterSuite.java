@@ -344,6 +344,25 @@ abstract class SidecarClusterSuite {
                 .contains("alldata_replicas_conflicts_total");
     }
 
+    @Test
+    void verifyFindsEveryCommittedEventOnItsReplicas() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            assertThat(put("{\"verify\":" + i + "}", CommitLevel.ALL).committed()).isTrue();
+        }
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        int code;
+        try (java.io.PrintStream capture = new java.io.PrintStream(buf, true, StandardCharsets.UTF_8)) {
+            System.setOut(capture);
+            code = alldata.cli.AllDataCli.run("verify", "--bootstrap", bootstrapServers());
+        } finally {
+            System.setOut(old);
+        }
+        String report = buf.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(report).isZero();
+        assertThat(report).contains("OK").contains("missing:                  0").contains("under-replicated:         0");
+    }
+
     /** Reads a whole topic from the beginning (at least {@code min} records, bounded wait). */
     private List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int min) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();

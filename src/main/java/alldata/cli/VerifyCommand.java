@@ -1,0 +1,246 @@
+package alldata.cli;
+
+import alldata.kafka.MalformedRecordException;
+import alldata.kafka.MemberRecord;
+import alldata.kafka.PutOutcome;
+import alldata.kafka.Wire;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code alldata verify}: compares every outcome on the results topic with what the nodes actually
+ * store (read through their HTTP APIs), and lists under-replicated and missing events.
+ */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Check every COMMITTED outcome against the nodes' stores (via their HTTP APIs).",
+                "Lists missing and under-replicated events, replicas whose bytes differ, and ingest records",
+                "stored under two keys. Exit code: 0 all good, 1 a COMMITTED event has fewer than its required",
+                "replicas (or another inconsistency), 2 bad usage."})
+final class VerifyCommand implements Callable<Integer> {
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--node", description = "A node's HTTP address as ID=HOST:PORT (repeatable); default: every node in the membership topic.")
+    Map<String, String> nodes;
+
+    @Option(names = "--max-listed", defaultValue = "20", description = "List at most this many problem events (default ${DEFAULT-VALUE}).")
+    int maxListed;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** What verify found; also used by tests. */
+    record Report(int committed, int failed, int underReplicated, int belowReplicationFactor, int missing,
+                  int differingBytes, int twoKeys, List<String> problems) {
+        boolean ok() {
+            return underReplicated == 0 && missing == 0 && differingBytes == 0 && twoKeys == 0;
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Map<String, Object> config = kafka.clientConfig();
+        Map<String, String> http = nodes != null ? nodes : httpAddresses(config);
+        if (http.isEmpty()) {
+            spec.commandLine().getErr().println("error: no nodes known: none in " + kafka.topics().membership() + " and no --node given");
+            return 2;
+        }
+        Map<String, Map<String, byte[]>> stored = new TreeMap<>();
+        for (Map.Entry<String, String> n : http.entrySet()) {
+            try {
+                stored.put(n.getKey(), readAll(n.getValue()));
+            } catch (Exception e) {
+                out.printf("warning: node %s at %s not readable (%s): its replicas count as missing%n", n.getKey(), n.getValue(),
+                        e.getMessage());
+                stored.put(n.getKey(), Map.of());
+            }
+        }
+        Report r = check(readOutcomes(config), stored, maxListed);
+        out.printf("nodes read:               %s%n", stored.keySet());
+        out.printf("committed events:         %d%n", r.committed());
+        out.printf("failed events:            %d%n", r.failed());
+        out.printf("under-replicated:         %d (fewer replicas than their commit level required)%n", r.underReplicated());
+        out.printf("below replication factor: %d (level met, fewer than RF copies)%n", r.belowReplicationFactor());
+        out.printf("missing:                  %d (committed, stored nowhere)%n", r.missing());
+        out.printf("differing bytes:          %d%n", r.differingBytes());
+        out.printf("stored under two keys:    %d%n", r.twoKeys());
+        r.problems().forEach(p -> out.println("  " + p));
+        out.println(r.ok() ? "OK" : "PROBLEMS FOUND");
+        out.flush();
+        return r.ok() ? 0 : 1;
+    }
+
+    static Report check(List<PutOutcome> outcomes, Map<String, Map<String, byte[]>> stored, int maxListed) {
+        Map<String, PutOutcome> committed = new LinkedHashMap<>();
+        Map<String, String> keyOfIngest = new HashMap<>();
+        int failed = 0;
+        int twoKeys = 0;
+        List<String> problems = new ArrayList<>();
+        for (PutOutcome o : outcomes) {
+            if (o.status() != PutOutcome.Status.COMMITTED) {
+                failed++;
+                continue;
+            }
+            committed.putIfAbsent(o.key(), o);
+            if (o.ingest() != null) {
+                String position = o.ingest().partition() + "-" + o.ingest().offset();
+                String previous = keyOfIngest.putIfAbsent(position, o.key());
+                if (previous != null && !previous.equals(o.key())) {
+                    twoKeys++;
+                    add(problems, maxListed, "ingest " + position + " stored under two keys: " + previous + " and " + o.key());
+                }
+            }
+        }
+        int under = 0;
+        int belowRf = 0;
+        int missing = 0;
+        int differing = 0;
+        for (PutOutcome o : committed.values()) {
+            List<String> holders = new ArrayList<>();
+            byte[] first = null;
+            boolean same = true;
+            for (Map.Entry<String, Map<String, byte[]>> node : stored.entrySet()) {
+                byte[] b = node.getValue().get(o.key());
+                if (b != null) {
+                    holders.add(node.getKey());
+                    if (first == null) {
+                        first = b;
+                    } else if (!Arrays.equals(first, b)) {
+                        same = false;
+                    }
+                }
+            }
+            if (!same) {
+                differing++;
+                add(problems, maxListed, o.key() + ": replicas hold different bytes on " + holders);
+            }
+            if (holders.isEmpty()) {
+                missing++;
+                add(problems, maxListed, o.key() + ": MISSING (committed at " + o.commitLevel() + ", stored nowhere)");
+            } else if (holders.size() < o.required()) {
+                under++;
+                add(problems, maxListed, o.key() + ": UNDER-REPLICATED, " + holders.size() + " of " + o.required()
+                        + " required (" + o.commitLevel() + "), on " + holders);
+            } else if (holders.size() < o.replicas().size() - countReplaced(o)) {
+                belowRf++;
+            }
+        }
+        return new Report(committed.size(), failed, under, belowRf, missing, differing, twoKeys, problems);
+    }
+
+    /** Replicas that were re-placed do not count towards the expected copies. */
+    private static int countReplaced(PutOutcome o) {
+        return Math.max(0, o.replicas().size() - Math.max(o.required(), Math.min(o.replicas().size(), o.acked().size())));
+    }
+
+    private static void add(List<String> problems, int max, String p) {
+        if (problems.size() < max) {
+            problems.add(p);
+        }
+    }
+
+    private List<PutOutcome> readOutcomes(Map<String, Object> config) {
+        List<PutOutcome> outcomes = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : readTopic(config, kafka.topics().results())) {
+            try {
+                outcomes.add(Wire.decode(r.value(), PutOutcome.class));
+            } catch (MalformedRecordException e) {
+                spec.commandLine().getErr().println("warning: skipping unreadable result at offset " + r.offset());
+            }
+        }
+        return outcomes;
+    }
+
+    private Map<String, String> httpAddresses(Map<String, Object> config) {
+        Map<String, String> http = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : readTopic(config, kafka.topics().membership())) {
+            String node = new String(r.key(), StandardCharsets.UTF_8);
+            if (r.value() == null) {
+                continue; // a tombstone: the node left cleanly, its last address stays useful
+            }
+            MemberRecord m = Wire.decode(r.value(), MemberRecord.class);
+            if (m.http() != null) {
+                http.put(node, m.http());
+            }
+        }
+        return http;
+    }
+
+    /** Reads a topic from the beginning to its current end. */
+    static List<ConsumerRecord<byte[], byte[]>> readTopic(Map<String, Object> config, String topic) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            if (parts.isEmpty()) {
+                throw new IllegalStateException("topic " + topic + " does not exist at " + config.get("bootstrap.servers"));
+            }
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("could not read " + topic + " to its end within 120 s");
+                }
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    /** Every event a node stores, paging through its scan API. */
+    static Map<String, byte[]> readAll(String address) throws Exception {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        Map<String, byte[]> all = new HashMap<>();
+        String from = null;
+        while (true) {
+            String url = "http://" + address + "/events?limit=10000"
+                    + (from == null ? "" : "&from=" + URLEncoder.encode(from + "\u0000", StandardCharsets.UTF_8));
+            HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("HTTP " + r.statusCode());
+            }
+            int lines = 0;
+            for (String line : new String(r.body(), StandardCharsets.UTF_8).split("\n")) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode n = Wire.json().readTree(line);
+                String key = n.get("key").asText();
+                // the event is re-read from the line; compare its bytes via the same canonical text on every node
+                all.put(key, line.substring(line.indexOf(",\"event\":") + 9, line.length() - 1).getBytes(StandardCharsets.UTF_8));
+                from = key;
+                lines++;
+            }
+            if (lines < 10000) {
+                return all;
+            }
+        }
+    }
+}

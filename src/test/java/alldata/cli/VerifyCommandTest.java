@@ -1,0 +1,71 @@
+package alldata.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import alldata.kafka.PutOutcome;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class VerifyCommandTest {
+    private static final byte[] E = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
+
+    private static PutOutcome committed(String key, String level, int required, List<String> replicas, int partition, long offset) {
+        return new PutOutcome(key, "c-" + key, PutOutcome.Status.COMMITTED, level, required, replicas.subList(0, required),
+                replicas, null, new PutOutcome.IngestPosition(partition, offset));
+    }
+
+    @Test
+    void fullyReplicatedEventsAreOk() {
+        VerifyCommand.Report r = VerifyCommand.check(List.of(committed("k1", "QUORUM", 2, List.of("n1", "n2", "n3"), 0, 1)),
+                Map.of("n1", Map.of("k1", E), "n2", Map.of("k1", E), "n3", Map.of("k1", E)), 10);
+        assertThat(r.ok()).isTrue();
+        assertThat(r.committed()).isEqualTo(1);
+    }
+
+    @Test
+    void fewerCopiesThanRequiredIsUnderReplicated() {
+        VerifyCommand.Report r = VerifyCommand.check(List.of(committed("k1", "ALL", 3, List.of("n1", "n2", "n3"), 0, 1)),
+                Map.of("n1", Map.of("k1", E), "n2", Map.of("k1", E), "n3", Map.of()), 10);
+        assertThat(r.ok()).isFalse();
+        assertThat(r.underReplicated()).isEqualTo(1);
+        assertThat(r.problems()).anyMatch(p -> p.contains("UNDER-REPLICATED") && p.contains("2 of 3"));
+    }
+
+    @Test
+    void committedButStoredNowhereIsMissing() {
+        VerifyCommand.Report r = VerifyCommand.check(List.of(committed("k1", "ONE", 1, List.of("n1"), 0, 1)),
+                Map.of("n1", Map.of()), 10);
+        assertThat(r.missing()).isEqualTo(1);
+        assertThat(r.ok()).isFalse();
+    }
+
+    @Test
+    void oneIngestRecordUnderTwoKeysIsFlaggedButARepeatedOutcomeIsNot() {
+        PutOutcome a = committed("k1", "ONE", 1, List.of("n1"), 3, 7);
+        PutOutcome again = committed("k1", "ONE", 1, List.of("n1"), 3, 7);
+        PutOutcome other = committed("k2", "ONE", 1, List.of("n1"), 3, 7);
+        Map<String, Map<String, byte[]>> stored = Map.of("n1", Map.of("k1", E, "k2", E));
+        assertThat(VerifyCommand.check(List.of(a, again), stored, 10).ok()).isTrue();
+        VerifyCommand.Report r = VerifyCommand.check(List.of(a, other), stored, 10);
+        assertThat(r.twoKeys()).isEqualTo(1);
+        assertThat(r.ok()).isFalse();
+    }
+
+    @Test
+    void replicasWithDifferentBytesAreFlagged() {
+        VerifyCommand.Report r = VerifyCommand.check(List.of(committed("k1", "QUORUM", 2, List.of("n1", "n2"), 0, 1)),
+                Map.of("n1", Map.of("k1", E), "n2", Map.of("k1", "{\"a\":2}".getBytes(StandardCharsets.UTF_8))), 10);
+        assertThat(r.differingBytes()).isEqualTo(1);
+        assertThat(r.ok()).isFalse();
+    }
+
+    @Test
+    void failedOutcomesAreCountedNotChecked() {
+        PutOutcome failed = new PutOutcome(null, "c", PutOutcome.Status.FAILED, null, 0, List.of(), List.of(), "bad", null);
+        VerifyCommand.Report r = VerifyCommand.check(List.of(failed), Map.of("n1", Map.of()), 10);
+        assertThat(r.failed()).isEqualTo(1);
+        assertThat(r.ok()).isTrue();
+    }
+}
