@@ -33,6 +33,21 @@ public final class AckSender {
                 Wire.encode(ack)), LOG_FAILURE);
     }
 
+    /** Key of a coordinator's clock marker in the ack topic (see {@link CoordinatorProcessor}). */
+    public static final String CLOCK_KEY = "alldata-clock";
+    private static final byte[] CLOCK_KEY_BYTES = CLOCK_KEY.getBytes(StandardCharsets.US_ASCII);
+
+    /** Sends a clock marker stamped {@code nowMs} to partition {@code partition} of the ack topic. */
+    public void sendClock(int partition, long nowMs) {
+        producer.send(new ProducerRecord<>(topic, partition, CLOCK_KEY_BYTES,
+                ("{\"clock\":" + nowMs + "}").getBytes(StandardCharsets.US_ASCII)), LOG_FAILURE);
+    }
+
+    /** True when an ack-topic record is a clock marker. */
+    public static boolean isClock(byte[] key) {
+        return key != null && java.util.Arrays.equals(key, CLOCK_KEY_BYTES);
+    }
+
     /** Waits until everything sent so far is acknowledged by the broker. */
     public void flush() {
         producer.flush();

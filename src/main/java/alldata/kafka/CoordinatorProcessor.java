@@ -44,6 +44,9 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
     private static final Logger log = LoggerFactory.getLogger(CoordinatorProcessor.class);
 
     static final String STORE = "pending-puts";
+    static final long CHECK_INTERVAL_MS = 100;
+    /** How often a task stamps its ack partition with a clock marker. */
+    static final long CLOCK_INTERVAL_MS = 200;
     static final String COMMANDS_SINK = "commands-sink";
     static final String RESULTS_SINK = "results-sink";
     static final String DEAD_LETTER_SINK = "dead-letter-sink";
@@ -65,6 +68,14 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
     /** Deadlines by time; an entry is current only while it matches {@code indexed}. */
     private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>();
     private final Map<String, Long> indexed = new HashMap<>();
+    /**
+     * Replica deadlines are judged against the newest clock marker this task has read back from its own
+     * ack partition, not against the wall clock alone: a marker stamped T is read only after every ack
+     * appended before it, so "deadline passed" means "no ack arrived by then", even when the task was
+     * stalled, overloaded or just restored. Until a marker comes back nothing times out.
+     */
+    private long ackClockMs = Long.MIN_VALUE;
+    private long lastClockSentMs;
 
     private record Deadline(long atMs, String key) implements Comparable<Deadline> {
         @Override
@@ -104,7 +115,7 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
         if (!pending.isEmpty()) {
             log.info("task {} resumed {} pending puts", context.taskId(), pending.size());
         }
-        context.schedule(Duration.ofMillis(100), PunctuationType.WALL_CLOCK_TIME, this::checkDeadlines);
+        context.schedule(Duration.ofMillis(CHECK_INTERVAL_MS), PunctuationType.WALL_CLOCK_TIME, this::checkDeadlines);
     }
 
     @Override
@@ -153,6 +164,10 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
     }
 
     private void onAck(Record<byte[], byte[]> record, RecordMetadata md) {
+        if (AckSender.isClock(record.key())) {
+            onClock(record, md);
+            return;
+        }
         Ack ack;
         try {
             ack = Wire.decode(record.value(), Ack.class);
@@ -178,7 +193,21 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
         apply(entry, t);
     }
 
-    private void checkDeadlines(long now) {
+    private void onClock(Record<byte[], byte[]> record, RecordMetadata md) {
+        try {
+            long clock = Wire.json().readTree(record.value()).get("clock").asLong();
+            ackClockMs = Math.max(ackClockMs, clock);
+        } catch (java.io.IOException | RuntimeException e) {
+            log.warn("skipping malformed clock marker at {}-{}: {}", md.partition(), md.offset(), e.toString());
+        }
+    }
+
+    private void checkDeadlines(long wallNow) {
+        if (wallNow - lastClockSentMs >= CLOCK_INTERVAL_MS) {
+            acks.sendClock(context.taskId().partition(), wallNow);
+            lastClockSentMs = wallNow;
+        }
+        long now = Math.min(wallNow, ackClockMs);
         Deadline d;
         while ((d = deadlines.peek()) != null && d.atMs() <= now) {
             deadlines.poll();

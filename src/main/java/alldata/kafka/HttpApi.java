@@ -114,10 +114,28 @@ public final class HttpApi implements AutoCloseable {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (StoredEvent e : events) {
             out.write(("{\"key\":\"" + e.key() + "\",\"event\":").getBytes(StandardCharsets.US_ASCII));
-            out.write(e.event());
+            out.write(oneLine(e.event()));
             out.write("}\n".getBytes(StandardCharsets.US_ASCII));
         }
         send(ex, 200, "application/x-ndjson", out.toByteArray());
+    }
+
+    /**
+     * The event with its line breaks turned into spaces, so that each scanned event stays on one JSON line.
+     * In valid JSON a raw line break can only be whitespace between tokens (inside strings it must be
+     * escaped), so the result is the same JSON value; {@code GET /events/{key}} returns the exact bytes.
+     */
+    static byte[] oneLine(byte[] event) {
+        byte[] copy = null;
+        for (int i = 0; i < event.length; i++) {
+            if (event[i] == '\n' || event[i] == '\r') {
+                if (copy == null) {
+                    copy = event.clone();
+                }
+                copy[i] = ' ';
+            }
+        }
+        return copy == null ? event : copy;
     }
 
     private static Map<String, String> query(String raw) {

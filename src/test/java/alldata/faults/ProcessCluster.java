@@ -1,0 +1,161 @@
+package alldata.faults;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sidecars as separate JVM processes ({@code alldata sidecar --config F}) against a broker, so that a
+ * test can SIGKILL one and start it again on the same data directory and ports.
+ */
+final class ProcessCluster implements AutoCloseable {
+    static final String[] ZONES = {"a", "b", "c", "d"};
+
+    private final String bootstrap;
+    private final Path dir;
+    private final int nodes;
+    private final Map<String, String> extra;
+    private final int[] httpPorts;
+    private final Process[] processes;
+
+    ProcessCluster(String bootstrap, Path dir, int nodes, Map<String, String> extra) throws IOException {
+        this.bootstrap = bootstrap;
+        this.dir = dir;
+        this.nodes = nodes;
+        this.extra = Map.copyOf(extra);
+        this.httpPorts = new int[nodes + 1];
+        this.processes = new Process[nodes + 1];
+        for (int i = 1; i <= nodes; i++) {
+            try (ServerSocket s = new ServerSocket(0)) {
+                httpPorts[i] = s.getLocalPort();
+            }
+        }
+    }
+
+    static String id(int i) {
+        return "node-" + i;
+    }
+
+    String http(int i) {
+        return "127.0.0.1:" + httpPorts[i];
+    }
+
+    /** Starts every node and waits until all are healthy. */
+    ProcessCluster startAll() throws IOException {
+        for (int i = 1; i <= nodes; i++) {
+            start(i);
+        }
+        for (int i = 1; i <= nodes; i++) {
+            awaitHealthy(i);
+        }
+        return this;
+    }
+
+    /** Starts node {@code i} (again) on its data directory and ports. */
+    void start(int i) throws IOException {
+        Map<String, String> c = new HashMap<>();
+        c.put("node.id", id(i));
+        c.put("zone", ZONES[(i - 1) % ZONES.length]);
+        c.put("region", "local");
+        c.put("data.dir", dir.resolve(id(i)).toString());
+        c.put("http.port", Integer.toString(httpPorts[i]));
+        c.put("kafka.bootstrap.servers", bootstrap);
+        c.putAll(extra);
+        StringBuilder props = new StringBuilder();
+        c.forEach((k, v) -> props.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
+        Path config = Files.writeString(dir.resolve(id(i) + ".properties"), props, StandardCharsets.UTF_8);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx384m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                "alldata.cli.AllDataCli", "sidecar", "--config", config.toString());
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(id(i) + ".log").toFile()));
+        processes[i] = pb.start();
+    }
+
+    boolean healthy(int i) {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + http(i) + "/health"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    void awaitHealthy(int i) {
+        await("health of " + id(i)).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            if (!processes[i].isAlive()) {
+                throw new IllegalStateException(id(i) + " exited with " + processes[i].exitValue() + ": see " + dir.resolve(id(i) + ".log"));
+            }
+            return healthy(i);
+        });
+    }
+
+    /**
+     * Every event node {@code i} stores: over HTTP while it runs, straight from its RocksDB directory
+     * when it is down (a killed node's replicas are still on its disk).
+     */
+    Map<String, byte[]> storedEvents(int i) throws Exception {
+        if (alive(i)) {
+            return alldata.cli.VerifyAccess.readAll(http(i));
+        }
+        Map<String, byte[]> out = new HashMap<>();
+        try (alldata.store.RocksReplicaStore store = alldata.store.RocksReplicaStore.open(dir.resolve(id(i)).resolve("replicas"))) {
+            for (alldata.store.StoredEvent e : store.scan(null, null, Integer.MAX_VALUE)) {
+                out.put(e.key(), e.event());
+            }
+        }
+        return out;
+    }
+
+    Map<String, Map<String, byte[]>> allStoredEvents() throws Exception {
+        Map<String, Map<String, byte[]>> all = new LinkedHashMap<>();
+        for (int i = 1; i <= nodes; i++) {
+            all.put(id(i), storedEvents(i));
+        }
+        return all;
+    }
+
+    /** SIGKILL: no shutdown hook, no LEAVING, nothing flushed. */
+    void kill(int i) throws InterruptedException {
+        processes[i].destroyForcibly();
+        processes[i].waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM: the sidecar's shutdown hook closes it cleanly. */
+    void stop(int i) throws InterruptedException {
+        processes[i].destroy();
+        if (!processes[i].waitFor(60, TimeUnit.SECONDS)) {
+            processes[i].destroyForcibly();
+        }
+    }
+
+    boolean alive(int i) {
+        return processes[i] != null && processes[i].isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (int i = 1; i <= nodes; i++) {
+            if (alive(i)) {
+                stop(i);
+            }
+        }
+    }
+}
