@@ -203,7 +203,8 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
     }
 
     private void checkDeadlines(long wallNow) {
-        if (wallNow - lastClockSentMs >= CLOCK_INTERVAL_MS) {
+        // markers only while something waits for acks: an idle cluster writes nothing
+        if (!pending.isEmpty() && wallNow - lastClockSentMs >= CLOCK_INTERVAL_MS) {
             acks.sendClock(context.taskId().partition(), wallNow);
             lastClockSentMs = wallNow;
         }

@@ -42,7 +42,9 @@ public final class TopicAdmin {
         List<NewTopic> wanted = new ArrayList<>();
         wanted.add(new NewTopic(t.ingest(), config.ingestPartitions(), rf)
                 .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes)));
-        wanted.add(new NewTopic(t.acks(), config.ingestPartitions(), rf));
+        // acks (and the coordinators' clock markers) matter only until read: keep them a day, not a week
+        wanted.add(new NewTopic(t.acks(), config.ingestPartitions(), rf)
+                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(TimeUnit.DAYS.toMillis(1)))));
         wanted.add(new NewTopic(t.results(), config.resultsPartitions(), rf));
         wanted.add(new NewTopic(t.membership(), 1, rf)
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));

@@ -13,6 +13,8 @@ import java.util.List;
 final class ManualTime implements TimeSource {
     /** An arbitrary start, far from 0 so that "deadline 0" bugs show. */
     static final long START_MS = 1_000_000L;
+    /** More tasks than any test schedules for one instant. */
+    private static final int MAX_TASKS_AT_ONE_TIME = 10_000;
 
     private long now = START_MS;
     private long sequence;
@@ -48,12 +50,17 @@ final class ManualTime implements TimeSource {
         return t;
     }
 
-    /** Moves time forward by {@code d}, running every task that falls due, each at its own due time. */
+    /**
+     * Moves time forward by {@code d}, running every task that falls due, each at its own due time. A task
+     * that keeps re-scheduling itself without time moving (a timer loop) fails the test instead of hanging it.
+     */
     void advance(Duration d) {
         long target;
         synchronized (this) {
             target = now + d.toMillis();
         }
+        int ranAtSameTime = 0;
+        long lastRunAt = Long.MIN_VALUE;
         while (true) {
             Task next;
             synchronized (this) {
@@ -67,6 +74,11 @@ final class ManualTime implements TimeSource {
                 }
                 tasks.remove(next);
                 now = Math.max(now, next.dueMs);
+                ranAtSameTime = now == lastRunAt ? ranAtSameTime + 1 : 0;
+                lastRunAt = now;
+                if (ranAtSameTime > MAX_TASKS_AT_ONE_TIME) {
+                    throw new AssertionError("timer loop: more than " + MAX_TASKS_AT_ONE_TIME + " tasks ran at " + now);
+                }
             }
             next.body.run(); // outside the lock: tasks may schedule or cancel tasks
         }
