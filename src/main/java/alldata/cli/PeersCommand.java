@@ -3,6 +3,7 @@ package alldata.cli;
 import alldata.kafka.MemberRecord;
 import alldata.kafka.MembershipAgent;
 import alldata.kafka.PeerDirectory;
+import alldata.kafka.TopicReader;
 import alldata.kafka.Wire;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -12,10 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -88,24 +86,9 @@ final class PeersCommand implements Callable<Integer> {
 
     private PeerDirectory read(Map<String, Object> config) {
         PeerDirectory view = new PeerDirectory("", "", "", sessionTimeout.toMillis(), System::currentTimeMillis);
-        String topic = kafka.topics().membership();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            if (parts.isEmpty()) {
-                throw new IllegalStateException("topic " + topic + " does not exist: no sidecar has started against "
-                        + kafka.bootstrap);
-            }
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    String node = new String(r.key(), StandardCharsets.UTF_8);
-                    view.apply(node, r.value() == null ? null : Wire.decode(r.value(), MemberRecord.class));
-                }
-            }
+        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readToEnd(config, kafka.topics().membership(), Duration.ofSeconds(30))) {
+            String node = new String(r.key(), StandardCharsets.UTF_8);
+            view.apply(node, r.value() == null ? null : Wire.decode(r.value(), MemberRecord.class));
         }
         return view;
     }

@@ -3,6 +3,7 @@ package alldata.cli;
 import alldata.kafka.MalformedRecordException;
 import alldata.kafka.MemberRecord;
 import alldata.kafka.PutOutcome;
+import alldata.kafka.TopicReader;
 import alldata.kafka.Wire;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
@@ -22,9 +23,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -190,27 +188,8 @@ final class VerifyCommand implements Callable<Integer> {
         return http;
     }
 
-    /** Reads a topic from the beginning to its current end. */
     static List<ConsumerRecord<byte[], byte[]>> readTopic(Map<String, Object> config, String topic) {
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            if (parts.isEmpty()) {
-                throw new IllegalStateException("topic " + topic + " does not exist at " + config.get("bootstrap.servers"));
-            }
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long deadline = System.currentTimeMillis() + 120_000;
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " to its end within 120 s");
-                }
-                c.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
+        return TopicReader.readToEnd(config, topic, Duration.ofMinutes(2));
     }
 
     /** Every event a node stores, paging through its scan API. */

@@ -145,7 +145,7 @@ public record PendingPut(
         List<Replica> started = new ArrayList<>(plan.replicas().size());
         List<PutAction> actions = new ArrayList<>(plan.replicas().size());
         for (String node : plan.replicas()) {
-            started.add(new Replica(node, ReplicaState.RUNNING, nowMs + replicaTimeoutMs, 1));
+            started.add(new Replica(node, ReplicaState.RUNNING, deadline(nowMs, replicaTimeoutMs), 1));
             actions.add(new PutAction.StartReplica(node, 1, null));
         }
         PendingPut put = new PendingPut(key, event, commitLevel, replicationFactor, replicaTimeoutMs,
@@ -252,7 +252,7 @@ public record PendingPut(
             String spare = spares.get(0);
             int attempt = maxAttempt() + 1;
             nextReplicas = new ArrayList<>(nextReplicas);
-            nextReplicas.add(new Replica(spare, ReplicaState.RUNNING, nowMs + replicaTimeoutMs, attempt));
+            nextReplicas.add(new Replica(spare, ReplicaState.RUNNING, deadline(nowMs, replicaTimeoutMs), attempt));
             nextSpares = spares.subList(1, spares.size());
             actions.add(new PutAction.StartReplica(spare, attempt, r.node()));
         }
@@ -281,6 +281,12 @@ public record PendingPut(
         return "replication failed for key " + key + ": " + (replicationFactor - stored) + " of "
                 + replicationFactor + " replicas were not created (" + lost + "; no spare peer left); "
                 + "commit level " + commitLevel + " needs " + required() + ", stored on " + storedOn();
+    }
+
+    /** {@code nowMs + timeoutMs}, saturating: a huge timeout means "never", not a deadline in the past. */
+    private static long deadline(long nowMs, long timeoutMs) {
+        long d = nowMs + timeoutMs;
+        return ((nowMs ^ d) & (timeoutMs ^ d)) < 0 ? Long.MAX_VALUE - 1 : d;
     }
 
     private int maxAttempt() {

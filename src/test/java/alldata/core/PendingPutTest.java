@@ -491,4 +491,11 @@ class PendingPutTest {
         assertThat(outcomePairs()).hasSize(Outcome.values().length * Outcome.values().length);
         assertThat(replicaPairs()).hasSize(ReplicaState.values().length * ReplicaState.values().length);
     }
+
+    @Test
+    void aHugeTimeoutNeverPutsADeadlineInThePast() {
+        PendingPut p = PendingPut.start("k", EVENT, plan(List.of("a"), List.of()), CommitLevel.ONE, 1, Long.MAX_VALUE, T0).put();
+        assertThat(p.nextDeadlineMs()).isGreaterThan(T0);
+        assertThat(p.deadlinePassed(T0 + 1).actions()).isEmpty();
+    }
 }
