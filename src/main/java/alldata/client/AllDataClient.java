@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AllDataClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AllDataClient.class);
-    /** Outcomes of events produced before this client existed are ignored; default wait for one. */
+    /** How long a put waits for its outcome unless the client is given another timeout. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     private final Topics topics;

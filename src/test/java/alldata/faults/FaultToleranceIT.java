@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,12 +21,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -160,18 +157,8 @@ class FaultToleranceIT {
     void cleanShutdownUnderLoadLeavesThenTombstones() throws Exception {
         load(1_000, 100, 400, () -> cluster.stop(3));
         settle("e: clean shutdown under load");
-        List<ConsumerRecord<byte[], byte[]>> log = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            TopicPartition tp = new TopicPartition(TOPICS.membership(), 0);
-            c.assign(List.of(tp));
-            c.seekToBeginning(List.of(tp));
-            long end = c.endOffsets(List.of(tp)).get(tp);
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                c.poll(Duration.ofMillis(200)).forEach(log::add);
-                return c.position(tp) >= end;
-            });
-        }
+        List<ConsumerRecord<byte[], byte[]>> log = alldata.kafka.TopicReader.readToEnd(
+                Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()), TOPICS.membership(), Duration.ofSeconds(60));
         List<ConsumerRecord<byte[], byte[]>> node3 = log.stream()
                 .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals(ProcessCluster.id(3))).toList();
         assertThat(node3.get(node3.size() - 1).value()).as("tombstone last").isNull();

@@ -12,6 +12,7 @@ import alldata.kafka.MemberRecord;
 import alldata.kafka.PutOutcome;
 import alldata.kafka.Sidecar;
 import alldata.kafka.SidecarConfig;
+import alldata.kafka.TopicReader;
 import alldata.kafka.Topics;
 import alldata.kafka.Wire;
 import java.net.URI;
@@ -38,11 +39,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -363,20 +361,10 @@ abstract class SidecarClusterSuite {
         assertThat(report).contains("OK").contains("missing:                  0").contains("under-replicated:         0");
     }
 
-    /** Reads a whole topic from the beginning (at least {@code min} records, bounded wait). */
+    /** Reads a whole topic from the beginning, until it holds at least {@code min} records (bounded wait). */
     private List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int min) {
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", bootstrapServers()),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            await().atMost(WAIT).until(() -> {
-                c.poll(Duration.ofMillis(200)).forEach(out::add);
-                return out.size() >= min && parts.stream().allMatch(tp -> c.position(tp) >= end.get(tp));
-            });
-        }
-        return out;
+        return await().atMost(WAIT).until(
+                () -> TopicReader.readToEnd(Map.<String, Object>of("bootstrap.servers", bootstrapServers()), topic, WAIT),
+                records -> records.size() >= min);
     }
 }
