@@ -36,7 +36,6 @@ public final class ReplicaWriter implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean loopHealthy;
-    private volatile String storeError;
 
     public ReplicaWriter(SidecarConfig config, RocksReplicaStore store, AckSender acks, SidecarMetrics metrics) {
         this.config = config;
@@ -65,14 +64,9 @@ public final class ReplicaWriter implements AutoCloseable {
         thread.start();
     }
 
-    /** True while the loop runs and the last batch reached the store. */
+    /** True while the loop runs (store failures are the store's to report: {@link RocksReplicaStore#writeFailure()}). */
     public boolean healthy() {
-        return loopHealthy && thread.isAlive() && storeError == null;
-    }
-
-    /** Why the last store write failed, or {@code null}. */
-    public String storeError() {
-        return storeError;
+        return loopHealthy && thread.isAlive();
     }
 
     private void run() {
@@ -125,9 +119,7 @@ public final class ReplicaWriter implements AutoCloseable {
         List<WriteOutcome> outcomes;
         try {
             outcomes = store.write(writes);
-            storeError = null;
         } catch (RuntimeException e) {
-            storeError = e.getMessage();
             log.error("store of {} failed for {} replicas: {}; acking ERROR so coordinators re-place them",
                     config.nodeId(), writes.size(), e.getMessage());
             for (PutCommand c : commands) {

@@ -4,6 +4,7 @@ import alldata.store.RocksReplicaStore;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -125,9 +126,13 @@ public final class Sidecar implements AutoCloseable {
         if (s != KafkaStreams.State.RUNNING && s != KafkaStreams.State.REBALANCING) {
             return new HttpApi.Health(false, "coordinator is " + s);
         }
+        Optional<String> storeFailure = store.writeFailure();
+        if (storeFailure.isPresent()) {
+            return new HttpApi.Health(false, "replica store failing: " + storeFailure.get()
+                    + "; its replicas are re-placed on other nodes; fix the disk, then restart this sidecar");
+        }
         if (!writer.healthy()) {
-            String err = writer.storeError();
-            return new HttpApi.Health(false, err != null ? "replica store failing: " + err : "replica writer not running");
+            return new HttpApi.Health(false, "replica writer not running");
         }
         if (!membership.healthy() || !directory.seesSelf()) {
             return new HttpApi.Health(false, "not yet live in the membership view");

@@ -65,6 +65,8 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
     private final BlockingQueue<QueuedWrite> queue = new LinkedBlockingQueue<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread groupCommitter;
+    /** Why the last write failed; null after a write succeeds. Guarded by {@code this}. */
+    private String writeFailure;
 
     private record QueuedWrite(ReplicaWrite write, CompletableFuture<WriteOutcome> done) {
     }
@@ -171,6 +173,15 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
         return writeBatch(writes);
     }
 
+    /**
+     * Why the last write failed (for example "No space left on device"), or empty once a write
+     * succeeds. After an I/O error RocksDB refuses every later write until the store is reopened
+     * (RocksJava has no {@code resume()}), so an operator fixes the disk and restarts the sidecar.
+     */
+    public synchronized Optional<String> writeFailure() {
+        return Optional.ofNullable(writeFailure);
+    }
+
     /** Serialized so that the read-check-write of write-once cannot interleave between callers. */
     private synchronized List<WriteOutcome> writeBatch(List<ReplicaWrite> writes) {
         if (writes.isEmpty()) {
@@ -207,7 +218,9 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
             if (batch.count() > 0) {
                 db.write(writeOptions, batch);
             }
+            writeFailure = null;
         } catch (RocksDBException e) {
+            writeFailure = "write to " + dir + " failed: " + e.getMessage();
             throw new StoreException("write of " + writes.size() + " replicas to " + dir + " failed: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new StoreException("cannot encode replica metadata: " + e.getMessage(), e);

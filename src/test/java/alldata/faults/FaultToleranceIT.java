@@ -7,6 +7,7 @@ import alldata.kafka.EmbeddedKafka;
 import alldata.kafka.MemberRecord;
 import alldata.kafka.Topics;
 import alldata.kafka.Wire;
+import alldata.testing.Tmpfs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,7 +117,23 @@ class FaultToleranceIT {
         assertThat(l.lost()).as(l.toString()).isZero();
         assertThat(l.twoKeys()).as(l.toString()).isZero();
         assertThat(l.committed()).isEqualTo(l.valid());
+        verify(scenario);
         return l;
+    }
+
+    /** {@code alldata verify}, as an operator runs it once every node is back: nothing missing or under-replicated. */
+    private void verify(String scenario) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("verify", "--bootstrap", kafka.bootstrapServers()));
+        for (int i = 1; i <= NODES; i++) {
+            if (!cluster.alive(i)) {
+                cluster.start(i);
+                cluster.awaitHealthy(i);
+            }
+            args.add("--node");
+            args.add(ProcessCluster.id(i) + "=" + cluster.http(i));
+        }
+        System.out.println("VERIFY " + scenario + ":");
+        assertThat(alldata.cli.AllDataCli.run(args.toArray(String[]::new))).as("alldata verify exit code (output above)").isZero();
     }
 
     @Test
@@ -156,13 +173,41 @@ class FaultToleranceIT {
     @Test
     void cleanShutdownUnderLoadLeavesThenTombstones() throws Exception {
         load(1_000, 100, 400, () -> cluster.stop(3));
-        settle("e: clean shutdown under load");
+        // read before settle(): its verify step starts node-3 again, which heartbeats UP
         List<ConsumerRecord<byte[], byte[]>> log = alldata.kafka.TopicReader.readToEnd(
                 Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()), TOPICS.membership(), Duration.ofSeconds(60));
         List<ConsumerRecord<byte[], byte[]>> node3 = log.stream()
                 .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals(ProcessCluster.id(3))).toList();
         assertThat(node3.get(node3.size() - 1).value()).as("tombstone last").isNull();
         assertThat(Wire.decode(node3.get(node3.size() - 2).value(), MemberRecord.class).state()).isEqualTo(MemberRecord.State.LEAVING);
+        settle("e: clean shutdown under load");
+    }
+
+    @Test
+    void fullDiskOnOneNodeFailsItsReplicasWhichAreReplacedAndHealthSaysWhy() throws Exception {
+        // node-4's replica store on a small tmpfs (skipped where a tmpfs cannot be mounted)
+        cluster.stop(4);
+        try (Tmpfs disk = Tmpfs.mount(dir.resolve(ProcessCluster.id(4)).resolve("replicas"), 32)) {
+            cluster.start(4);
+            cluster.awaitHealthy(4);
+            load(1_000, 100, 300, disk::fill);
+            Ledger l = settle("f: full disk on one node");
+            assertThat(l.valid()).isEqualTo(1_000);
+            String health = cluster.healthDetail(4);
+            assertThat(health).startsWith("503").contains("replica store failing").contains("No space left on device");
+            double replaced = 0;
+            for (int i = 1; i <= NODES; i++) {
+                replaced += metric(i, "alldata_replicas_replaced_total");
+            }
+            assertThat(replaced).as("replicas re-placed after node-4's store failed").isPositive();
+            cluster.stop(4); // before the unmount
+        }
+    }
+
+    /** Sum of a Prometheus counter's series on node {@code i}. */
+    private double metric(int i, String name) throws Exception {
+        return cluster.metrics(i).lines().filter(line -> line.startsWith(name))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 
     @Test
@@ -198,11 +243,7 @@ class FaultToleranceIT {
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             p.send(new ProducerRecord<>(TOPICS.commands(ProcessCluster.id(4)), key.getBytes(StandardCharsets.US_ASCII), forged)).get();
         }
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        await("conflict counted").atMost(Duration.ofSeconds(60)).until(() -> http.send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + cluster.http(4) + "/metrics")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body().lines()
-                .anyMatch(line -> line.startsWith("alldata_replicas_conflicts_total") && !line.endsWith(" 0.0")));
+        await("conflict counted").atMost(Duration.ofSeconds(60)).until(() -> metric(4, "alldata_replicas_conflicts_total") > 0);
         assertThat(alldata.cli.VerifyAccess.readAll(cluster.http(4)).get(key)).as("stored event untouched").isEqualTo(held.get(key));
     }
 }

@@ -85,11 +85,26 @@ final class ProcessCluster implements AutoCloseable {
         processes[i] = pb.start();
     }
 
+    /** GET of {@code path} on node {@code i}'s HTTP API. */
+    HttpResponse<String> get(int i, String path) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + http(i) + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** What {@code /health} of node {@code i} says, with its status code. */
+    String healthDetail(int i) throws IOException, InterruptedException {
+        HttpResponse<String> r = get(i, "/health");
+        return r.statusCode() + " " + r.body();
+    }
+
+    /** Node {@code i}'s Prometheus metrics. */
+    String metrics(int i) throws IOException, InterruptedException {
+        return get(i, "/metrics").body();
+    }
+
     boolean healthy(int i) {
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + http(i) + "/health"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200;
+            return get(i, "/health").statusCode() == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
