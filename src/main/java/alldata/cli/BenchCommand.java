@@ -76,6 +76,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--data-dir", description = "Where broker and nodes keep data (default: a fresh temp directory).")
     Path dataDir;
 
+    @Option(names = "--warmup", description = "Coordinated puts before the measured ones (default: a quarter of --events, at most 20000).")
+    Integer warmup;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "A sidecar setting for every node, as in its config file (repeatable), e.g. --set commit.interval.ms=200 --set kafka.linger.ms=5.")
+    Map<String, String> settings = new java.util.LinkedHashMap<>();
+
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
 
@@ -91,7 +98,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         Path dir = dataDir != null ? dataDir : Files.createTempDirectory("alldata-bench");
         String prefix = "bench" + Long.toHexString(System.nanoTime() & 0xffffff) + ".";
-        Map<String, String> extra = Map.of("topic.prefix", prefix);
+        Map<String, String> extra = new java.util.HashMap<>(settings);
+        extra.put("topic.prefix", prefix);
         byte[] payload = event(eventSize);
         err.println("bench: starting " + (bootstrap == null ? "embedded broker and " : "") + nodes + " sidecars...");
         try (LocalCluster cluster = bootstrap == null
@@ -198,37 +206,39 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private Coordinated coordinated(String servers, Topics topics, byte[] payload) throws Exception {
+        try (AllDataClient client = new AllDataClient(Map.of("bootstrap.servers", servers), topics, Duration.ofMinutes(2))) {
+            // warm-up, windowed like the measured run: the first puts pay for metadata, Streams' first commits
+            // and the JIT, which in a fresh JVM still compiles broker, Streams and client code for tens of
+            // thousands of events (measured: C2 took a quarter of the CPU after a 2,000-event warm-up)
+            puts(client, payload, warmup != null ? warmup : Math.max(100, Math.min(20_000, events / 4)));
+            return puts(client, payload, events);
+        }
+    }
+
+    /** {@code n} puts with at most {@code window} in flight. */
+    private Coordinated puts(AllDataClient client, byte[] payload, int n) throws Exception {
         Recorder recorder = new Recorder(3);
         Semaphore inFlight = new Semaphore(window);
         AtomicLong committed = new AtomicLong();
         AtomicLong failed = new AtomicLong();
-        try (AllDataClient client = new AllDataClient(Map.of("bootstrap.servers", servers), topics, Duration.ofMinutes(2))) {
-            // warm-up: the first puts pay for metadata, JIT and Streams' first commits
-            int warm = Math.min(2_000, Math.max(100, events / 20));
-            CompletableFuture<?>[] ws = new CompletableFuture<?>[warm];
-            for (int i = 0; i < warm; i++) {
-                ws[i] = client.put(payload, null);
-            }
-            CompletableFuture.allOf(ws).get(5, TimeUnit.MINUTES);
-            CompletableFuture<?>[] all = new CompletableFuture<?>[events];
-            long start = System.nanoTime();
-            for (int i = 0; i < events; i++) {
-                inFlight.acquire();
-                long sent = System.nanoTime();
-                all[i] = client.put(payload, null).whenComplete((o, e) -> {
-                    inFlight.release();
-                    if (e == null && o.status() == PutOutcome.Status.COMMITTED) {
-                        recorder.recordValue(Math.max(1, (System.nanoTime() - sent) / 1_000));
-                        committed.incrementAndGet();
-                    } else {
-                        failed.incrementAndGet();
-                    }
-                });
-            }
-            CompletableFuture.allOf(all).exceptionally(e -> null).get(30, TimeUnit.MINUTES);
-            double secs = (System.nanoTime() - start) / 1e9;
-            return new Coordinated(events / secs, committed.get(), failed.get(), recorder.getIntervalHistogram());
+        CompletableFuture<?>[] all = new CompletableFuture<?>[n];
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            inFlight.acquire();
+            long sent = System.nanoTime();
+            all[i] = client.put(payload, null).whenComplete((o, e) -> {
+                inFlight.release();
+                if (e == null && o.status() == PutOutcome.Status.COMMITTED) {
+                    recorder.recordValue(Math.max(1, (System.nanoTime() - sent) / 1_000));
+                    committed.incrementAndGet();
+                } else {
+                    failed.incrementAndGet();
+                }
+            });
         }
+        CompletableFuture.allOf(all).exceptionally(e -> null).get(30, TimeUnit.MINUTES);
+        double secs = (System.nanoTime() - start) / 1e9;
+        return new Coordinated(n / secs, committed.get(), failed.get(), recorder.getIntervalHistogram());
     }
 
     private void warmUp(KafkaProducer<byte[], byte[]> p, String topic, byte[] payload) {
@@ -247,6 +257,14 @@ final class BenchCommand implements Callable<Integer> {
     private void createTopic(String servers, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", servers))) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        // one acknowledged record per partition before the flood: a new partition answers NOT_LEADER for a
+        // moment, and an idempotent producer retrying that with many batches in flight was seen to loop on
+        // OUT_OF_ORDER_SEQUENCE_NUMBER for minutes
+        try (KafkaProducer<byte[], byte[]> p = producer(servers)) {
+            for (int i = 0; i < partitions; i++) {
+                p.send(new ProducerRecord<>(topic, i, longToBytes(System.nanoTime()), new byte[0])).get(60, TimeUnit.SECONDS);
+            }
         }
     }
 

@@ -17,6 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -45,6 +47,8 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
 
     static final String STORE = "pending-puts";
     static final long CHECK_INTERVAL_MS = 100;
+    /** How often local replica outcomes are applied when no record arrives to apply them sooner. */
+    static final long LOCAL_DRAIN_INTERVAL_MS = 10;
     /** How often a task stamps its ack partition with a clock marker. */
     static final long CLOCK_INTERVAL_MS = 200;
     static final String COMMANDS_SINK = "commands-sink";
@@ -76,6 +80,17 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
      */
     private long ackClockMs = Long.MIN_VALUE;
     private long lastClockSentMs;
+    /**
+     * Outcomes of local replica writes: completed on the store's group-commit thread, applied on the
+     * stream thread. The local replica needs no ack record through Kafka; if the task moves before an
+     * outcome is applied, the next owner re-sends the command (see {@link #resendRestored}).
+     */
+    private final Queue<LocalOutcome> localOutcomes = new ConcurrentLinkedQueue<>();
+    /** Puts restored with replicas still running: their commands are sent again at the first punctuation. */
+    private List<String> restoredRunning = List.of();
+
+    private record LocalOutcome(String key, WriteOutcome outcome, Throwable error) {
+    }
 
     private record Deadline(long atMs, String key) implements Comparable<Deadline> {
         @Override
@@ -98,6 +113,7 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
         this.context = context;
         this.store = context.getStateStore(STORE);
         // puts restored from the changelog (a task that moved here, or a restart) resume where they were
+        List<String> running = new java.util.ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
@@ -105,21 +121,82 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
                     PendingEntry e = codec.decode(kv.value);
                     pending.put(kv.key, e);
                     index(e);
+                    if (e.put().running() > 0) {
+                        running.add(kv.key);
+                    }
                 } catch (MalformedRecordException ex) {
                     log.error("dropping corrupt pending put {}: {}", kv.key, ex.getMessage());
                     store.delete(kv.key);
                 }
             }
         }
+        restoredRunning = running;
         metrics.pendingDelta(pending.size());
         if (!pending.isEmpty()) {
             log.info("task {} resumed {} pending puts", context.taskId(), pending.size());
         }
         context.schedule(Duration.ofMillis(CHECK_INTERVAL_MS), PunctuationType.WALL_CLOCK_TIME, this::checkDeadlines);
+        context.schedule(Duration.ofMillis(LOCAL_DRAIN_INTERVAL_MS), PunctuationType.WALL_CLOCK_TIME, now -> drainLocal());
+    }
+
+    /**
+     * The acks of replicas started by an earlier owner may have been applied there and never
+     * changelogged, or never sent: ask those nodes again. Writes are idempotent, so a node that holds the
+     * event answers OK at once instead of the put waiting out the replica timeout.
+     */
+    private void resendRestored() {
+        List<String> keys = restoredRunning;
+        restoredRunning = List.of();
+        for (String key : keys) {
+            PendingEntry entry = pending.get(key);
+            if (entry == null) {
+                continue;
+            }
+            for (PendingPut.Replica r : entry.put().replicas()) {
+                if (r.state() == PendingPut.ReplicaState.RUNNING) {
+                    PendingPut.Transition refused = startReplica(entry, new PutAction.StartReplica(r.node(), r.attempt(), null));
+                    if (refused != null) {
+                        apply(entry, refused);
+                        entry = pending.getOrDefault(key, entry);
+                    }
+                }
+            }
+        }
+        if (!keys.isEmpty()) {
+            log.info("task {} asked the replicas of {} resumed puts again", context.taskId(), keys.size());
+        }
+    }
+
+    /** Applies the local replica outcomes that completed since the last call. */
+    private void drainLocal() {
+        LocalOutcome o;
+        while ((o = localOutcomes.poll()) != null) {
+            PendingEntry entry = pending.get(o.key());
+            if (entry == null) {
+                continue; // the put finished without it (failed, or timed out and re-placed)
+            }
+            String self = config.nodeId();
+            long now = System.currentTimeMillis();
+            PendingPut.Transition t;
+            if (o.error() != null) {
+                t = entry.put().failed(self, ReplicaFailure.ERROR, "local store: " + o.error().getMessage(), now);
+            } else if (o.outcome() == WriteOutcome.CONFLICT) {
+                metrics.conflict();
+                t = entry.put().failed(self, ReplicaFailure.CONFLICT,
+                        "node " + self + " holds a different event under key " + o.key(), now);
+            } else {
+                if (o.outcome() == WriteOutcome.STORED) {
+                    metrics.replicaWrites(1);
+                }
+                t = entry.put().stored(self, now);
+            }
+            apply(entry, t);
+        }
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        drainLocal();
         RecordMetadata md = context.recordMetadata().orElseThrow();
         if (md.topic().equals(config.topics().acks())) {
             onAck(record, md);
@@ -203,6 +280,10 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
     }
 
     private void checkDeadlines(long wallNow) {
+        drainLocal();
+        if (!restoredRunning.isEmpty()) {
+            resendRestored();
+        }
         // markers only while something waits for acks: an idle cluster writes nothing
         if (!pending.isEmpty() && wallNow - lastClockSentMs >= CLOCK_INTERVAL_MS) {
             acks.sendClock(context.taskId().partition(), wallNow);
@@ -284,25 +365,11 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
         return null;
     }
 
-    /** The local replica goes straight to this node's store; its ack comes back through the ack topic. */
+    /** The local replica goes straight to this node's store; its outcome comes back through {@link #localOutcomes}. */
     private void writeLocally(PendingEntry entry, List<String> plan) {
         String key = entry.put().key();
-        int ackPartition = entry.ingestPartition();
-        String self = config.nodeId();
-        localStore.put(new ReplicaWrite(key, entry.put().event(), new ReplicaMeta(plan, self, 0)))
-                .whenComplete((outcome, error) -> {
-                    if (error != null) {
-                        acks.send(ackPartition, new Ack(key, self, Ack.Status.ERROR, "local store: " + error.getMessage()));
-                    } else if (outcome == WriteOutcome.CONFLICT) {
-                        acks.send(ackPartition, new Ack(key, self, Ack.Status.CONFLICT,
-                                "node " + self + " holds a different event under key " + key));
-                    } else {
-                        if (outcome == WriteOutcome.STORED) {
-                            metrics.replicaWrites(1);
-                        }
-                        acks.send(ackPartition, Ack.ok(key, self));
-                    }
-                });
+        localStore.put(new ReplicaWrite(key, entry.put().event(), new ReplicaMeta(plan, config.nodeId(), 0)))
+                .whenComplete((outcome, error) -> localOutcomes.add(new LocalOutcome(key, outcome, error)));
     }
 
     private void publish(PendingEntry entry, PutOutcome.Status status, List<String> acked, String error) {
@@ -380,6 +447,7 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
 
     @Override
     public void close() {
+        localOutcomes.clear();
         metrics.pendingDelta(-pending.size());
         pending.clear();
         deadlines.clear();

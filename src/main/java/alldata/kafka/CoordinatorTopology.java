@@ -46,7 +46,7 @@ public final class CoordinatorTopology {
                 .addProcessor("coordinator", () -> new CoordinatorProcessor(config, peers, store, acks, metrics),
                         "ingest-source", "acks-source")
                 .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CoordinatorProcessor.STORE),
-                        Serdes.String(), Serdes.ByteArray()), "coordinator")
+                        Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), "coordinator")
                 .addSink(CoordinatorProcessor.COMMANDS_SINK, toNode, bytesOut, bytesOut, "coordinator")
                 .addSink(CoordinatorProcessor.RESULTS_SINK, topics.results(), bytesOut, bytesOut, "coordinator")
                 .addSink(CoordinatorProcessor.DEAD_LETTER_SINK, topics.deadLetter(), bytesOut, bytesOut, "coordinator");

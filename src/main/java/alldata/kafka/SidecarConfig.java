@@ -67,7 +67,7 @@ public record SidecarConfig(
         SESSION_TIMEOUT_MS("membership.session.timeout.ms", "10000", "A peer is live while its last heartbeat is younger than this."),
         PROCESSING_GUARANTEE("processing.guarantee", "at_least_once", "Coordinator guarantee: at_least_once or exactly_once_v2."),
         STREAM_THREADS("stream.threads", "1", "Kafka Streams threads of the coordinator."),
-        COMMIT_INTERVAL_MS("commit.interval.ms", "100", "Kafka Streams commit interval of the coordinator.");
+        COMMIT_INTERVAL_MS("commit.interval.ms", "500", "Kafka Streams commit interval of the coordinator: how often pending-put state is flushed and offsets committed.");
 
         private final String name;
         private final String defaultValue;
