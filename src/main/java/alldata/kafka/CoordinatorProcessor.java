@@ -13,6 +13,7 @@ import alldata.store.WriteOutcome;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,7 +114,7 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
         this.context = context;
         this.store = context.getStateStore(STORE);
         // puts restored from the changelog (a task that moved here, or a restart) resume where they were
-        List<String> running = new java.util.ArrayList<>();
+        List<String> running = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
