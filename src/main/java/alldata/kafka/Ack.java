@@ -28,4 +28,9 @@ public record Ack(String key, String node, Status status, String message) {
     public static Ack ok(String key, String node) {
         return new Ack(key, node, Status.OK, null);
     }
+
+    /** {@code node} holds a different event under {@code key} and kept it. */
+    public static Ack conflict(String key, String node) {
+        return new Ack(key, node, Status.CONFLICT, "node " + node + " holds a different event under key " + key);
+    }
 }

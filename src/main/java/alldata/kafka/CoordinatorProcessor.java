@@ -82,16 +82,13 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
     private long ackClockMs = Long.MIN_VALUE;
     private long lastClockSentMs;
     /**
-     * Outcomes of local replica writes: completed on the store's group-commit thread, applied on the
-     * stream thread. The local replica needs no ack record through Kafka; if the task moves before an
-     * outcome is applied, the next owner re-sends the command (see {@link #resendRestored}).
+     * Answers of local replica writes: completed on the store's group-commit thread, applied on the
+     * stream thread like any ack. The local replica needs no ack record through Kafka; if the task moves
+     * before an answer is applied, the next owner re-sends the command (see {@link #resendRestored}).
      */
-    private final Queue<LocalOutcome> localOutcomes = new ConcurrentLinkedQueue<>();
+    private final Queue<Ack> localAcks = new ConcurrentLinkedQueue<>();
     /** Puts restored with replicas still running: their commands are sent again at the first punctuation. */
     private List<String> restoredRunning = List.of();
-
-    private record LocalOutcome(String key, WriteOutcome outcome, Throwable error) {
-    }
 
     private record Deadline(long atMs, String key) implements Comparable<Deadline> {
         @Override
@@ -168,30 +165,11 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
         }
     }
 
-    /** Applies the local replica outcomes that completed since the last call. */
+    /** Applies the local replica answers that completed since the last call. */
     private void drainLocal() {
-        LocalOutcome o;
-        while ((o = localOutcomes.poll()) != null) {
-            PendingEntry entry = pending.get(o.key());
-            if (entry == null) {
-                continue; // the put finished without it (failed, or timed out and re-placed)
-            }
-            String self = config.nodeId();
-            long now = System.currentTimeMillis();
-            PendingPut.Transition t;
-            if (o.error() != null) {
-                t = entry.put().failed(self, ReplicaFailure.ERROR, "local store: " + o.error().getMessage(), now);
-            } else if (o.outcome() == WriteOutcome.CONFLICT) {
-                metrics.conflict();
-                t = entry.put().failed(self, ReplicaFailure.CONFLICT,
-                        "node " + self + " holds a different event under key " + o.key(), now);
-            } else {
-                if (o.outcome() == WriteOutcome.STORED) {
-                    metrics.replicaWrites(1);
-                }
-                t = entry.put().stored(self, now);
-            }
-            apply(entry, t);
+        Ack ack;
+        while ((ack = localAcks.poll()) != null) {
+            onReplicaAnswer(ack);
         }
     }
 
@@ -254,6 +232,11 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
             return;
         }
         metrics.ackLag(System.currentTimeMillis() - record.timestamp());
+        onReplicaAnswer(ack);
+    }
+
+    /** Advances the put a replica answered for, whether the answer came through the ack topic or from the local store. */
+    private void onReplicaAnswer(Ack ack) {
         PendingEntry entry = pending.get(ack.key());
         if (entry == null) {
             log.debug("ack from {} for {} after its put finished; ignored", ack.node(), ack.key());
@@ -366,11 +349,23 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
         return null;
     }
 
-    /** The local replica goes straight to this node's store; its outcome comes back through {@link #localOutcomes}. */
+    /** The local replica goes straight to this node's store; its answer comes back through {@link #localAcks}. */
     private void writeLocally(PendingEntry entry, List<String> plan) {
         String key = entry.put().key();
-        localStore.put(new ReplicaWrite(key, entry.put().event(), new ReplicaMeta(plan, config.nodeId(), 0)))
-                .whenComplete((outcome, error) -> localOutcomes.add(new LocalOutcome(key, outcome, error)));
+        String self = config.nodeId();
+        localStore.put(new ReplicaWrite(key, entry.put().event(), new ReplicaMeta(plan, self, 0)))
+                .whenComplete((outcome, error) -> {
+                    if (error != null) {
+                        localAcks.add(new Ack(key, self, Ack.Status.ERROR, "local store: " + error.getMessage()));
+                    } else if (outcome == WriteOutcome.CONFLICT) {
+                        localAcks.add(Ack.conflict(key, self));
+                    } else {
+                        if (outcome == WriteOutcome.STORED) {
+                            metrics.replicaWrites(1);
+                        }
+                        localAcks.add(Ack.ok(key, self));
+                    }
+                });
     }
 
     private void publish(PendingEntry entry, PutOutcome.Status status, List<String> acked, String error) {
@@ -448,7 +443,7 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
 
     @Override
     public void close() {
-        localOutcomes.clear();
+        localAcks.clear();
         metrics.pendingDelta(-pending.size());
         pending.clear();
         deadlines.clear();

@@ -134,8 +134,7 @@ public final class ReplicaWriter implements AutoCloseable {
             WriteOutcome o = outcomes.get(i);
             if (o == WriteOutcome.CONFLICT) {
                 metrics.conflict();
-                acks.send(c.ackPartition(), new Ack(c.key(), config.nodeId(), Ack.Status.CONFLICT,
-                        "node " + config.nodeId() + " holds a different event under key " + c.key()));
+                acks.send(c.ackPartition(), Ack.conflict(c.key(), config.nodeId()));
             } else {
                 stored += o == WriteOutcome.STORED ? 1 : 0;
                 acks.send(c.ackPartition(), Ack.ok(c.key(), config.nodeId()));
