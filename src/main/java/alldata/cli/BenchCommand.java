@@ -2,7 +2,6 @@ package alldata.cli;
 
 import alldata.client.AllDataClient;
 import alldata.core.CommitLevel;
-import alldata.kafka.PutOutcome;
 import alldata.kafka.Topics;
 import alldata.kafka.Wire;
 import java.io.IOException;
@@ -110,7 +109,7 @@ final class BenchCommand implements Callable<Integer> {
             err.println("bench: raw produce->consume round trip, window " + window + "...");
             Histogram rawTrip = rawRoundTrip(servers, prefix + "roundtrip", payload);
             err.println("bench: coordinated puts, window " + window + "...");
-            Coordinated system = coordinated(servers, new Topics(prefix), payload);
+            WindowedPuts.Result system = coordinated(servers, new Topics(prefix), payload);
             for (var s : cluster.sidecars()) {
                 double[] lag = s.metrics().meanLagsMs();
                 err.printf("bench: %s mean ingest lag %.1f ms, ack lag %.1f ms, commit latency %.1f ms%n", s.nodeId(),
@@ -128,14 +127,14 @@ final class BenchCommand implements Callable<Integer> {
             r.put("raw_mb_per_s", round(raw.eventsPerS * eventSize / 1e6));
             r.put("raw_p50_ms", ms(rawTrip, 50));
             r.put("raw_p99_ms", ms(rawTrip, 99));
-            r.put("events_per_s", round(system.eventsPerS));
-            r.put("committed", system.committed);
-            r.put("failed", system.failed);
-            r.put("p50_ms", ms(system.latency, 50));
-            r.put("p99_ms", ms(system.latency, 99));
-            r.put("p999_ms", ms(system.latency, 99.9));
-            r.put("throughput_ratio", round3(system.eventsPerS / raw.eventsPerS));
-            r.put("p99_ratio", round3(ms(system.latency, 99) / Math.max(0.001, ms(rawTrip, 99))));
+            r.put("events_per_s", round(system.eventsPerS()));
+            r.put("committed", system.committed());
+            r.put("failed", system.failed());
+            r.put("p50_ms", ms(system.latency(), 50));
+            r.put("p99_ms", ms(system.latency(), 99));
+            r.put("p999_ms", ms(system.latency(), 99.9));
+            r.put("throughput_ratio", round3(system.eventsPerS() / raw.eventsPerS));
+            r.put("p99_ratio", round3(ms(system.latency(), 99) / Math.max(0.001, ms(rawTrip, 99))));
             if (json) {
                 out.println(Wire.json().writeValueAsString(r));
             } else {
@@ -143,7 +142,7 @@ final class BenchCommand implements Callable<Integer> {
                 r.forEach((k, v) -> out.printf("%-22s %s%n", k, v));
             }
             out.flush();
-            return system.failed == 0 ? 0 : 1;
+            return system.failed() == 0 ? 0 : 1;
         } finally {
             if (dataDir == null) {
                 deleteTree(dir);
@@ -152,9 +151,6 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private record Raw(double eventsPerS) {
-    }
-
-    private record Coordinated(double eventsPerS, long committed, long failed, Histogram latency) {
     }
 
     private Raw raw(String servers, String topic, byte[] payload) throws Exception {
@@ -204,45 +200,15 @@ final class BenchCommand implements Callable<Integer> {
         return recorder.getIntervalHistogram();
     }
 
-    private Coordinated coordinated(String servers, Topics topics, byte[] payload) throws Exception {
+    private WindowedPuts.Result coordinated(String servers, Topics topics, byte[] payload) throws Exception {
         try (AllDataClient client = new AllDataClient(Map.of("bootstrap.servers", servers), topics, Duration.ofMinutes(2))) {
             // warm-up, windowed like the measured run: the first puts pay for metadata, Streams' first commits
             // and the JIT, which in a fresh JVM still compiles broker, Streams and client code for tens of
             // thousands of events (measured: C2 took a quarter of the CPU after a 2,000-event warm-up)
-            puts(client, payload, warmup != null ? warmup : Math.max(100, Math.min(20_000, events / 4)));
-            return puts(client, payload, events);
+            int warm = warmup != null ? warmup : Math.max(100, Math.min(20_000, events / 4));
+            new WindowedPuts(client, window).run(warm, i -> payload, (o, e) -> { }, Duration.ofMinutes(30));
+            return new WindowedPuts(client, window).run(events, i -> payload, (o, e) -> { }, Duration.ofMinutes(30));
         }
-    }
-
-    /** {@code n} puts with at most {@code window} in flight. */
-    private Coordinated puts(AllDataClient client, byte[] payload, int n) throws Exception {
-        Recorder recorder = new Recorder(3);
-        Semaphore inFlight = new Semaphore(window);
-        AtomicLong committed = new AtomicLong();
-        AtomicLong failed = new AtomicLong();
-        long start = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            inFlight.acquire();
-            long sent = System.nanoTime();
-            client.put(payload, null).whenComplete((o, e) -> {
-                try {
-                    if (e == null && o.status() == PutOutcome.Status.COMMITTED) {
-                        recorder.recordValue(Math.max(1, (System.nanoTime() - sent) / 1_000));
-                        committed.incrementAndGet();
-                    } else {
-                        failed.incrementAndGet();
-                    }
-                } finally {
-                    inFlight.release(); // last, so that the counts are complete once every permit is back
-                }
-            });
-        }
-        // every put returns its permit when it completes; no futures kept, so a run of millions stays small
-        if (!inFlight.tryAcquire(window, 30, TimeUnit.MINUTES)) {
-            throw new java.util.concurrent.TimeoutException("puts still outstanding after 30 minutes");
-        }
-        double secs = (System.nanoTime() - start) / 1e9;
-        return new Coordinated(n / secs, committed.get(), failed.get(), recorder.getIntervalHistogram());
     }
 
     private void warmUp(KafkaProducer<byte[], byte[]> p, String topic, byte[] payload) {

@@ -3,7 +3,6 @@ package alldata.cli;
 import alldata.client.AllDataClient;
 import alldata.core.CommitLevel;
 import alldata.kafka.EmbeddedKafka;
-import alldata.kafka.PutOutcome;
 import alldata.kafka.Sidecar;
 import alldata.kafka.SidecarConfig;
 import alldata.kafka.Topics;
@@ -17,13 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -114,19 +109,16 @@ public final class DevCommand implements Callable<Integer> {
         for (Sidecar s : cluster.sidecars()) {
             zoneOf.put(s.nodeId(), s.config().zone());
         }
-        Recorder latencies = new Recorder(3);
-        Histogram all = new Histogram(3);
-        AtomicLong committed = new AtomicLong();
-        AtomicLong failed = new AtomicLong();
         Map<String, AtomicLong> perZone = new TreeMap<>();
         for (String z : ZONES) {
             perZone.put(z, new AtomicLong());
         }
         List<String> firstErrors = java.util.Collections.synchronizedList(new ArrayList<>());
-        Semaphore window = new Semaphore(2_000); // bounded in-flight puts
         long start = System.nanoTime();
+        WindowedPuts.Result result;
         try (AllDataClient client = new AllDataClient(Map.of("bootstrap.servers", cluster.bootstrapServers()),
                 Topics.defaults(), Duration.ofSeconds(60))) {
+            WindowedPuts puts = new WindowedPuts(client, 2_000);
             Thread progress = new Thread(() -> {
                 while (!Thread.currentThread().isInterrupted()) {
                     try {
@@ -135,47 +127,32 @@ public final class DevCommand implements Callable<Integer> {
                         return;
                     }
                     double secs = (System.nanoTime() - start) / 1e9;
-                    long done = committed.get() + failed.get();
+                    long done = puts.committed() + puts.failed();
                     out.printf("demo: %d/%d done, %d committed, %d failed, %.0f events/s%n", done, demo,
-                            committed.get(), failed.get(), done / secs);
+                            puts.committed(), puts.failed(), done / secs);
                     out.flush();
                 }
             }, "alldata-demo-progress");
             progress.setDaemon(true);
             progress.start();
-            List<CompletableFuture<?>> futures = new ArrayList<>(demo);
-            for (int i = 0; i < demo; i++) {
-                window.acquire();
-                long sent = System.nanoTime();
-                String event = "{\"demo\":" + i + ",\"sensor\":\"s-" + (i % 17) + "\",\"value\":" + (i * 7 % 1000) / 10.0
-                        + ",\"note\":\"hello from the AllData demo\"}";
-                futures.add(client.put(event.getBytes(StandardCharsets.UTF_8), null).whenComplete((o, e) -> {
-                    window.release();
-                    if (e == null && o.committed()) {
-                        latencies.recordValue(Math.max(1, (System.nanoTime() - sent) / 1_000));
-                        committed.incrementAndGet();
-                        for (String node : o.replicas()) {
-                            perZone.computeIfAbsent(zoneOf.getOrDefault(node, "?"), z -> new AtomicLong()).incrementAndGet();
-                        }
-                    } else {
-                        failed.incrementAndGet();
-                        if (firstErrors.size() < 5) {
-                            firstErrors.add(e != null ? e.getMessage() : o.error());
-                        }
+            result = puts.run(demo, DevCommand::demoEvent, (o, e) -> {
+                if (e == null && o.committed()) {
+                    for (String node : o.replicas()) {
+                        perZone.computeIfAbsent(zoneOf.getOrDefault(node, "?"), z -> new AtomicLong()).incrementAndGet();
                     }
-                }));
-            }
-            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).exceptionally(e -> null).get(10, TimeUnit.MINUTES);
+                } else if (firstErrors.size() < 5) {
+                    firstErrors.add(e != null ? e.getMessage() : o.error());
+                }
+            }, Duration.ofMinutes(10));
             progress.interrupt();
         }
-        double secs = (System.nanoTime() - start) / 1e9;
-        all.add(latencies.getIntervalHistogram());
+        Histogram all = result.latency();
         out.println();
         out.println("== demo summary ==");
         out.printf("events:      %d%n", demo);
-        out.printf("committed:   %d%n", committed.get());
-        out.printf("failed:      %d%n", failed.get());
-        out.printf("throughput:  %.0f events/s (%.1f s)%n", demo / secs, secs);
+        out.printf("committed:   %d%n", result.committed());
+        out.printf("failed:      %d%n", result.failed());
+        out.printf("throughput:  %.0f events/s (%.1f s)%n", result.eventsPerS(), result.seconds());
         out.printf("commit latency (client, produce -> outcome): p50 %.1f ms, p99 %.1f ms%n",
                 all.getValueAtPercentile(50) / 1000.0, all.getValueAtPercentile(99) / 1000.0);
         out.print("replicas per zone:");
@@ -183,6 +160,11 @@ public final class DevCommand implements Callable<Integer> {
         out.println();
         firstErrors.forEach(e -> out.println("  error: " + e));
         out.flush();
-        return (int) failed.get();
+        return (int) result.failed();
+    }
+
+    private static byte[] demoEvent(int i) {
+        return ("{\"demo\":" + i + ",\"sensor\":\"s-" + (i % 17) + "\",\"value\":" + (i * 7 % 1000) / 10.0
+                + ",\"note\":\"hello from the AllData demo\"}").getBytes(StandardCharsets.UTF_8);
     }
 }
