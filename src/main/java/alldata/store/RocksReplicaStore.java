@@ -65,8 +65,11 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
     private final BlockingQueue<QueuedWrite> queue = new LinkedBlockingQueue<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread groupCommitter;
-    /** Why the last write failed; null after a write succeeds. Guarded by {@code this}. */
-    private String writeFailure;
+    /**
+     * Why the last write failed; null after a write succeeds. Written under {@code this} by the writer,
+     * read without the lock so that a health check never waits behind a slow or stuck write.
+     */
+    private volatile String writeFailure;
 
     private record QueuedWrite(ReplicaWrite write, CompletableFuture<WriteOutcome> done) {
     }
@@ -178,7 +181,7 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
      * succeeds. After an I/O error RocksDB refuses every later write until the store is reopened
      * (RocksJava has no {@code resume()}), so an operator fixes the disk and restarts the sidecar.
      */
-    public synchronized Optional<String> writeFailure() {
+    public Optional<String> writeFailure() {
         return Optional.ofNullable(writeFailure);
     }
 

@@ -30,6 +30,8 @@ final class ProcessCluster implements AutoCloseable {
     private final Map<String, String> extra;
     private final int[] httpPorts;
     private final Process[] processes;
+    /** One client for every health, metrics and read poll (each client owns a selector thread). */
+    private final HttpClient httpClient = HttpClient.newHttpClient();
 
     ProcessCluster(String bootstrap, Path dir, int nodes, Map<String, String> extra) throws IOException {
         this.bootstrap = bootstrap;
@@ -87,7 +89,7 @@ final class ProcessCluster implements AutoCloseable {
 
     /** GET of {@code path} on node {@code i}'s HTTP API. */
     HttpResponse<String> get(int i, String path) throws IOException, InterruptedException {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + http(i) + path))
+        return httpClient.send(HttpRequest.newBuilder(URI.create("http://" + http(i) + path))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
