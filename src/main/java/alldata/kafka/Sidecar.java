@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -149,7 +150,10 @@ public final class Sidecar implements AutoCloseable {
         closed = true;
         log.info("sidecar {} shutting down", config.nodeId());
         membership.close();
-        streams.close(Duration.ofSeconds(30));
+        // leave the coordinator group: staying in it (Streams' default) would keep this node's ingest
+        // partitions unowned until the broker's session timeout expired, stalling their puts
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
         writer.close();
         producer.close(Duration.ofSeconds(10));
         http.close();
