@@ -1,5 +1,6 @@
 package alldata.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -30,7 +31,13 @@ public final class AllDataCli implements Runnable {
 
     /** Runs the command line and returns its exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
-        CommandLine cli = new CommandLine(new AllDataCli()).setCaseInsensitiveEnumValuesAllowed(true);
+        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs the command line with its output and errors going to {@code out} and {@code err}; returns the exit code. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new AllDataCli()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setOut(out).setErr(err);
         // operator-facing errors: one line saying what is wrong, not a stack trace
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));

@@ -2,6 +2,8 @@ package alldata.cli;
 
 import alldata.client.AllDataClient;
 import alldata.core.CommitLevel;
+import alldata.kafka.CoordinatorTopology;
+import alldata.kafka.Sidecar;
 import alldata.kafka.Topics;
 import alldata.kafka.Wire;
 import java.io.IOException;
@@ -9,10 +11,12 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +32,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -37,8 +45,9 @@ import picocli.CommandLine.Spec;
  * produce-to-consume round trip) and the system (coordinated puts produced to ingest until their
  * COMMITTED outcome is consumed), with the ratios between them.
  *
- * <p>Both latency measurements use the same load shape: a closed loop with {@code --window} events in
- * flight, so the ratio compares like with like.
+ * <p>Every latency measurement uses the same load shape: a closed loop with {@code --window} events in
+ * flight, so the ratios compare like with like. With {@code --streams-floor}, a do-nothing Kafka Streams
+ * hop is measured the same way, to separate the framework's cost from AllData's.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmark coordinated puts against raw Kafka on the same broker (embedded unless --bootstrap).",
@@ -81,6 +90,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "A sidecar setting for every node, as in its config file (repeatable), e.g. --set commit.interval.ms=200 --set kafka.linger.ms=5.")
     Map<String, String> settings = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--streams-floor", description = {
+            "Also measure a do-nothing Kafka Streams hop (one pass-through instance per node, the coordinator's",
+            "Streams settings, same window): what the framework costs before AllData does any work."})
+    boolean streamsFloor;
+
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
 
@@ -91,15 +105,14 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (replicationFactor > nodes) {
-            throw new IllegalArgumentException("--replication-factor " + replicationFactor + " needs at least as many --nodes");
-        }
-        Path dir = dataDir != null ? dataDir : Files.createTempDirectory("alldata-bench");
         String prefix = "bench" + Long.toHexString(System.nanoTime() & 0xffffff) + ".";
         Map<String, String> extra = new java.util.HashMap<>(settings);
         extra.put("topic.prefix", prefix);
+        validate(extra);
+        Path dir = dataDir != null ? dataDir : Files.createTempDirectory("alldata-bench");
         byte[] payload = event(eventSize);
-        err.println("bench: starting " + (bootstrap == null ? "embedded broker and " : "") + nodes + " sidecars...");
+        err.println("bench: starting " + (bootstrap == null ? "embedded broker and " : "") + nodes
+                + (nodes == 1 ? " sidecar..." : " sidecars..."));
         try (LocalCluster cluster = bootstrap == null
                 ? LocalCluster.start(dir, kafkaPort, nodes, 0, replicationFactor, commitLevel, partitions, extra)
                 : LocalCluster.startOn(bootstrap, dir, nodes, 0, replicationFactor, commitLevel, partitions, extra)) {
@@ -107,7 +120,13 @@ final class BenchCommand implements Callable<Integer> {
             err.println("bench: raw produce (acks=all) of " + events + " events...");
             Raw raw = raw(servers, prefix + "raw", payload);
             err.println("bench: raw produce->consume round trip, window " + window + "...");
-            Histogram rawTrip = rawRoundTrip(servers, prefix + "roundtrip", payload);
+            createTopic(servers, prefix + "roundtrip");
+            Histogram rawTrip = roundTrip(servers, prefix + "roundtrip", prefix + "roundtrip", payload, events).latency();
+            Trip floor = null;
+            if (streamsFloor) {
+                err.println("bench: do-nothing Streams hop, " + nodes + " instances, window " + window + "...");
+                floor = streamsFloor(servers, prefix, cluster, payload);
+            }
             err.println("bench: coordinated puts, window " + window + "...");
             WindowedPuts.Result system = coordinated(servers, new Topics(prefix), payload);
             for (var s : cluster.sidecars()) {
@@ -124,9 +143,15 @@ final class BenchCommand implements Callable<Integer> {
             r.put("partitions", partitions);
             r.put("window", window);
             r.put("raw_events_per_s", round(raw.eventsPerS));
-            r.put("raw_mb_per_s", round(raw.eventsPerS * eventSize / 1e6));
+            r.put("raw_mb_per_s", Math.round(raw.eventsPerS * eventSize / 1e5) / 10.0);
             r.put("raw_p50_ms", ms(rawTrip, 50));
             r.put("raw_p99_ms", ms(rawTrip, 99));
+            if (floor != null) {
+                r.put("floor_events_per_s", round(floor.eventsPerS()));
+                r.put("floor_p50_ms", ms(floor.latency(), 50));
+                r.put("floor_p99_ms", ms(floor.latency(), 99));
+                r.put("floor_throughput_ratio", round3(floor.eventsPerS() / raw.eventsPerS));
+            }
             r.put("events_per_s", round(system.eventsPerS()));
             r.put("committed", system.committed());
             r.put("failed", system.failed());
@@ -150,6 +175,38 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** Refuses, before anything starts, a run that could not measure what it says. */
+    private void validate(Map<String, String> extra) {
+        positive("--events", events);
+        positive("--nodes", nodes);
+        positive("--replication-factor", replicationFactor);
+        positive("--partitions", partitions);
+        positive("--window", window);
+        if (warmup != null && warmup < 0) {
+            throw new IllegalArgumentException("--warmup must not be negative, not " + warmup);
+        }
+        if (replicationFactor > nodes) {
+            throw new IllegalArgumentException("--replication-factor " + replicationFactor + " needs at least as many --nodes");
+        }
+        if (eventSize < MIN_EVENT_SIZE) {
+            throw new IllegalArgumentException("--event-size must be at least " + MIN_EVENT_SIZE
+                    + " bytes (the smallest padded JSON object), not " + eventSize);
+        }
+        // the nodes' own config, so that a bad --set fails here and oversize events are refused, not dead-lettered
+        int maxEventBytes = LocalCluster.nodeConfig(Path.of("."), "localhost:9092", 1, nodes, 0, replicationFactor,
+                commitLevel, partitions, extra).maxEventBytes();
+        if (eventSize > maxEventBytes) {
+            throw new IllegalArgumentException("--event-size " + eventSize + " is over the sidecars' max.event.bytes "
+                    + maxEventBytes + ": every put would be rejected (raise it with --set max.event.bytes=N)");
+        }
+    }
+
+    private static void positive(String option, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(option + " must be at least 1, not " + value);
+        }
+    }
+
     private record Raw(double eventsPerS) {
     }
 
@@ -166,15 +223,21 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private Histogram rawRoundTrip(String servers, String topic, byte[] payload) throws Exception {
-        createTopic(servers, topic);
+    /** A windowed produce-to-consume run: its throughput and latencies. */
+    private record Trip(double eventsPerS, Histogram latency) {
+    }
+
+    /**
+     * Produces {@code n} events to {@code in}, at most {@code --window} in flight, and times each until it is
+     * consumed from {@code out} (the same topic for the raw round trip). The key carries the send time.
+     */
+    private Trip roundTrip(String servers, String in, String out, byte[] payload, int n) throws Exception {
         Recorder recorder = new Recorder(3);
         Semaphore inFlight = new Semaphore(window);
-        int n = events;
         try (KafkaProducer<byte[], byte[]> p = producer(servers);
              KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", servers),
                      new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            List<TopicPartition> parts = c.partitionsFor(out).stream().map(i -> new TopicPartition(out, i.partition())).toList();
             c.assign(parts);
             c.seekToEnd(parts);
             parts.forEach(c::position);
@@ -188,25 +251,64 @@ final class BenchCommand implements Callable<Integer> {
                         inFlight.release();
                     }
                 }
-            }, "bench-raw-reader");
+            }, "bench-round-trip-reader");
             reader.start();
+            long start = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 inFlight.acquire();
-                p.send(new ProducerRecord<>(topic, longToBytes(System.nanoTime()), payload));
+                p.send(new ProducerRecord<>(in, longToBytes(System.nanoTime()), payload));
             }
             p.flush();
             reader.join(TimeUnit.MINUTES.toMillis(10));
+            return new Trip(n / ((System.nanoTime() - start) / 1e9), recorder.getIntervalHistogram());
         }
-        return recorder.getIntervalHistogram();
+    }
+
+    /**
+     * One pass-through Streams instance per node (in to out, no processing, no state), with the coordinator's
+     * own Streams settings, warmed up and then timed like the coordinated puts.
+     */
+    private Trip streamsFloor(String servers, String prefix, LocalCluster cluster, byte[] payload) throws Exception {
+        String in = prefix + "floor-in";
+        String out = prefix + "floor-out";
+        createTopic(servers, in);
+        createTopic(servers, out);
+        List<KafkaStreams> instances = new ArrayList<>();
+        try {
+            for (Sidecar s : cluster.sidecars()) {
+                Properties props = CoordinatorTopology.streamsConfig(s.config());
+                props.put(StreamsConfig.APPLICATION_ID_CONFIG, prefix.replace('.', '-') + "floor");
+                props.put(StreamsConfig.CLIENT_ID_CONFIG, prefix.replace('.', '-') + "floor-" + s.nodeId());
+                props.put(StreamsConfig.STATE_DIR_CONFIG, s.config().dataDir().resolve("floor").toAbsolutePath().toString());
+                ByteArrayDeserializer bytesIn = new ByteArrayDeserializer();
+                ByteArraySerializer bytesOut = new ByteArraySerializer();
+                Topology passThrough = new Topology().addSource("in", bytesIn, bytesIn, in)
+                        .addSink("out", out, bytesOut, bytesOut, "in");
+                KafkaStreams k = new KafkaStreams(passThrough, props);
+                instances.add(k);
+                k.start();
+            }
+            roundTrip(servers, in, out, payload, warmupEvents());
+            return roundTrip(servers, in, out, payload, events);
+        } finally {
+            // all at once and leaving the group: an instance that stays in the group holds the others'
+            // closing in a rebalance until its session times out (measured: 15 s per instance)
+            CloseOptions leave = CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
+            instances.forEach(k -> k.close(leave.withTimeout(Duration.ZERO)));
+            instances.forEach(k -> k.close(leave.withTimeout(Duration.ofSeconds(30))));
+        }
+    }
+
+    private int warmupEvents() {
+        // the first events pay for metadata, Streams' first commits and the JIT, which in a fresh JVM still
+        // compiles broker, Streams and client code for tens of thousands of events (measured: C2 took a
+        // quarter of the CPU after a 2,000-event warm-up)
+        return warmup != null ? warmup : Math.max(100, Math.min(20_000, events / 4));
     }
 
     private WindowedPuts.Result coordinated(String servers, Topics topics, byte[] payload) throws Exception {
         try (AllDataClient client = new AllDataClient(Map.of("bootstrap.servers", servers), topics, Duration.ofMinutes(2))) {
-            // warm-up, windowed like the measured run: the first puts pay for metadata, Streams' first commits
-            // and the JIT, which in a fresh JVM still compiles broker, Streams and client code for tens of
-            // thousands of events (measured: C2 took a quarter of the CPU after a 2,000-event warm-up)
-            int warm = warmup != null ? warmup : Math.max(100, Math.min(20_000, events / 4));
-            new WindowedPuts(client, window).run(warm, i -> payload, (o, e) -> { }, Duration.ofMinutes(30));
+            new WindowedPuts(client, window).run(warmupEvents(), i -> payload, (o, e) -> { }, Duration.ofMinutes(30));
             return new WindowedPuts(client, window).run(events, i -> payload, (o, e) -> { }, Duration.ofMinutes(30));
         }
     }
@@ -238,14 +340,15 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** A JSON object of exactly {@code size} bytes (at least 16). */
+    private static final String PAD_HEAD = "{\"pad\":\"";
+    private static final String PAD_TAIL = "\"}";
+    static final int MIN_EVENT_SIZE = PAD_HEAD.length() + PAD_TAIL.length();
+
+    /** A JSON object of exactly {@code size} bytes (at least {@link #MIN_EVENT_SIZE}). */
     static byte[] event(int size) {
-        String head = "{\"pad\":\"";
-        String tail = "\"}";
-        int pad = Math.max(0, size - head.length() - tail.length());
-        char[] x = new char[pad];
-        Arrays.fill(x, 'x');
-        return (head + new String(x) + tail).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        char[] pad = new char[Math.max(0, size - MIN_EVENT_SIZE)];
+        Arrays.fill(pad, 'x');
+        return (PAD_HEAD + new String(pad) + PAD_TAIL).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     private static double ms(Histogram h, double percentile) {
