@@ -70,6 +70,9 @@ public final class CoordinatorTopology {
         // ingest and acks need no timestamp alignment: never hold a task back waiting for the other topic
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // the partition assignor re-reads a StreamsConfig from the main consumer's settings alone and, not
+        // finding the flag there, warned at every start that it was off
+        p.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
         // oversize events must reach the dead-letter topic, and a maximal event still fits in a command
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), TopicAdmin.maxMessageBytes(config));
         p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 2);
