@@ -4,8 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * Heartbeats this node into the compacted membership topic and keeps the {@link PeerDirectory} from
  * it. The topic is read whole from the beginning with no consumer group, so every node sees every
  * member. A clean {@link #close()} writes LEAVING and then a tombstone.
+ *
+ * <p>While this node's replica store refuses writes (a full or failed disk: RocksDB stays read-only
+ * until it is reopened), the heartbeat says LEAVING instead of UP, so that coordinators stop choosing
+ * this node for replicas rather than losing a round trip to its ERROR ack on every put.
  */
 public final class MembershipAgent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MembershipAgent.class);
@@ -30,14 +36,20 @@ public final class MembershipAgent implements AutoCloseable {
     private final PeerDirectory directory;
     private final LongSupplier clock;
     private final MemberRecord self;
+    private final Supplier<Optional<String>> storeFailure;
+    private volatile MemberRecord.State announced = MemberRecord.State.UP;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean loopHealthy;
 
+    /**
+     * @param storeFailure why this node's replica store refuses writes, or empty while it takes them
+     */
     public MembershipAgent(SidecarConfig config, String httpAddress, Producer<byte[], byte[]> producer,
-                           PeerDirectory directory, LongSupplier clock) {
+                           PeerDirectory directory, LongSupplier clock, Supplier<Optional<String>> storeFailure) {
         this.config = config;
+        this.storeFailure = storeFailure;
         this.producer = producer;
         this.directory = directory;
         this.clock = clock;
@@ -76,8 +88,9 @@ public final class MembershipAgent implements AutoCloseable {
                 }
                 loopHealthy = true;
                 long now = clock.getAsLong();
-                if (now >= nextBeat && running) {
-                    heartbeat(MemberRecord.State.UP);
+                MemberRecord.State state = currentState();
+                if ((now >= nextBeat || state != announced) && running) {
+                    heartbeat(state);
                     nextBeat = now + config.heartbeatMs();
                 }
             }
@@ -90,6 +103,16 @@ public final class MembershipAgent implements AutoCloseable {
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }
+    }
+
+    /** UP, or LEAVING while the replica store refuses writes (said once, loudly, when it starts). */
+    private MemberRecord.State currentState() {
+        Optional<String> failure = storeFailure.get();
+        if (failure.isPresent() && announced == MemberRecord.State.UP) {
+            log.error("{} now announces LEAVING so that peers stop placing replicas on it: replica store failing: {}; "
+                    + "fix the disk, then restart this sidecar", config.nodeId(), failure.get());
+        }
+        return failure.isPresent() ? MemberRecord.State.LEAVING : MemberRecord.State.UP;
     }
 
     private void apply(ConsumerRecord<byte[], byte[]> r) {
@@ -110,6 +133,7 @@ public final class MembershipAgent implements AutoCloseable {
     }
 
     private void heartbeat(MemberRecord.State state) {
+        announced = state;
         MemberRecord record = self.withState(state, clock.getAsLong());
         directory.apply(record.node(), record); // we know our own state before the topic echoes it
         producer.send(new ProducerRecord<>(config.topics().membership(),

@@ -55,7 +55,8 @@ public final class Sidecar implements AutoCloseable {
                     config.sessionTimeoutMs(), System::currentTimeMillis);
             AckSender acks = new AckSender(producer, config.topics());
             this.http = new HttpApi(config.httpBind(), config.httpPort(), store, this::health, metrics::scrape);
-            this.membership = new MembershipAgent(config, http.address(), producer, directory, System::currentTimeMillis);
+            this.membership = new MembershipAgent(config, http.address(), producer, directory, System::currentTimeMillis,
+                    store::writeFailure);
             this.writer = new ReplicaWriter(config, store, acks, metrics);
             this.streams = new KafkaStreams(CoordinatorTopology.build(config, directory, store, acks, metrics),
                     CoordinatorTopology.streamsConfig(config));

@@ -174,10 +174,7 @@ class FaultToleranceIT {
     void cleanShutdownUnderLoadLeavesThenTombstones() throws Exception {
         load(1_000, 100, 400, () -> cluster.stop(3));
         // read before settle(): its verify step starts node-3 again, which heartbeats UP
-        List<ConsumerRecord<byte[], byte[]>> log = alldata.kafka.TopicReader.readToEnd(
-                Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()), TOPICS.membership(), Duration.ofSeconds(60));
-        List<ConsumerRecord<byte[], byte[]>> node3 = log.stream()
-                .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals(ProcessCluster.id(3))).toList();
+        List<ConsumerRecord<byte[], byte[]>> node3 = membershipLog(3);
         assertThat(node3.get(node3.size() - 1).value()).as("tombstone last").isNull();
         assertThat(Wire.decode(node3.get(node3.size() - 2).value(), MemberRecord.class).state()).isEqualTo(MemberRecord.State.LEAVING);
         settle("e: clean shutdown under load");
@@ -200,8 +197,25 @@ class FaultToleranceIT {
                 replaced += metric(i, "alldata_replicas_replaced_total");
             }
             assertThat(replaced).as("replicas re-placed after node-4's store failed").isPositive();
+            // node-4 still runs, but no longer offers itself for replicas
+            assertThat(lastMemberRecord(4)).as("node-4's membership record").isNotNull()
+                    .extracting(MemberRecord::state).isEqualTo(MemberRecord.State.LEAVING);
             cluster.stop(4); // before the unmount
         }
+    }
+
+    /** Node {@code i}'s records in the membership topic, oldest first. */
+    private List<ConsumerRecord<byte[], byte[]>> membershipLog(int i) {
+        return alldata.kafka.TopicReader.readToEnd(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()),
+                        TOPICS.membership(), Duration.ofSeconds(60)).stream()
+                .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals(ProcessCluster.id(i))).toList();
+    }
+
+    /** Node {@code i}'s newest record in the membership topic ({@code null} for a tombstone). */
+    private MemberRecord lastMemberRecord(int i) {
+        List<ConsumerRecord<byte[], byte[]>> mine = membershipLog(i);
+        byte[] last = mine.get(mine.size() - 1).value();
+        return last == null ? null : Wire.decode(last, MemberRecord.class);
     }
 
     /** Sum of a Prometheus counter's series on node {@code i}. */
