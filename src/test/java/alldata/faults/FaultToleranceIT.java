@@ -9,7 +9,6 @@ import alldata.kafka.Topics;
 import alldata.kafka.Wire;
 import alldata.testing.Tmpfs;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -30,6 +29,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Crash, restart and fault scenarios with sidecars as separate JVMs (SIGKILL-able) on an embedded
@@ -51,13 +52,14 @@ class FaultToleranceIT {
             Map.entry("kafka.session.timeout.ms", "6000"),
             Map.entry("kafka.heartbeat.interval.ms", "1500"));
 
-    private Path dir;
+    /** Kept when a scenario fails: it holds every node's log ({@code node-<i>.log}) and data. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    Path dir;
     private EmbeddedKafka kafka;
     private ProcessCluster cluster;
 
     @BeforeEach
     void start() throws Exception {
-        dir = Files.createTempDirectory("alldata-faults");
         kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
         cluster = new ProcessCluster(kafka.bootstrapServers(), dir, NODES, FAST).startAll();
     }
