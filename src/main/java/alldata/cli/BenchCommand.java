@@ -20,6 +20,8 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -223,6 +225,9 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** How long a round trip may go without any event coming back before the run is abandoned. */
+    private static final Duration STALL = Duration.ofMinutes(2);
+
     /** A windowed produce-to-consume run: its throughput and latencies. */
     private record Trip(double eventsPerS, Histogram latency) {
     }
@@ -242,8 +247,9 @@ final class BenchCommand implements Callable<Integer> {
             c.seekToEnd(parts);
             parts.forEach(c::position);
             AtomicLong received = new AtomicLong();
+            AtomicBoolean stop = new AtomicBoolean();
             Thread reader = new Thread(() -> {
-                while (received.get() < n) {
+                while (received.get() < n && !stop.get()) {
                     for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(50))) {
                         long sent = bytesToLong(r.key());
                         recorder.recordValue(Math.max(1, (System.nanoTime() - sent) / 1_000));
@@ -253,14 +259,28 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }, "bench-round-trip-reader");
             reader.start();
-            long start = System.nanoTime();
-            for (int i = 0; i < n; i++) {
-                inFlight.acquire();
-                p.send(new ProducerRecord<>(in, longToBytes(System.nanoTime()), payload));
+            try {
+                long start = System.nanoTime();
+                for (int i = 0; i < n; i++) {
+                    awaitPermits(inFlight, 1, out, received, n);
+                    p.send(new ProducerRecord<>(in, longToBytes(System.nanoTime()), payload));
+                }
+                p.flush();
+                awaitPermits(inFlight, window, out, received, n);
+                return new Trip(n / ((System.nanoTime() - start) / 1e9), recorder.getIntervalHistogram());
+            } finally {
+                stop.set(true);
+                reader.join(); // before the consumer closes: it is not thread-safe
             }
-            p.flush();
-            reader.join(TimeUnit.MINUTES.toMillis(10));
-            return new Trip(n / ((System.nanoTime() - start) / 1e9), recorder.getIntervalHistogram());
+        }
+    }
+
+    /** Waits for {@code permits} in-flight slots; a stalled pipeline ends the run with an error instead of a hang. */
+    private static void awaitPermits(Semaphore inFlight, int permits, String out, AtomicLong received, int n)
+            throws InterruptedException, TimeoutException {
+        if (!inFlight.tryAcquire(permits, STALL.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new TimeoutException("nothing came back from topic " + out + " for " + STALL.toSeconds() + " s ("
+                    + received.get() + " of " + n + " events)");
         }
     }
 
