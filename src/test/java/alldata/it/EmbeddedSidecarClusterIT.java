@@ -1,8 +1,6 @@
 package alldata.it;
 
 import alldata.kafka.EmbeddedKafka;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /** The cluster suite on the product's own embedded KRaft broker. */
 class EmbeddedSidecarClusterIT extends SidecarClusterSuite {
@@ -12,8 +10,7 @@ class EmbeddedSidecarClusterIT extends SidecarClusterSuite {
     protected String bootstrapServers() {
         if (kafka == null) {
             try {
-                Path dir = Files.createTempDirectory("alldata-it-kafka");
-                kafka = EmbeddedKafka.start(dir, 0);
+                kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), 0);
             } catch (Exception e) {
                 throw new IllegalStateException("embedded broker did not start", e);
             }

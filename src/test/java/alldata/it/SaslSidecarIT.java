@@ -22,6 +22,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A sidecar against a broker whose client listener requires SASL/PLAIN. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -34,8 +36,8 @@ class SaslSidecarIT {
     private String saslServers;
 
     @BeforeAll
-    void startBroker() throws Exception {
-        dir = java.nio.file.Files.createTempDirectory("alldata-sasl");
+    void startBroker(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path tempDir) throws Exception {
+        dir = tempDir;
         int saslPort;
         try (ServerSocket s = new ServerSocket(0)) {
             saslPort = s.getLocalPort();

@@ -20,7 +20,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,6 +45,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The end-to-end contract of a sidecar cluster, run against whatever Kafka a subclass provides (the
@@ -56,7 +57,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class SidecarClusterSuite {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private Path dataDir;
+    /** The broker's (when embedded) and the nodes' data. */
+    protected Path dataDir;
     private LocalCluster cluster;
     private AllDataClient client;
 
@@ -66,9 +68,10 @@ abstract class SidecarClusterSuite {
     /** Stops the Kafka under test, after the sidecars. */
     protected abstract void stopKafka() throws Exception;
 
+    /** @param dir kept when a test fails, for its logs and data */
     @BeforeAll
-    void startCluster() throws Exception {
-        dataDir = Files.createTempDirectory("alldata-it");
+    void startCluster(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) throws Exception {
+        dataDir = dir;
         cluster = LocalCluster.startOn(bootstrapServers(), dataDir.resolve("main"), 3, 0, 3, CommitLevel.QUORUM, 3,
                 Map.of("max.event.bytes", "10000"));
         client = new AllDataClient(Map.of("bootstrap.servers", bootstrapServers()), Topics.defaults(), WAIT);
