@@ -1,7 +1,6 @@
 package alldata.it;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 
@@ -9,13 +8,18 @@ import org.testcontainers.kafka.KafkaContainer;
  * The cluster suite on a Kafka container, where a Docker engine exists; skipped (not failed) where none
  * does, as on the development machines.
  */
+@EnabledIf(value = "dockerAvailable", disabledReason = "no Docker engine: container suite skipped")
 class ContainerSidecarClusterIT extends SidecarClusterSuite {
     private KafkaContainer kafka;
+
+    /** Checked before the class starts, so that no cluster (nor its temp directory) is set up for nothing. */
+    static boolean dockerAvailable() {
+        return DockerClientFactory.instance().isDockerAvailable();
+    }
 
     @Override
     protected String bootstrapServers() {
         if (kafka == null) {
-            assumeTrue(DockerClientFactory.instance().isDockerAvailable(), "no Docker engine: container suite skipped");
             kafka = new KafkaContainer("apache/kafka:4.1.0");
             kafka.start();
         }
