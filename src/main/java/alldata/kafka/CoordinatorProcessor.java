@@ -150,15 +150,13 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
             if (entry == null) {
                 continue;
             }
+            List<PutAction> again = new ArrayList<>();
             for (PendingPut.Replica r : entry.put().replicas()) {
                 if (r.state() == PendingPut.ReplicaState.RUNNING) {
-                    PendingPut.Transition refused = startReplica(entry, new PutAction.StartReplica(r.node(), r.attempt(), null));
-                    if (refused != null) {
-                        apply(entry, refused);
-                        entry = pending.getOrDefault(key, entry);
-                    }
+                    again.add(new PutAction.StartReplica(r.node(), r.attempt(), null));
                 }
             }
+            apply(entry, new PendingPut.Transition(entry.put(), again));
         }
         if (!keys.isEmpty()) {
             log.info("task {} asked the replicas of {} resumed puts again", context.taskId(), keys.size());
