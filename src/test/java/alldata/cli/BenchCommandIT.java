@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import alldata.kafka.Wire;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,19 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BenchCommandIT {
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run alldata(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = AllDataCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void jsonReportOfACoordinatedRunWithTheStreamsFloor(@TempDir Path dir) throws Exception {
-        Run r = alldata("bench", "--events", "1500", "--warmup", "300", "--window", "100", "--event-size", "300",
+        CliRun r = CliRun.of("bench", "--events", "1500", "--warmup", "300", "--window", "100", "--event-size", "300",
                 "--commit-level", "ALL", "--partitions", "3", "--streams-floor", "--json", "--data-dir", dir.toString());
         assertThat(r.code()).as(r.err()).isZero();
         List<String> lines = r.out().lines().toList();
@@ -83,7 +71,7 @@ class BenchCommandIT {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Run r = alldata("bench", "--events", "400", "--warmup", "100", "--window", "50", "--nodes", "1",
+        CliRun r = CliRun.of("bench", "--events", "400", "--warmup", "100", "--window", "50", "--nodes", "1",
                 "--replication-factor", "1", "--commit-level", "ONE", "--kafka-port", Integer.toString(port));
         assertThat(r.code()).as(r.err()).isZero();
         Map<String, String> table = new java.util.HashMap<>();

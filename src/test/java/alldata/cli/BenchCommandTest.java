@@ -2,8 +2,6 @@ package alldata.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,17 +10,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** {@code alldata bench} refuses a run that could not measure what it says, before it starts anything. */
 class BenchCommandTest {
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run bench(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
+    private static CliRun bench(String... args) {
         String[] all = new String[args.length + 1];
         all[0] = "bench";
         System.arraycopy(args, 0, all, 1, args.length);
-        int code = AllDataCli.run(new PrintWriter(out, true), new PrintWriter(err, true), all);
-        return new Run(code, out.toString(), err.toString());
+        return CliRun.of(all);
     }
 
     @ParameterizedTest
@@ -39,7 +31,7 @@ class BenchCommandTest {
             "--set replication.factor=x          | replication.factor",
     })
     void refusesABadRunWithOneClearLine(String args, String message) {
-        Run r = bench(args.trim().split("\\s+"));
+        CliRun r = bench(args.trim().split("\\s+"));
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).startsWith("error: ").contains(message);
         assertThat(r.err().lines().count()).isEqualTo(1);
@@ -48,7 +40,7 @@ class BenchCommandTest {
 
     @Test
     void anUnknownCommitLevelIsAUsageError() {
-        Run r = bench("--commit-level", "MOST");
+        CliRun r = bench("--commit-level", "MOST");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--commit-level").contains("MOST").contains("ONE, QUORUM, ALL");
     }
