@@ -2,10 +2,12 @@ package alldata.cli;
 
 import alldata.client.AllDataClient;
 import alldata.core.CommitLevel;
-import alldata.kafka.CoordinatorTopology;
-import alldata.kafka.Sidecar;
-import alldata.kafka.Topics;
-import alldata.kafka.Wire;
+import alldata.dev.LocalCluster;
+import alldata.dev.WindowedPuts;
+import alldata.protocol.Topics;
+import alldata.protocol.Wire;
+import alldata.sidecar.Sidecar;
+import alldata.sidecar.coordinator.CoordinatorTopology;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

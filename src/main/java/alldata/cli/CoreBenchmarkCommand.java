@@ -1,8 +1,8 @@
 package alldata.cli;
 
 import alldata.core.CommitLevel;
-import alldata.core.PendingPut;
 import alldata.core.PeerLocation;
+import alldata.core.PendingPut;
 import alldata.core.Placement;
 import alldata.core.ReplicationStrategy;
 import alldata.store.ReplicaWrite;

@@ -2,10 +2,10 @@ package alldata.cli;
 
 import alldata.client.AllDataClient;
 import alldata.core.CommitLevel;
-import alldata.kafka.EmbeddedKafka;
-import alldata.kafka.Sidecar;
-import alldata.kafka.SidecarConfig;
-import alldata.kafka.Topics;
+import alldata.dev.LocalCluster;
+import alldata.dev.WindowedPuts;
+import alldata.protocol.Topics;
+import alldata.sidecar.Sidecar;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,7 +32,6 @@ import picocli.CommandLine.Spec;
                 "With --demo N it produces N sample events, shows progress and a summary.",
                 "Keeps serving until Ctrl-C unless --exit-after-demo (exit code 0 when every demo event COMMITTED)."})
 public final class DevCommand implements Callable<Integer> {
-    static final String[] ZONES = {"a", "b", "c"};
 
     @Option(names = "--nodes", defaultValue = "3", description = "Sidecars to run (default ${DEFAULT-VALUE}).")
     int nodes;
@@ -110,7 +109,7 @@ public final class DevCommand implements Callable<Integer> {
             zoneOf.put(s.nodeId(), s.config().zone());
         }
         Map<String, AtomicLong> perZone = new TreeMap<>();
-        for (String z : ZONES) {
+        for (String z : LocalCluster.ZONES) {
             perZone.put(z, new AtomicLong());
         }
         List<String> firstErrors = java.util.Collections.synchronizedList(new ArrayList<>());

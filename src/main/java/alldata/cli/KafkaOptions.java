@@ -1,6 +1,6 @@
 package alldata.cli;
 
-import alldata.kafka.Topics;
+import alldata.protocol.Topics;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;

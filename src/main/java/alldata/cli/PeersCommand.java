@@ -1,10 +1,10 @@
 package alldata.cli;
 
-import alldata.kafka.MemberRecord;
-import alldata.kafka.MembershipAgent;
-import alldata.kafka.PeerDirectory;
-import alldata.kafka.TopicReader;
-import alldata.kafka.Wire;
+import alldata.client.TopicReader;
+import alldata.protocol.MemberRecord;
+import alldata.protocol.Wire;
+import alldata.sidecar.membership.MembershipAgent;
+import alldata.sidecar.membership.PeerDirectory;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package alldata.cli;
 
 import alldata.client.AllDataClient;
-import alldata.kafka.PutOutcome;
-import alldata.kafka.Wire;
+import alldata.protocol.PutOutcome;
+import alldata.protocol.Wire;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;

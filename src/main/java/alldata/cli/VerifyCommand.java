@@ -1,10 +1,10 @@
 package alldata.cli;
 
-import alldata.kafka.MalformedRecordException;
-import alldata.kafka.MemberRecord;
-import alldata.kafka.PutOutcome;
-import alldata.kafka.TopicReader;
-import alldata.kafka.Wire;
+import alldata.client.TopicReader;
+import alldata.protocol.MalformedRecordException;
+import alldata.protocol.MemberRecord;
+import alldata.protocol.PutOutcome;
+import alldata.protocol.Wire;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.net.URI;

@@ -1,10 +1,10 @@
 package alldata.client;
 
 import alldata.core.CommitLevel;
-import alldata.kafka.MalformedRecordException;
-import alldata.kafka.PutOutcome;
-import alldata.kafka.Topics;
-import alldata.kafka.Wire;
+import alldata.protocol.MalformedRecordException;
+import alldata.protocol.PutOutcome;
+import alldata.protocol.Topics;
+import alldata.protocol.Wire;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

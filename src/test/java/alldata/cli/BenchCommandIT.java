@@ -1,9 +1,9 @@
 package alldata.cli;
 
+import alldata.protocol.Wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import alldata.kafka.Wire;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.ServerSocket;
 import java.nio.file.Files;

@@ -50,7 +50,7 @@ class BenchCommandTest {
         for (int size : new int[] {BenchCommand.MIN_EVENT_SIZE, 11, 200, 4096}) {
             byte[] e = BenchCommand.event(size);
             assertThat(e).hasSize(size);
-            assertThat(alldata.kafka.Wire.eventObject(e)).isEqualTo(e);
+            assertThat(alldata.protocol.Wire.eventObject(e)).isEqualTo(e);
             assertThat(new String(e, StandardCharsets.US_ASCII)).startsWith("{\"pad\":\"");
         }
     }

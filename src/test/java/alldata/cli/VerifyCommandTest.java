@@ -1,8 +1,8 @@
 package alldata.cli;
 
+import alldata.protocol.PutOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import alldata.kafka.PutOutcome;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

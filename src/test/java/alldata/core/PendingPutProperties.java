@@ -1,9 +1,9 @@
 package alldata.core;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import alldata.core.PendingPut.Outcome;
 import alldata.core.PendingPut.Transition;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,11 +1,11 @@
 package alldata.core;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import alldata.core.PendingPut.Outcome;
 import alldata.core.PendingPut.ReplicaState;
 import alldata.core.PendingPut.Transition;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

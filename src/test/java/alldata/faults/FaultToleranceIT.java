@@ -1,13 +1,13 @@
 package alldata.faults;
 
+import alldata.dev.EmbeddedKafka;
+import alldata.protocol.MemberRecord;
+import alldata.protocol.Topics;
+import alldata.protocol.Wire;
+import alldata.testing.Tmpfs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import alldata.kafka.EmbeddedKafka;
-import alldata.kafka.MemberRecord;
-import alldata.kafka.Topics;
-import alldata.kafka.Wire;
-import alldata.testing.Tmpfs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -208,7 +208,7 @@ class FaultToleranceIT {
 
     /** Node {@code i}'s records in the membership topic, oldest first. */
     private List<ConsumerRecord<byte[], byte[]>> membershipLog(int i) {
-        return alldata.kafka.TopicReader.readToEnd(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()),
+        return alldata.client.TopicReader.readToEnd(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()),
                         TOPICS.membership(), Duration.ofSeconds(60)).stream()
                 .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals(ProcessCluster.id(i))).toList();
     }
@@ -253,7 +253,7 @@ class FaultToleranceIT {
         // a conflicting write: a forged _put with different bytes for a key a node already holds
         Map<String, byte[]> held = alldata.cli.VerifyAccess.readAll(cluster.http(4));
         String key = held.keySet().iterator().next();
-        byte[] forged = Wire.encode(new alldata.kafka.PutCommand(key, "{\"forged\":true}".getBytes(StandardCharsets.UTF_8),
+        byte[] forged = Wire.encode(new alldata.protocol.PutCommand(key, "{\"forged\":true}".getBytes(StandardCharsets.UTF_8),
                 "intruder", 1, 0, List.of(ProcessCluster.id(4))));
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()),
                 new ByteArraySerializer(), new ByteArraySerializer())) {

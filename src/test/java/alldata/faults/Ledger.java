@@ -1,8 +1,8 @@
 package alldata.faults;
 
-import alldata.kafka.PutOutcome;
-import alldata.kafka.Topics;
-import alldata.kafka.Wire;
+import alldata.protocol.PutOutcome;
+import alldata.protocol.Topics;
+import alldata.protocol.Wire;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -85,6 +85,6 @@ record Ledger(int eventsIn, int valid, int committed, int failed, int lost, int 
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> read(String bootstrap, String topic) {
-        return alldata.kafka.TopicReader.readToEnd(Map.<String, Object>of("bootstrap.servers", bootstrap), topic, Duration.ofMinutes(2));
+        return alldata.client.TopicReader.readToEnd(Map.<String, Object>of("bootstrap.servers", bootstrap), topic, Duration.ofMinutes(2));
     }
 }

@@ -1,13 +1,13 @@
 package alldata.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import alldata.cli.LocalCluster;
 import alldata.client.AllDataClient;
 import alldata.core.CommitLevel;
-import alldata.kafka.PutOutcome;
-import alldata.kafka.Sidecar;
-import alldata.kafka.Topics;
+import alldata.dev.LocalCluster;
+import alldata.protocol.PutOutcome;
+import alldata.protocol.Topics;
+import alldata.sidecar.Sidecar;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package alldata.it;
 
-import alldata.kafka.EmbeddedKafka;
+import alldata.dev.EmbeddedKafka;
 
 /** The cluster suite on the product's own embedded KRaft broker. */
 class EmbeddedSidecarClusterIT extends SidecarClusterSuite {

@@ -1,16 +1,16 @@
 package alldata.it;
 
+import alldata.client.AllDataClient;
+import alldata.core.CommitLevel;
+import alldata.dev.EmbeddedKafka;
+import alldata.dev.LocalCluster;
+import alldata.protocol.PutOutcome;
+import alldata.protocol.Topics;
+import alldata.sidecar.Sidecar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import alldata.cli.LocalCluster;
-import alldata.client.AllDataClient;
-import alldata.core.CommitLevel;
-import alldata.kafka.EmbeddedKafka;
-import alldata.kafka.PutOutcome;
-import alldata.kafka.Sidecar;
-import alldata.kafka.Topics;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,20 +1,20 @@
 package alldata.it;
 
+import alldata.client.AllDataClient;
+import alldata.client.TopicReader;
+import alldata.core.AllDataKey;
+import alldata.core.CommitLevel;
+import alldata.dev.LocalCluster;
+import alldata.protocol.MemberRecord;
+import alldata.protocol.PutOutcome;
+import alldata.protocol.Topics;
+import alldata.protocol.Wire;
+import alldata.sidecar.Sidecar;
+import alldata.sidecar.SidecarConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import alldata.cli.LocalCluster;
-import alldata.client.AllDataClient;
-import alldata.core.AllDataKey;
-import alldata.core.CommitLevel;
-import alldata.kafka.MemberRecord;
-import alldata.kafka.PutOutcome;
-import alldata.kafka.Sidecar;
-import alldata.kafka.SidecarConfig;
-import alldata.kafka.TopicReader;
-import alldata.kafka.Topics;
-import alldata.kafka.Wire;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,9 +1,9 @@
 package alldata.store;
 
+import alldata.testing.Tmpfs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import alldata.testing.Tmpfs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;

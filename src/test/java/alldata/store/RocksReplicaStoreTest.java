@@ -1,10 +1,10 @@
 package alldata.store;
 
+import alldata.core.AllDataKey;
+import alldata.core.ConflictException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import alldata.core.AllDataKey;
-import alldata.core.ConflictException;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

@@ -1,0 +1,124 @@
+package alldata.sidecar;
+
+import alldata.protocol.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates AllData's topics when missing and checks what the coordinator depends on. */
+public final class TopicAdmin {
+    private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
+
+    private TopicAdmin() {
+    }
+
+    /** Largest record the sidecar's topics accept: room for a maximal event plus the command around it. */
+    public static int maxMessageBytes(SidecarConfig config) {
+        return Math.max(2 * config.maxEventBytes(), config.maxEventBytes() + 64 * 1024);
+    }
+
+    /**
+     * Creates the shared topics and this node's command topic when they are missing, then checks that
+     * the ingest and ack topics have the same partition count.
+     *
+     * @throws IllegalStateException naming the topic to fix when they differ
+     */
+    public static void ensureTopics(Admin admin, SidecarConfig config) throws InterruptedException {
+        checkReachable(admin, config);
+        Topics t = config.topics();
+        short rf = config.topicReplicationFactor();
+        String maxBytes = Integer.toString(maxMessageBytes(config));
+        List<NewTopic> wanted = new ArrayList<>();
+        wanted.add(new NewTopic(t.ingest(), config.ingestPartitions(), rf)
+                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes)));
+        // acks (and the coordinators' clock markers) matter only until read: keep them a day, not a week
+        wanted.add(new NewTopic(t.acks(), config.ingestPartitions(), rf)
+                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(TimeUnit.DAYS.toMillis(1)))));
+        wanted.add(new NewTopic(t.results(), config.resultsPartitions(), rf));
+        wanted.add(new NewTopic(t.membership(), 1, rf)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        wanted.add(new NewTopic(t.deadLetter(), 1, rf)
+                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes)));
+        wanted.add(new NewTopic(t.commands(config.nodeId()), config.commandPartitions(), rf)
+                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes)));
+        for (NewTopic topic : wanted) {
+            try {
+                admin.createTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
+                log.info("created topic {} ({} partitions)", topic.name(), topic.numPartitions());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topic " + topic.name() + ": " + e.getCause().getMessage(),
+                            e.getCause());
+                }
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("Kafka at " + config.bootstrapServers()
+                        + " did not answer within 60 s while creating topic " + topic.name(), e);
+            }
+        }
+        checkCoPartitioned(admin, t);
+    }
+
+    /** Time a sidecar gives Kafka to answer at start before it gives up with an explanation. */
+    static final int CONNECT_TIMEOUT_MS = 15_000;
+
+    /**
+     * Fails fast, with what to fix, when Kafka cannot be reached or refuses the sidecar's credentials
+     * (instead of hanging in retries).
+     */
+    static void checkReachable(Admin admin, SidecarConfig config) throws InterruptedException {
+        try {
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs(CONNECT_TIMEOUT_MS)).nodes()
+                    .get(CONNECT_TIMEOUT_MS + 5_000L, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            if (cause instanceof AuthenticationException) {
+                throw new IllegalStateException("Kafka at " + config.bootstrapServers() + " refused this sidecar's credentials ("
+                        + cause.getMessage() + "): check kafka.sasl.mechanism and kafka.sasl.jaas.config", cause);
+            }
+            throw new IllegalStateException("cannot reach Kafka at " + config.bootstrapServers() + " within "
+                    + CONNECT_TIMEOUT_MS / 1000 + " s (" + cause.getClass().getSimpleName() + ": " + cause.getMessage()
+                    + "); check kafka.bootstrap.servers, and if the brokers require SASL or SSL set"
+                    + " kafka.security.protocol, kafka.sasl.mechanism and kafka.sasl.jaas.config", cause);
+        }
+    }
+
+    static void checkCoPartitioned(Admin admin, Topics t) throws InterruptedException {
+        Map<String, TopicDescription> d = describe(admin, List.of(t.ingest(), t.acks()));
+        int ingest = d.get(t.ingest()).partitions().size();
+        int acks = d.get(t.acks()).partitions().size();
+        if (ingest != acks) {
+            throw new IllegalStateException("topic " + t.acks() + " has " + acks + " partitions but " + t.ingest()
+                    + " has " + ingest + ": the coordinator needs them co-partitioned; recreate " + t.acks()
+                    + " with " + ingest + " partitions");
+        }
+    }
+
+    /** Describes topics, retrying while a just-created topic has not reached the broker's metadata yet. */
+    private static Map<String, TopicDescription> describe(Admin admin, List<String> topics) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                return admin.describeTopics(topics).allTopicNames().get(60, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("cannot describe topics " + topics + ": " + e.getCause().getMessage(), e);
+                }
+                Thread.sleep(100);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("cannot describe topics " + topics + ": no answer within 60 s", e);
+            }
+        }
+    }
+}

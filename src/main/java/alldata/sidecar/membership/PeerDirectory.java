@@ -1,0 +1,95 @@
+package alldata.sidecar.membership;
+
+import alldata.core.PeerLocation;
+import alldata.core.Placement;
+import alldata.protocol.MemberRecord;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The membership view of one node: every member's last record, and which of them are live (state UP
+ * and a heartbeat younger than the session timeout). Fed by the {@link MembershipAgent}; read by the
+ * coordinator, the HTTP API and the CLI.
+ */
+public final class PeerDirectory {
+    private final String selfId;
+    private final String selfZone;
+    private final String selfRegion;
+    private final long sessionTimeoutMs;
+    private final LongSupplier clock;
+    private final Map<String, MemberRecord> members = new ConcurrentHashMap<>();
+
+    public PeerDirectory(String selfId, String selfZone, String selfRegion, long sessionTimeoutMs, LongSupplier clock) {
+        this.selfId = selfId;
+        this.selfZone = selfZone;
+        this.selfRegion = selfRegion;
+        this.sessionTimeoutMs = sessionTimeoutMs;
+        this.clock = clock;
+    }
+
+    /** Applies a membership record; {@code null} (a tombstone) removes the node. */
+    public void apply(String nodeId, MemberRecord record) {
+        if (record == null) {
+            members.remove(nodeId);
+        } else {
+            members.merge(nodeId, record, (old, now) -> now.heartbeatMs() >= old.heartbeatMs() ? now : old);
+        }
+    }
+
+    /** True when {@code nodeId} is UP with a recent heartbeat. */
+    public boolean isLive(String nodeId) {
+        MemberRecord r = members.get(nodeId);
+        return r != null && live(r, clock.getAsLong());
+    }
+
+    /** Every member's last record, live or not. */
+    public Collection<MemberRecord> all() {
+        return List.copyOf(members.values());
+    }
+
+    /** The live members, this node included if it is live. */
+    public List<MemberRecord> live() {
+        long now = clock.getAsLong();
+        List<MemberRecord> out = new ArrayList<>();
+        for (MemberRecord r : members.values()) {
+            if (live(r, now)) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** The live peers (this node excluded) as placement candidates, located relative to this node. */
+    public List<Placement.Candidate> liveCandidates() {
+        long now = clock.getAsLong();
+        List<Placement.Candidate> out = new ArrayList<>();
+        for (MemberRecord r : members.values()) {
+            if (!r.node().equals(selfId) && live(r, now)) {
+                out.add(new Placement.Candidate(r.node(), PeerLocation.relative(selfRegion, selfZone, r.region(), r.zone())));
+            }
+        }
+        return out;
+    }
+
+    /** The member record of {@code nodeId}, if known. */
+    public MemberRecord get(String nodeId) {
+        return members.get(nodeId);
+    }
+
+    /** True when this node sees itself live in the membership view. */
+    public boolean seesSelf() {
+        return isLive(selfId);
+    }
+
+    public String selfId() {
+        return selfId;
+    }
+
+    private boolean live(MemberRecord r, long now) {
+        return r.state() == MemberRecord.State.UP && now - r.heartbeatMs() < sessionTimeoutMs;
+    }
+}

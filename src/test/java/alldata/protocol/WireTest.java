@@ -1,0 +1,94 @@
+package alldata.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WireTest {
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void eventObjectKeepsTheExactBytesOfTheObject() {
+        byte[] event = b("{ \"n\" : 1.50, \"s\":\"caf\\u00e9 ☕\", \"big\": 123456789012345678901234567890 }");
+        assertThat(Wire.eventObject(event)).isEqualTo(event);
+    }
+
+    @Test
+    void eventObjectDropsOnlySurroundingWhitespace() {
+        assertThat(Wire.eventObject(b("  {\"a\":1}\n"))).isEqualTo(b("{\"a\":1}"));
+    }
+
+    @Test
+    void eventObjectRejectsEverythingThatIsNotOneObject() {
+        assertThatThrownBy(() -> Wire.eventObject(b("not json"))).isInstanceOf(MalformedRecordException.class)
+                .hasMessageContaining("not valid JSON");
+        assertThatThrownBy(() -> Wire.eventObject(b("[1]"))).hasMessageContaining("not a JSON object").hasMessageContaining("an array");
+        assertThatThrownBy(() -> Wire.eventObject(b("\"s\""))).hasMessageContaining("a string");
+        assertThatThrownBy(() -> Wire.eventObject(b("{\"a\":1} {\"b\":2}"))).hasMessageContaining("content after");
+        assertThatThrownBy(() -> Wire.eventObject(b("{\"a\":"))).hasMessageContaining("not valid JSON");
+        assertThatThrownBy(() -> Wire.eventObject(b(""))).hasMessageContaining("empty");
+        assertThatThrownBy(() -> Wire.eventObject(null)).hasMessageContaining("null");
+        assertThatThrownBy(() -> Wire.eventObject(new byte[] {'{', '"', (byte) 0xC3, '"', ':', '1', '}'}))
+                .isInstanceOf(MalformedRecordException.class);
+    }
+
+    @Test
+    void commandCarriesTheEventRawBothWays() {
+        byte[] event = b("{ \"x\" : [1, 2.50, {\"y\":\"\\\"q\\\"\"}] }");
+        PutCommand c = new PutCommand("20261125T041500123-00003-0000000000000001234", event, "node-1", 2, 3,
+                List.of("node-1", "node-2"));
+        byte[] json = Wire.encode(c);
+        assertThat(new String(json, StandardCharsets.UTF_8))
+                .contains("\"event\":" + new String(event, StandardCharsets.UTF_8))
+                .contains("\"ackPartition\":3").contains("\"attempt\":2").contains("\"coordinator\":\"node-1\"");
+        PutCommand back = Wire.decodeCommand(json);
+        assertThat(back).isEqualTo(c);
+        assertThat(back.event()).isEqualTo(event);
+    }
+
+    @Test
+    void commandDecodingIgnoresUnknownFieldsAndRejectsIncompleteOnes() {
+        PutCommand c = Wire.decodeCommand(b("{\"future\":{\"a\":[1]},\"key\":\"k\",\"event\":{},\"coordinator\":\"n\","
+                + "\"attempt\":1,\"ackPartition\":0,\"replicas\":[\"n\"]}"));
+        assertThat(c.key()).isEqualTo("k");
+        assertThatThrownBy(() -> Wire.decodeCommand(b("{\"key\":\"k\"}"))).isInstanceOf(MalformedRecordException.class)
+                .hasMessageContaining("lacks");
+        assertThatThrownBy(() -> Wire.decodeCommand(b("{\"key\":\"k\",\"event\":[1]}")))
+                .hasMessageContaining("not a JSON object");
+        assertThatThrownBy(() -> Wire.decodeCommand(b("nope"))).isInstanceOf(MalformedRecordException.class);
+    }
+
+    @Test
+    void ackAndOutcomeAndMemberRoundTripWithDesignFieldNames() throws Exception {
+        Ack ack = new Ack("k", "node-2", Ack.Status.CONFLICT, "different");
+        assertThat(Wire.decode(Wire.encode(ack), Ack.class)).isEqualTo(ack);
+        assertThat(Wire.json().readTree(Wire.encode(Ack.ok("k", "n"))).has("message")).isFalse();
+
+        PutOutcome o = new PutOutcome("k", "c", PutOutcome.Status.COMMITTED, "QUORUM", 2, List.of("a", "b"),
+                List.of("a", "b", "c"), null, new PutOutcome.IngestPosition(1, 7));
+        var tree = Wire.json().readTree(Wire.encode(o));
+        assertThat(tree.fieldNames()).toIterable()
+                .containsExactlyInAnyOrder("key", "correlationId", "status", "commitLevel", "required", "acked", "replicas", "ingest");
+        assertThat(tree.get("ingest").get("offset").asLong()).isEqualTo(7);
+        assertThat(Wire.decode(Wire.encode(o), PutOutcome.class)).isEqualTo(o);
+
+        MemberRecord m = new MemberRecord("n", "a", "r", "t", "h:1", MemberRecord.State.UP, 5);
+        assertThat(Wire.decode(Wire.encode(m), MemberRecord.class)).isEqualTo(m);
+        assertThat(Wire.decode(b("{\"node\":\"n\",\"zone\":\"a\",\"region\":\"r\",\"state\":\"LEAVING\",\"heartbeatMs\":1,\"extra\":true}"),
+                MemberRecord.class).state()).isEqualTo(MemberRecord.State.LEAVING);
+    }
+
+    @Test
+    void malformedWireRecordsGetAClearError() {
+        assertThatThrownBy(() -> Wire.decode(b("{\"key\":\"k\"}"), Ack.class)).isInstanceOf(MalformedRecordException.class)
+                .hasMessageContaining("not a valid Ack");
+        assertThatThrownBy(() -> Wire.decode(b("{\"key\":\"k\",\"node\":\"n\",\"status\":\"MAYBE\"}"), Ack.class))
+                .isInstanceOf(MalformedRecordException.class);
+        assertThatThrownBy(() -> Wire.decode(null, Ack.class)).hasMessageContaining("null");
+    }
+}
