@@ -1,0 +1,78 @@
+package alldata;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package layering, checked on the compiled classes (not on source text): a violation fails the
+ * build in the unit-test phase.
+ *
+ * <pre>
+ *   cli ──► dev ──► client ──► protocol ──► core
+ *    │       │                    ▲           ▲
+ *    │       └──► sidecar.* ──────┘           │
+ *    │               └──► store ──────────────┘
+ * </pre>
+ */
+class ArchitectureTest {
+    private static JavaClasses main;
+
+    @BeforeAll
+    static void importMainClasses() {
+        main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("alldata");
+    }
+
+    @Test
+    void coreIsPureJava() {
+        noClasses().that().resideInAPackage("alldata.core..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "org.apache.kafka..", "kafka..", "org.rocksdb..", "com.fasterxml..", "picocli..",
+                        "io.micrometer..", "com.sun.net.httpserver..")
+                .because("the replication core is a plain library (seed API) with no I/O framework")
+                .check(main);
+    }
+
+    @Test
+    void onlyDevUsesTheBrokerItself() {
+        noClasses().that().resideOutsideOfPackage("alldata.dev..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "kafka.server..", "org.apache.kafka.server..", "org.apache.kafka.metadata..")
+                .because("sidecars and clients talk to Kafka only through its client libraries")
+                .check(main);
+    }
+
+    @Test
+    void layersDependOnlyDownwards() {
+        layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("core").definedBy("alldata.core..")
+                .layer("protocol").definedBy("alldata.protocol..")
+                .layer("store").definedBy("alldata.store..")
+                .layer("sidecar").definedBy("alldata.sidecar..")
+                .layer("client").definedBy("alldata.client..")
+                .layer("dev").definedBy("alldata.dev..")
+                .layer("cli").definedBy("alldata.cli..")
+                .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+                .whereLayer("dev").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("client").mayOnlyBeAccessedByLayers("cli", "dev")
+                .whereLayer("sidecar").mayOnlyBeAccessedByLayers("cli", "dev")
+                .whereLayer("store").mayOnlyBeAccessedByLayers("sidecar", "cli", "dev")
+                .whereLayer("protocol").mayOnlyBeAccessedByLayers("sidecar", "client", "cli", "dev")
+                .check(main);
+    }
+
+    @Test
+    void clientUsesOnlyCoreAndProtocol() {
+        noClasses().that().resideInAPackage("alldata.client..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "alldata.sidecar..", "alldata.store..", "alldata.dev..", "alldata.cli..")
+                .because("the public client must not drag in the sidecar's internals")
+                .check(main);
+    }
+}
