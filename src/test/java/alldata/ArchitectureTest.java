@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  *   cli ──► dev ──► client ──► protocol ──► core
  *    │       │                    ▲           ▲
  *    │       └──► sidecar.* ──────┘           │
- *    │               └──► store ──────────────┘
+ *    │               └──► store ──► protocol
  * </pre>
  */
 class ArchitectureTest {
@@ -63,7 +63,7 @@ class ArchitectureTest {
                 .whereLayer("client").mayOnlyBeAccessedByLayers("cli", "dev")
                 .whereLayer("sidecar").mayOnlyBeAccessedByLayers("cli", "dev")
                 .whereLayer("store").mayOnlyBeAccessedByLayers("sidecar", "cli", "dev")
-                .whereLayer("protocol").mayOnlyBeAccessedByLayers("sidecar", "client", "cli", "dev")
+                .whereLayer("protocol").mayOnlyBeAccessedByLayers("store", "sidecar", "client", "cli", "dev")
                 .check(main);
     }
 

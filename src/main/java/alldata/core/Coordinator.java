@@ -179,13 +179,23 @@ public final class Coordinator implements AutoCloseable {
         }
 
         private void act(PutAction action) {
-            if (action instanceof PutAction.StartReplica s) {
-                startReplica(s);
-            } else if (action instanceof PutAction.Committed c) {
-                result.complete(new PutResult(key, level, c.acknowledgedBy()));
-            } else if (action instanceof PutAction.Failed f) {
-                result.completeExceptionally(new ReplicationException(f.reason()));
-            } else if (action instanceof PutAction.ReplicaLost l) {
+            action.applyTo(actions);
+        }
+
+        /** The library's way of carrying out each action. */
+        private final PutAction.Handler actions = new PutAction.Handler() {
+            @Override
+            public void startReplica(PutAction.StartReplica action) {
+                InFlight.this.startReplica(action.node());
+            }
+
+            @Override
+            public void resendReplica(PutAction.ResendReplica action) {
+                InFlight.this.startReplica(action.node());
+            }
+
+            @Override
+            public void replicaLost(PutAction.ReplicaLost l) {
                 if (l.failure() == ReplicaFailure.CONFLICT) {
                     log.error("CONFLICT: {} holds a different event under key {}; it was not overwritten ({})",
                             l.node(), key, l.message());
@@ -194,10 +204,19 @@ public final class Coordinator implements AutoCloseable {
                             key, l.node(), l.failure(), l.message());
                 }
             }
-        }
 
-        private void startReplica(PutAction.StartReplica s) {
-            String node = s.node();
+            @Override
+            public void committed(PutAction.Committed c) {
+                result.complete(new PutResult(key, level, c.acknowledgedBy()));
+            }
+
+            @Override
+            public void failed(PutAction.Failed f) {
+                result.completeExceptionally(new ReplicationException(f.reason()));
+            }
+        };
+
+        private void startReplica(String node) {
             CompletableFuture<Void> stored;
             try {
                 if (LOCAL.equals(node)) {

@@ -127,20 +127,38 @@ public record PendingPut(
     }
 
     /**
-     * Starts a put: one {@link PutAction.StartReplica} per planned replica, or an immediate
-     * {@link PutAction.Failed} (nothing written) when the plan has fewer nodes than the replication factor.
+     * Starts a put with the seed's rule ({@link WhenShort#FAIL}): one {@link PutAction.StartReplica} per
+     * planned replica, or an immediate {@link PutAction.Failed} (nothing written) when the plan has fewer
+     * nodes than the replication factor.
      */
     public static Transition start(String key, byte[] event, Placement plan, CommitLevel commitLevel,
                                    int replicationFactor, long replicaTimeoutMs, long nowMs) {
+        return start(key, event, plan, commitLevel, replicationFactor, replicaTimeoutMs, nowMs, WhenShort.FAIL);
+    }
+
+    /**
+     * Starts a put: one {@link PutAction.StartReplica} per planned replica. When the plan has fewer nodes
+     * than the replication factor, {@link WhenShort#FAIL} fails at once and {@link WhenShort#DEGRADE}
+     * starts the replicas it has, as long as they can meet the commit level (the rest are
+     * {@linkplain #owed() owed}); either way a put that cannot start writes nothing.
+     */
+    public static Transition start(String key, byte[] event, Placement plan, CommitLevel commitLevel,
+                                   int replicationFactor, long replicaTimeoutMs, long nowMs, WhenShort whenShort) {
         Objects.requireNonNull(plan, "plan");
-        if (plan.replicas().size() < replicationFactor) {
+        Objects.requireNonNull(whenShort, "whenShort");
+        int placed = plan.replicas().size();
+        int required = commitLevel.required(replicationFactor);
+        if (placed < replicationFactor && (whenShort == WhenShort.FAIL || placed < required)) {
             PendingPut failed = new PendingPut(key, event, commitLevel, replicationFactor, replicaTimeoutMs,
                     List.of(), List.of(), Outcome.FAILED);
-            int peers = plan.replicas().size() - 1 + plan.spares().size();
+            int peers = placed - 1 + plan.spares().size();
+            String why = whenShort == WhenShort.FAIL
+                    ? "replication factor " + replicationFactor + " needs " + (replicationFactor - 1)
+                            + " peers besides the local node, " + peers + " known"
+                    : "commit level " + commitLevel + " needs " + required + " replicas and only " + placed
+                            + " nodes are live (" + peers + " peers besides the local node)";
             return new Transition(failed, List.of(new PutAction.Failed(
-                    "not enough live peers for key " + key + ": replication factor " + replicationFactor
-                            + " needs " + (replicationFactor - 1) + " peers besides the local node, " + peers
-                            + " known; nothing was written")));
+                    "not enough live peers for key " + key + ": " + why + "; nothing was written")));
         }
         List<Replica> started = new ArrayList<>(plan.replicas().size());
         List<PutAction> actions = new ArrayList<>(plan.replicas().size());
@@ -166,6 +184,34 @@ public record PendingPut(
     /** Started replicas still waiting for an answer. */
     public int running() {
         return nodesIn(ReplicaState.RUNNING).size();
+    }
+
+    /**
+     * Replicas still missing towards the replication factor: neither stored nor running. Non-zero after a
+     * degraded start, or when a replica failed with no spare left; repair completes them.
+     */
+    public int owed() {
+        return Math.max(0, replicationFactor - storedOn().size() - running());
+    }
+
+    /**
+     * Resumes a put whose answers were lost with its previous owner (a task that moved, a restart): every
+     * running replica is asked again ({@link PutAction.ResendReplica}) and gets a fresh deadline from
+     * {@code nowMs}, the new owner's clock, not the old owner's.
+     */
+    public Transition resume(long nowMs) {
+        List<Replica> next = new ArrayList<>(replicas.size());
+        List<PutAction> actions = new ArrayList<>();
+        for (Replica r : replicas) {
+            if (r.state() == ReplicaState.RUNNING) {
+                next.add(new Replica(r.node(), ReplicaState.RUNNING, deadline(nowMs, replicaTimeoutMs), r.attempt()));
+                actions.add(new PutAction.ResendReplica(r.node(), r.attempt()));
+            } else {
+                next.add(r);
+            }
+        }
+        return new Transition(new PendingPut(key, event, commitLevel, replicationFactor, replicaTimeoutMs, next,
+                spares, outcome), actions);
     }
 
     /** True once the outcome is known and no replica is running: the put can be forgotten. */

@@ -3,9 +3,29 @@ package alldata.core;
 import java.util.List;
 import java.util.Objects;
 
-/** What the host of a {@link PendingPut} must do after a transition. */
+/**
+ * What the host of a {@link PendingPut} must do after a transition. Hosts carry actions out through a
+ * {@link Handler}: adding an action type adds a handler method, so no host can silently ignore it.
+ */
 public sealed interface PutAction
-        permits PutAction.StartReplica, PutAction.ReplicaLost, PutAction.Committed, PutAction.Failed {
+        permits PutAction.StartReplica, PutAction.ResendReplica, PutAction.ReplicaLost, PutAction.Committed,
+        PutAction.Failed {
+
+    /** Carries this action out on {@code handler}. */
+    void applyTo(Handler handler);
+
+    /** Carries out every kind of action; the library coordinator and the sidecar's coordinator each have one. */
+    interface Handler {
+        void startReplica(StartReplica action);
+
+        void resendReplica(ResendReplica action);
+
+        void replicaLost(ReplicaLost action);
+
+        void committed(Committed action);
+
+        void failed(Failed action);
+    }
 
     /**
      * Store the event on {@code node}: the local store for the coordinator's own node, a {@code _put}
@@ -24,6 +44,27 @@ public sealed interface PutAction
         public boolean isReplacement() {
             return replacing != null;
         }
+
+        @Override
+        public void applyTo(Handler handler) {
+            handler.startReplica(this);
+        }
+    }
+
+    /**
+     * Ask {@code node} again for a replica that was started before and never answered (a put resumed by a
+     * new owner): writes are idempotent, so a node that holds the event answers OK at once. Unlike a
+     * start, a resend goes to the node even when it looks down: it may hold the replica already.
+     */
+    record ResendReplica(String node, int attempt) implements PutAction {
+        public ResendReplica {
+            Objects.requireNonNull(node, "node");
+        }
+
+        @Override
+        public void applyTo(Handler handler) {
+            handler.resendReplica(this);
+        }
     }
 
     /** A replica was given up on (error, conflict or timeout); a replacement, if any, is a separate action. */
@@ -32,6 +73,11 @@ public sealed interface PutAction
             Objects.requireNonNull(node, "node");
             Objects.requireNonNull(failure, "failure");
         }
+
+        @Override
+        public void applyTo(Handler handler) {
+            handler.replicaLost(this);
+        }
     }
 
     /** The commit level was met; reported once per put. */
@@ -39,12 +85,22 @@ public sealed interface PutAction
         public Committed {
             acknowledgedBy = List.copyOf(acknowledgedBy);
         }
+
+        @Override
+        public void applyTo(Handler handler) {
+            handler.committed(this);
+        }
     }
 
     /** The commit level can no longer be met; reported once per put. */
     record Failed(String reason) implements PutAction {
         public Failed {
             Objects.requireNonNull(reason, "reason");
+        }
+
+        @Override
+        public void applyTo(Handler handler) {
+            handler.failed(this);
         }
     }
 }

@@ -6,22 +6,27 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The one outcome of a put, published to the results topic keyed by correlation id.
+ * The one outcome of an ingest record, published to the results topic keyed by correlation id (JSON:
+ * users read it with any Kafka client).
  *
- * @param key           the AllData key ({@code null} when the event was rejected before a key was made)
- * @param correlationId the producer's correlation id
+ * @param key           the AllData key ({@code null} when the record was rejected before a key was made)
+ * @param correlationId the producer's correlation id (bounded in length for rejected records)
  * @param status        COMMITTED or FAILED
  * @param commitLevel   the level asked for ({@code null} when the header itself was invalid)
  * @param required      replicas the level needs
  * @param acked         replicas stored when the outcome was decided
- * @param replicas      replicas started
+ * @param replicas      replicas started (the plan, including replicas that failed and were re-placed)
+ * @param owed          replicas still missing towards the replication factor when the outcome was decided
+ *                      (a degraded write placed fewer replicas than the factor; repair completes them)
+ * @param storedOn      for FAILED: the nodes that hold a copy anyway ({@code null} for COMMITTED)
  * @param error         why it failed
- * @param ingest        where the event was read from
+ * @param ingest        where the record was read from
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PutOutcome(String key, String correlationId, Status status, String commitLevel, int required,
-                         List<String> acked, List<String> replicas, String error, IngestPosition ingest) {
+                         List<String> acked, List<String> replicas, int owed, List<String> storedOn, String error,
+                         IngestPosition ingest) {
 
     /** Outcome of a put. */
     public enum Status { COMMITTED, FAILED }
@@ -36,6 +41,10 @@ public record PutOutcome(String key, String correlationId, Status status, String
         Objects.requireNonNull(status, "status");
         acked = acked == null ? List.of() : List.copyOf(acked);
         replicas = replicas == null ? List.of() : List.copyOf(replicas);
+        storedOn = storedOn == null ? null : List.copyOf(storedOn);
+        if (owed < 0) {
+            throw new IllegalArgumentException("owed must not be negative, got " + owed);
+        }
     }
 
     public boolean committed() {

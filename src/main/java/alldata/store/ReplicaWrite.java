@@ -1,5 +1,7 @@
 package alldata.store;
 
+import alldata.protocol.ReplicaMeta;
+
 import java.util.Arrays;
 import java.util.Objects;
 

@@ -2,7 +2,9 @@ package alldata.store;
 
 import alldata.core.ConflictException;
 import alldata.core.ReplicaStore;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import alldata.protocol.MalformedRecordException;
+import alldata.protocol.MetaFormat;
+import alldata.protocol.ReplicaMeta;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +21,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -39,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * idempotent success, different bytes are a conflict that leaves the stored event untouched.
  *
  * <p>Column family {@code events} maps key to event bytes; {@code meta} maps key to the replica's
- * {@link ReplicaMeta} (JSON). Keys are ASCII and time-ordered, so a key-range scan is a time-range scan.
+ * {@link ReplicaMeta} ({@link MetaFormat}). Keys are ASCII and time-ordered, so a key-range scan is a time-range scan.
  *
  * <p>Durability uses group commit: {@link #write(List)} stores a whole batch with one WAL sync, and
  * {@link #put(String, byte[])} queues the write for a writer thread that drains everything queued into
@@ -47,7 +51,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RocksReplicaStore.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_GROUP = 4096;
 
     static {
@@ -57,6 +60,7 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
     private final Path dir;
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions cfOptions;
+    private final BloomFilter bloomFilter = new BloomFilter(10, false);
     private final WriteOptions writeOptions;
     private final RocksDB db;
     private final ColumnFamilyHandle defaultCf;
@@ -86,7 +90,9 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
         this.dir = dir;
         this.dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
                 .setIncreaseParallelism(2).setKeepLogFileNum(5);
-        this.cfOptions = new ColumnFamilyOptions().setCompressionType(CompressionType.LZ4_COMPRESSION);
+        // bloom filters: the coordinator looks up every new key (is it stored already?), and nearly all miss
+        this.cfOptions = new ColumnFamilyOptions().setCompressionType(CompressionType.LZ4_COMPRESSION)
+                .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(bloomFilter));
         this.writeOptions = new WriteOptions().setSync(options.syncWrites());
         List<ColumnFamilyDescriptor> descriptors = List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
@@ -205,8 +211,7 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
                 if (stored == null) {
                     batch.put(events, keys.get(i), w.event());
                     if (w.meta() != null) {
-                        ReplicaMeta m = new ReplicaMeta(w.meta().replicas(), w.meta().coordinator(), now);
-                        batch.put(meta, keys.get(i), JSON.writeValueAsBytes(m));
+                        batch.put(meta, keys.get(i), MetaFormat.encode(w.meta().storedAt(now)));
                     }
                     inBatch.put(w.key(), w.event());
                     outcomes.add(WriteOutcome.STORED);
@@ -225,8 +230,6 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
         } catch (RocksDBException e) {
             writeFailure = "write to " + dir + " failed: " + e.getMessage();
             throw new StoreException("write of " + writes.size() + " replicas to " + dir + " failed: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new StoreException("cannot encode replica metadata: " + e.getMessage(), e);
         }
         return outcomes;
     }
@@ -246,8 +249,8 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
         ensureOpen();
         try {
             byte[] bytes = db.get(meta, key.getBytes(StandardCharsets.US_ASCII));
-            return bytes == null ? Optional.empty() : Optional.of(JSON.readValue(bytes, ReplicaMeta.class));
-        } catch (RocksDBException | IOException e) {
+            return bytes == null ? Optional.empty() : Optional.of(MetaFormat.decode(bytes));
+        } catch (RocksDBException | MalformedRecordException e) {
             throw new StoreException("read of metadata for key " + key + " from " + dir + " failed: " + e.getMessage(), e);
         }
     }
@@ -374,6 +377,7 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
     private void closeOptions() {
         writeOptions.close();
         cfOptions.close();
+        bloomFilter.close();
         dbOptions.close();
     }
 }

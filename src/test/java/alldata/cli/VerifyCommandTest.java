@@ -13,7 +13,7 @@ class VerifyCommandTest {
 
     private static PutOutcome committed(String key, String level, int required, List<String> replicas, int partition, long offset) {
         return new PutOutcome(key, "c-" + key, PutOutcome.Status.COMMITTED, level, required, replicas.subList(0, required),
-                replicas, null, new PutOutcome.IngestPosition(partition, offset));
+                replicas, 0, null, null, new PutOutcome.IngestPosition(partition, offset));
     }
 
     @Test
@@ -63,7 +63,7 @@ class VerifyCommandTest {
 
     @Test
     void failedOutcomesAreCountedNotChecked() {
-        PutOutcome failed = new PutOutcome(null, "c", PutOutcome.Status.FAILED, null, 0, List.of(), List.of(), "bad", null);
+        PutOutcome failed = new PutOutcome(null, "c", PutOutcome.Status.FAILED, null, 0, List.of(), List.of(), 0, List.of(), "bad", null);
         VerifyCommand.Report r = VerifyCommand.check(List.of(failed), Map.of("n1", Map.of()), 10);
         assertThat(r.failed()).isEqualTo(1);
         assertThat(r.ok()).isTrue();

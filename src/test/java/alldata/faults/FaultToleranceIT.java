@@ -2,6 +2,10 @@ package alldata.faults;
 
 import alldata.dev.EmbeddedKafka;
 import alldata.protocol.MemberRecord;
+import alldata.protocol.CommandFormat;
+import alldata.protocol.PutBatch;
+import alldata.protocol.PutCommand;
+import alldata.protocol.ReplyTo;
 import alldata.protocol.Topics;
 import alldata.protocol.Wire;
 import alldata.testing.Tmpfs;
@@ -253,8 +257,8 @@ class FaultToleranceIT {
         // a conflicting write: a forged _put with different bytes for a key a node already holds
         Map<String, byte[]> held = alldata.cli.VerifyAccess.readAll(cluster.http(4));
         String key = held.keySet().iterator().next();
-        byte[] forged = Wire.encode(new alldata.protocol.PutCommand(key, "{\"forged\":true}".getBytes(StandardCharsets.UTF_8),
-                "intruder", 1, 0, List.of(ProcessCluster.id(4))));
+        byte[] forged = CommandFormat.encode(new PutBatch("intruder", new ReplyTo.AckPartition(0), List.of(
+                new PutCommand(key, "{\"forged\":true}".getBytes(StandardCharsets.UTF_8), 1, 1, List.of(ProcessCluster.id(4))))));
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             p.send(new ProducerRecord<>(TOPICS.commands(ProcessCluster.id(4)), key.getBytes(StandardCharsets.US_ASCII), forged)).get();

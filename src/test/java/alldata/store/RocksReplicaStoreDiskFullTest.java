@@ -1,5 +1,6 @@
 package alldata.store;
 
+import alldata.protocol.ReplicaMeta;
 import alldata.testing.Tmpfs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,7 +21,7 @@ class RocksReplicaStoreDiskFullTest {
         List<ReplicaWrite> writes = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             writes.add(new ReplicaWrite(prefix + i, ("{\"n\":" + i + ",\"pad\":\"" + "x".repeat(500) + "\"}")
-                    .getBytes(StandardCharsets.UTF_8), new ReplicaMeta(List.of("node-1"), "node-1", 0)));
+                    .getBytes(StandardCharsets.UTF_8), new ReplicaMeta(List.of("node-1"), "node-1", 1, 0)));
         }
         return writes;
     }

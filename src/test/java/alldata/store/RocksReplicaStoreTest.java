@@ -2,6 +2,7 @@ package alldata.store;
 
 import alldata.core.AllDataKey;
 import alldata.core.ConflictException;
+import alldata.protocol.ReplicaMeta;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -88,7 +89,7 @@ class RocksReplicaStoreTest {
     @Test
     void keepsMetadataBesideTheReplica() {
         try (RocksReplicaStore store = RocksReplicaStore.open(dir)) {
-            store.write(List.of(new ReplicaWrite("k1", bytes("{}"), new ReplicaMeta(List.of("n1", "n2"), "n1", 0))));
+            store.write(List.of(new ReplicaWrite("k1", bytes("{}"), new ReplicaMeta(List.of("n1", "n2"), "n1", 1, 0))));
             ReplicaMeta meta = store.meta("k1").orElseThrow();
             assertThat(meta.replicas()).containsExactly("n1", "n2");
             assertThat(meta.coordinator()).isEqualTo("n1");
@@ -100,7 +101,7 @@ class RocksReplicaStoreTest {
     @Test
     void reopenAfterCloseKeepsEverything() {
         try (RocksReplicaStore store = RocksReplicaStore.open(dir)) {
-            store.write(List.of(new ReplicaWrite(key(1), bytes("one"), new ReplicaMeta(List.of("n1"), "n1", 0))));
+            store.write(List.of(new ReplicaWrite(key(1), bytes("one"), new ReplicaMeta(List.of("n1"), "n1", 1, 0))));
         }
         try (RocksReplicaStore store = RocksReplicaStore.open(dir)) {
             assertThat(store.get(key(1))).hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes("one")));

@@ -7,15 +7,22 @@ import alldata.core.Placement;
 import alldata.core.PutAction;
 import alldata.core.ReplicaFailure;
 import alldata.protocol.Ack;
+import alldata.protocol.AckBatch;
+import alldata.protocol.AckFormat;
+import alldata.protocol.AckRecord;
+import alldata.protocol.ClockMarker;
+import alldata.protocol.CommandFormat;
 import alldata.protocol.MalformedRecordException;
+import alldata.protocol.PutBatch;
 import alldata.protocol.PutCommand;
 import alldata.protocol.PutOutcome;
+import alldata.protocol.ReplicaMeta;
+import alldata.protocol.ReplyTo;
 import alldata.protocol.Wire;
 import alldata.sidecar.SidecarConfig;
 import alldata.sidecar.SidecarMetrics;
 import alldata.sidecar.membership.PeerDirectory;
 import alldata.sidecar.replica.AckSender;
-import alldata.store.ReplicaMeta;
 import alldata.store.ReplicaWrite;
 import alldata.store.RocksReplicaStore;
 import alldata.store.WriteOutcome;
@@ -227,19 +234,21 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
     }
 
     private void onAck(Record<byte[], byte[]> record, RecordMetadata md) {
-        if (AckSender.isClock(record.key())) {
-            onClock(record, md);
-            return;
-        }
-        Ack ack;
+        AckRecord decoded;
         try {
-            ack = Wire.decode(record.value(), Ack.class);
+            decoded = AckFormat.decode(record.value());
         } catch (MalformedRecordException e) {
             log.warn("skipping malformed ack at {}-{}: {}", md.partition(), md.offset(), e.getMessage());
             return;
         }
+        if (decoded instanceof ClockMarker c) {
+            ackClockMs = Math.max(ackClockMs, c.wallClockMs());
+            return;
+        }
         metrics.ackLag(System.currentTimeMillis() - record.timestamp());
-        onReplicaAnswer(ack);
+        for (Ack ack : ((AckBatch) decoded).acks()) {
+            onReplicaAnswer(ack);
+        }
     }
 
     /** Advances the put a replica answered for, whether the answer came through the ack topic or from the local store. */
@@ -259,15 +268,6 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
             case ERROR -> entry.put().failed(ack.node(), ReplicaFailure.ERROR, ack.message(), now);
         };
         apply(entry, t);
-    }
-
-    private void onClock(Record<byte[], byte[]> record, RecordMetadata md) {
-        try {
-            long clock = Wire.json().readTree(record.value()).get("clock").asLong();
-            ackClockMs = Math.max(ackClockMs, clock);
-        } catch (java.io.IOException | RuntimeException e) {
-            log.warn("skipping malformed clock marker at {}-{}: {}", md.partition(), md.offset(), e.toString());
-        }
     }
 
     private void checkDeadlines(long wallNow) {
@@ -302,7 +302,13 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
             PendingPut.Transition t = work.poll();
             entry = entry.with(t.put());
             for (PutAction action : t.actions()) {
-                if (action instanceof PutAction.StartReplica s) {
+                if (action instanceof PutAction.ResendReplica r) {
+                    PendingPut.Transition refused = startReplica(entry, new PutAction.StartReplica(r.node(), r.attempt(), null));
+                    if (refused != null) {
+                        entry = entry.with(refused.put());
+                        work.add(refused);
+                    }
+                } else if (action instanceof PutAction.StartReplica s) {
                     PendingPut.Transition refused = startReplica(entry, s);
                     if (refused != null) {
                         entry = entry.with(refused.put());
@@ -348,10 +354,10 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
         if (!peers.isLive(node)) {
             return put.failed(node, ReplicaFailure.ERROR, "peer " + node + " is not live", System.currentTimeMillis());
         }
-        PutCommand command = new PutCommand(put.key(), put.event(), config.nodeId(), s.attempt(),
-                entry.ingestPartition(), plan);
+        PutBatch command = new PutBatch(config.nodeId(), new ReplyTo.AckPartition(entry.ingestPartition()),
+                List.of(new PutCommand(put.key(), put.event(), s.attempt(), put.replicationFactor(), plan)));
         Headers headers = new RecordHeaders().add(DESTINATION_HEADER, node.getBytes(StandardCharsets.UTF_8));
-        context.forward(new Record<>(put.key().getBytes(StandardCharsets.US_ASCII), Wire.encode(command),
+        context.forward(new Record<>(put.key().getBytes(StandardCharsets.US_ASCII), CommandFormat.encode(command),
                 context.currentSystemTimeMs(), headers), COMMANDS_SINK);
         return null;
     }
@@ -360,7 +366,7 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
     private void writeLocally(PendingEntry entry, List<String> plan) {
         String key = entry.put().key();
         String self = config.nodeId();
-        localStore.put(new ReplicaWrite(key, entry.put().event(), new ReplicaMeta(plan, self, 0)))
+        localStore.put(new ReplicaWrite(key, entry.put().event(), new ReplicaMeta(plan, self, entry.put().replicationFactor(), 0)))
                 .whenComplete((outcome, error) -> {
                     if (error != null) {
                         localAcks.add(new Ack(key, self, Ack.Status.ERROR, "local store: " + error.getMessage()));
@@ -378,7 +384,8 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
     private void publish(PendingEntry entry, PutOutcome.Status status, List<String> acked, String error) {
         PendingPut put = entry.put();
         PutOutcome outcome = new PutOutcome(put.key(), entry.correlationId(), status, put.commitLevel().name(),
-                put.required(), acked, put.replicas().stream().map(PendingPut.Replica::node).toList(), error,
+                put.required(), acked, put.replicas().stream().map(PendingPut.Replica::node).toList(), put.owed(),
+                status == PutOutcome.Status.FAILED ? put.storedOn() : null, error,
                 new PutOutcome.IngestPosition(entry.ingestPartition(), entry.ingestOffset()));
         context.forward(new Record<>(entry.correlationId().getBytes(StandardCharsets.UTF_8), Wire.encode(outcome),
                 context.currentSystemTimeMs()), RESULTS_SINK);
@@ -417,7 +424,7 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
         log.warn("rejected ingest record {}-{} (correlation id {}): {}", md.partition(), md.offset(), correlationId, reason);
         PutOutcome outcome = new PutOutcome(null, correlationId, PutOutcome.Status.FAILED,
                 level == null ? null : level.name(), level == null ? 0 : level.required(config.strategy().replicationFactor()),
-                List.of(), List.of(), reason,
+                List.of(), List.of(), 0, List.of(), reason,
                 new PutOutcome.IngestPosition(md.partition(), md.offset()));
         context.forward(new Record<>(correlationId.getBytes(StandardCharsets.UTF_8), Wire.encode(outcome),
                 context.currentSystemTimeMs()), RESULTS_SINK);

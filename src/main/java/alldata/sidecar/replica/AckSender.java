@@ -1,9 +1,11 @@
 package alldata.sidecar.replica;
 
 import alldata.protocol.Ack;
+import alldata.protocol.AckBatch;
+import alldata.protocol.AckFormat;
+import alldata.protocol.ClockMarker;
 import alldata.protocol.Topics;
-import alldata.protocol.Wire;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -32,23 +34,13 @@ public final class AckSender {
 
     /** Sends {@code ack} to partition {@code partition}; does not wait. */
     public void send(int partition, Ack ack) {
-        producer.send(new ProducerRecord<>(topic, partition, ack.key().getBytes(StandardCharsets.US_ASCII),
-                Wire.encode(ack)), LOG_FAILURE);
+        producer.send(new ProducerRecord<>(topic, partition, null,
+                AckFormat.encode(new AckBatch(ack.node(), List.of(ack)))), LOG_FAILURE);
     }
-
-    /** Key of a coordinator's clock marker in the ack topic (see {@link CoordinatorProcessor}). */
-    public static final String CLOCK_KEY = "alldata-clock";
-    private static final byte[] CLOCK_KEY_BYTES = CLOCK_KEY.getBytes(StandardCharsets.US_ASCII);
 
     /** Sends a clock marker stamped {@code nowMs} to partition {@code partition} of the ack topic. */
     public void sendClock(int partition, long nowMs) {
-        producer.send(new ProducerRecord<>(topic, partition, CLOCK_KEY_BYTES,
-                ("{\"clock\":" + nowMs + "}").getBytes(StandardCharsets.US_ASCII)), LOG_FAILURE);
-    }
-
-    /** True when an ack-topic record is a clock marker. */
-    public static boolean isClock(byte[] key) {
-        return key != null && java.util.Arrays.equals(key, CLOCK_KEY_BYTES);
+        producer.send(new ProducerRecord<>(topic, partition, null, AckFormat.encode(new ClockMarker(nowMs))), LOG_FAILURE);
     }
 
     /** Waits until everything sent so far is acknowledged by the broker. */

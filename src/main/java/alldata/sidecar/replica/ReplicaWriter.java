@@ -1,12 +1,14 @@
 package alldata.sidecar.replica;
 
 import alldata.protocol.Ack;
+import alldata.protocol.CommandFormat;
 import alldata.protocol.MalformedRecordException;
+import alldata.protocol.PutBatch;
 import alldata.protocol.PutCommand;
-import alldata.protocol.Wire;
+import alldata.protocol.ReplicaMeta;
+import alldata.protocol.ReplyTo;
 import alldata.sidecar.SidecarConfig;
 import alldata.sidecar.SidecarMetrics;
-import alldata.store.ReplicaMeta;
 import alldata.store.ReplicaWrite;
 import alldata.store.RocksReplicaStore;
 import alldata.store.WriteOutcome;
@@ -107,12 +109,18 @@ public final class ReplicaWriter implements AutoCloseable {
 
     private void handle(ConsumerRecords<byte[], byte[]> records) {
         List<PutCommand> commands = new ArrayList<>(records.count());
+        List<Integer> ackPartitions = new ArrayList<>(records.count());
         List<ReplicaWrite> writes = new ArrayList<>(records.count());
         for (ConsumerRecord<byte[], byte[]> r : records) {
             try {
-                PutCommand c = Wire.decodeCommand(r.value());
-                commands.add(c);
-                writes.add(new ReplicaWrite(c.key(), c.event(), new ReplicaMeta(c.replicas(), c.coordinator(), 0)));
+                if (!(CommandFormat.decode(r.value()) instanceof PutBatch b) || !(b.replyTo() instanceof ReplyTo.AckPartition p)) {
+                    continue;
+                }
+                for (PutCommand c : b.puts()) {
+                    commands.add(c);
+                    ackPartitions.add(p.partition());
+                    writes.add(new ReplicaWrite(c.key(), c.event(), new ReplicaMeta(c.replicas(), b.origin(), c.replicationFactor(), 0)));
+                }
             } catch (MalformedRecordException e) {
                 metrics.malformedCommand();
                 log.warn("skipping malformed command at {}-{} offset {}: {}", r.topic(), r.partition(), r.offset(),
@@ -128,8 +136,8 @@ public final class ReplicaWriter implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("store of {} failed for {} replicas: {}; acking ERROR so coordinators re-place them",
                     config.nodeId(), writes.size(), e.getMessage());
-            for (PutCommand c : commands) {
-                acks.send(c.ackPartition(), new Ack(c.key(), config.nodeId(), Ack.Status.ERROR, e.getMessage()));
+            for (int i = 0; i < commands.size(); i++) {
+                acks.send(ackPartitions.get(i), new Ack(commands.get(i).key(), config.nodeId(), Ack.Status.ERROR, e.getMessage()));
             }
             acks.flush();
             return;
@@ -140,10 +148,10 @@ public final class ReplicaWriter implements AutoCloseable {
             WriteOutcome o = outcomes.get(i);
             if (o == WriteOutcome.CONFLICT) {
                 metrics.conflict();
-                acks.send(c.ackPartition(), Ack.conflict(c.key(), config.nodeId()));
+                acks.send(ackPartitions.get(i), Ack.conflict(c.key(), config.nodeId()));
             } else {
                 stored += o == WriteOutcome.STORED ? 1 : 0;
-                acks.send(c.ackPartition(), Ack.ok(c.key(), config.nodeId()));
+                acks.send(ackPartitions.get(i), Ack.ok(c.key(), config.nodeId()));
             }
         }
         metrics.replicaWrites(stored);

@@ -1,0 +1,124 @@
+package alldata.protocol;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The binary format of command-topic records ({@link CommandRecord}), version 2. Big-endian; {@code str}
+ * is a u16 byte length then UTF-8; {@code bytes} is an i32 length then the bytes.
+ *
+ * <pre>
+ * u8 format = 2           (the JSON commands of version 1 began with '{')
+ * u8 kind                 1 = PUT_BATCH, 2 = REPLY_BATCH
+ * PUT_BATCH:   str origin
+ *              u8 reply route: 1 = ack partition, then i32 partition; 2 = node, then str node id
+ *              i32 count, then per put:
+ *                str key, u16 attempt, u8 replication factor, u8 n, n x str replica node, bytes event
+ * REPLY_BATCH: the answer list of {@link AckFormat} (str node, i32 count, per answer: str key, u8 status, str message)
+ * </pre>
+ *
+ * A new kind gets a new code; a decoder refuses kinds and formats it does not know, with a reason.
+ */
+public final class CommandFormat {
+    /** The format byte of this version. */
+    public static final int FORMAT = 2;
+    static final int PUT_BATCH = 1;
+    static final int REPLY_BATCH = 2;
+    private static final int ROUTE_ACK_PARTITION = 1;
+    private static final int ROUTE_NODE = 2;
+    /** Fixed bytes of one put besides key, replicas and event (attempt, rf, n, event length). */
+    private static final int MIN_PUT_BYTES = 2 + 2 + 1 + 1 + 4;
+
+    private CommandFormat() {
+    }
+
+    public static byte[] encode(CommandRecord record) {
+        if (record instanceof PutBatch b) {
+            return encodePuts(b);
+        }
+        ReplyBatch r = (ReplyBatch) record;
+        ByteWriter w = new ByteWriter(64 + 64 * r.answers().acks().size()).u8(FORMAT).u8(REPLY_BATCH);
+        AckFormat.writeAnswers(w, r.answers());
+        return w.toByteArray();
+    }
+
+    private static byte[] encodePuts(PutBatch b) {
+        int size = 32;
+        for (PutCommand p : b.puts()) {
+            size += p.event().length + p.key().length() + 16 + 12 * p.replicas().size();
+        }
+        ByteWriter w = new ByteWriter(size).u8(FORMAT).u8(PUT_BATCH).str(b.origin());
+        if (b.replyTo() instanceof ReplyTo.AckPartition a) {
+            w.u8(ROUTE_ACK_PARTITION).i32(a.partition());
+        } else {
+            w.u8(ROUTE_NODE).str(((ReplyTo.Node) b.replyTo()).node());
+        }
+        w.i32(b.puts().size());
+        for (PutCommand p : b.puts()) {
+            w.str(p.key()).u16(p.attempt()).u8(p.replicationFactor()).u8(p.replicas().size());
+            for (String r : p.replicas()) {
+                w.str(r);
+            }
+            w.bytes(p.event());
+        }
+        return w.toByteArray();
+    }
+
+    /**
+     * Decodes a command-topic record.
+     *
+     * @throws MalformedRecordException saying what is wrong
+     */
+    public static CommandRecord decode(byte[] value) {
+        ByteReader r = new ByteReader(value, "command record");
+        int format = r.u8("format");
+        if (format != FORMAT) {
+            throw new MalformedRecordException("command record has format " + format + ", this node reads format "
+                    + FORMAT + (format == '{' ? " (a JSON command of version 1: upgrade the sender)" : ""));
+        }
+        int kind = r.u8("kind");
+        CommandRecord decoded = switch (kind) {
+            case PUT_BATCH -> decodePuts(r);
+            case REPLY_BATCH -> new ReplyBatch(AckFormat.readAnswers(r));
+            default -> throw new MalformedRecordException("command record has unknown kind " + kind);
+        };
+        r.end();
+        return decoded;
+    }
+
+    private static PutBatch decodePuts(ByteReader r) {
+        String origin = r.str("origin");
+        int route = r.u8("reply route");
+        ReplyTo replyTo = switch (route) {
+            case ROUTE_ACK_PARTITION -> new ReplyTo.AckPartition(nonNegative(r.i32("ack partition")));
+            case ROUTE_NODE -> new ReplyTo.Node(r.str("reply node"));
+            default -> throw new MalformedRecordException("command record has unknown reply route " + route);
+        };
+        int n = r.count("puts", MIN_PUT_BYTES);
+        List<PutCommand> puts = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String key = r.str("key");
+            int attempt = r.u16("attempt");
+            int rf = r.u8("replication factor");
+            int replicaCount = r.u8("replica count");
+            List<String> replicas = new ArrayList<>(replicaCount);
+            for (int j = 0; j < replicaCount; j++) {
+                replicas.add(r.str("replica"));
+            }
+            byte[] event = r.bytes("event");
+            try {
+                puts.add(new PutCommand(key, event, attempt, rf, replicas));
+            } catch (IllegalArgumentException e) {
+                throw new MalformedRecordException("command record holds an invalid put: " + e.getMessage(), e);
+            }
+        }
+        return new PutBatch(origin, replyTo, puts);
+    }
+
+    private static int nonNegative(int partition) {
+        if (partition < 0) {
+            throw new MalformedRecordException("command record names ack partition " + partition);
+        }
+        return partition;
+    }
+}

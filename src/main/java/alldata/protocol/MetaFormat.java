@@ -1,0 +1,68 @@
+package alldata.protocol;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The binary form of a {@link ReplicaMeta} in a node's store ({@code meta} column family), version 2.
+ *
+ * <pre>
+ * u8 format = 2, str coordinator, u8 replication factor, u8 n, n x str replica node, i64 stored-at ms
+ * </pre>
+ * Version 1 stored JSON (first byte '{'); {@link #decode} still reads it, so stores written before
+ * version 2 stay readable.
+ */
+public final class MetaFormat {
+    public static final int FORMAT = 2;
+
+    private MetaFormat() {
+    }
+
+    public static byte[] encode(ReplicaMeta m) {
+        ByteWriter w = new ByteWriter(16 + 12 * m.replicas().size()).u8(FORMAT).str(m.coordinator())
+                .u8(m.replicationFactor()).u8(m.replicas().size());
+        for (String r : m.replicas()) {
+            w.str(r);
+        }
+        return w.i64(m.storedAtMs()).toByteArray();
+    }
+
+    /** @throws MalformedRecordException saying what is wrong */
+    public static ReplicaMeta decode(byte[] bytes) {
+        if (bytes != null && bytes.length > 0 && bytes[0] == '{') {
+            return decodeJson(bytes);
+        }
+        ByteReader r = new ByteReader(bytes, "replica meta");
+        int format = r.u8("format");
+        if (format != FORMAT) {
+            throw new MalformedRecordException("replica meta has unknown format " + format);
+        }
+        String coordinator = r.str("coordinator");
+        int rf = r.u8("replication factor");
+        int n = r.u8("replica count");
+        List<String> replicas = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            replicas.add(r.str("replica"));
+        }
+        long at = r.i64("stored at");
+        r.end();
+        try {
+            return new ReplicaMeta(replicas, coordinator, rf, at);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedRecordException("replica meta is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    /** Version 1: {@code {"replicas":[...],"coordinator":"...","storedAtMs":...}}, no replication factor. */
+    private static ReplicaMeta decodeJson(byte[] bytes) {
+        try {
+            var tree = Wire.json().readTree(bytes);
+            List<String> replicas = new ArrayList<>();
+            tree.path("replicas").forEach(n -> replicas.add(n.asText()));
+            return new ReplicaMeta(replicas, tree.path("coordinator").asText(""), Math.max(1, replicas.size()),
+                    tree.path("storedAtMs").asLong());
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new MalformedRecordException("replica meta (version 1 JSON) is unreadable: " + e.getMessage(), e);
+        }
+    }
+}

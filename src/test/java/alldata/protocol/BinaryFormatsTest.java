@@ -1,0 +1,178 @@
+package alldata.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Golden bytes of every binary format, spelled out field by field: a change to a layout breaks these
+ * tests, so it can only happen on purpose (with a new format byte, and a decoder for the old one).
+ */
+class BinaryFormatsTest {
+    private static final String KEY = "20261125T041500123-00003-0000000000000001234";
+    private static final byte[] EVENT = "{\"a\":\"é\"}".getBytes(StandardCharsets.UTF_8);
+
+    /** Hex of the concatenated parts; a part starting with ' is ASCII text, anything else is hex. */
+    private static String hex(String... parts) {
+        StringBuilder sb = new StringBuilder();
+        for (String p : parts) {
+            sb.append(p.startsWith("'") ? HexFormat.of().formatHex(p.substring(1).getBytes(StandardCharsets.UTF_8)) : p);
+        }
+        return sb.toString();
+    }
+
+    private static String hexOf(byte[] b) {
+        return HexFormat.of().formatHex(b);
+    }
+
+    private static byte[] bytes(String hex) {
+        return HexFormat.of().parseHex(hex);
+    }
+
+    @Test
+    void putBatchToAnAckPartition() {
+        PutBatch batch = new PutBatch("node-1", new ReplyTo.AckPartition(3),
+                List.of(new PutCommand(KEY, EVENT, 2, 3, List.of("node-1", "node-2"))));
+        String golden = hex("02", "01",                  // format 2, kind PUT_BATCH
+                "0006", "'node-1",                        // origin
+                "01", "00000003",                         // reply route: ack partition 3
+                "00000001",                               // one put
+                "002c", "'" + KEY,                        // key
+                "0002", "03",                             // attempt 2, replication factor 3
+                "02", "0006", "'node-1", "0006", "'node-2", // the plan
+                "0000000a", hexOf(EVENT));                // the event, 10 bytes, as produced
+        assertThat(hexOf(CommandFormat.encode(batch))).isEqualTo(golden);
+        assertThat(CommandFormat.decode(bytes(golden))).isEqualTo(batch);
+    }
+
+    @Test
+    void putBatchWithRepliesToANode() {
+        PutBatch batch = new PutBatch("node-2", new ReplyTo.Node("node-2"),
+                List.of(new PutCommand("k1", bytes("7b7d"), 1, 2, List.of("node-2")),
+                        new PutCommand("k2", bytes("7b7d"), 1, 2, List.of())));
+        String golden = hex("02", "01", "0006", "'node-2",
+                "02", "0006", "'node-2",                  // reply route: node-2's command topic
+                "00000002",
+                "0002", "'k1", "0001", "02", "01", "0006", "'node-2", "00000002", "7b7d",
+                "0002", "'k2", "0001", "02", "00", "00000002", "7b7d");
+        assertThat(hexOf(CommandFormat.encode(batch))).isEqualTo(golden);
+        assertThat(CommandFormat.decode(bytes(golden))).isEqualTo(batch);
+    }
+
+    @Test
+    void replyBatch() {
+        ReplyBatch replies = new ReplyBatch(new AckBatch("node-3", List.of(Ack.ok("k1", "node-3"))));
+        String golden = hex("02", "02", "0006", "'node-3", "00000001", "0002", "'k1", "01", "0000");
+        assertThat(hexOf(CommandFormat.encode(replies))).isEqualTo(golden);
+        assertThat(CommandFormat.decode(bytes(golden))).isEqualTo(replies);
+    }
+
+    @Test
+    void ackBatchWithEveryStatus() {
+        AckBatch batch = new AckBatch("node-2", List.of(Ack.ok("k1", "node-2"),
+                new Ack("k2", "node-2", Ack.Status.CONFLICT, "differs"), Ack.error("k3", "node-2", "disk")));
+        String golden = hex("02", "01",                  // format 2, kind ACK_BATCH
+                "0006", "'node-2", "00000003",
+                "0002", "'k1", "01", "0000",              // OK, no message
+                "0002", "'k2", "02", "0007", "'differs",  // CONFLICT
+                "0002", "'k3", "03", "0004", "'disk");    // ERROR
+        assertThat(hexOf(AckFormat.encode(batch))).isEqualTo(golden);
+        assertThat(AckFormat.decode(bytes(golden))).isEqualTo(batch);
+    }
+
+    @Test
+    void clockMarker() {
+        String golden = hex("02", "02", "0000019d8a6b2c00");
+        assertThat(hexOf(AckFormat.encode(new ClockMarker(0x19d8a6b2c00L)))).isEqualTo(golden);
+        assertThat(AckFormat.decode(bytes(golden))).isEqualTo(new ClockMarker(0x19d8a6b2c00L));
+    }
+
+    @Test
+    void replicaMeta() {
+        ReplicaMeta meta = new ReplicaMeta(List.of("node-1", "node-3"), "node-1", 3, 0x19d8a6b2c00L);
+        String golden = hex("02", "0006", "'node-1", "03", "02", "0006", "'node-1", "0006", "'node-3",
+                "0000019d8a6b2c00");
+        assertThat(hexOf(MetaFormat.encode(meta))).isEqualTo(golden);
+        assertThat(MetaFormat.decode(bytes(golden))).isEqualTo(meta);
+    }
+
+    @Test
+    void replicaMetaOfVersionOneIsStillRead() {
+        ReplicaMeta old = MetaFormat.decode("{\"replicas\":[\"n1\",\"n2\"],\"coordinator\":\"n1\",\"storedAtMs\":5}"
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(old).isEqualTo(new ReplicaMeta(List.of("n1", "n2"), "n1", 2, 5));
+    }
+
+    @Test
+    void versionOneJsonCommandsAreRefusedWithAReason() {
+        assertThatThrownBy(() -> CommandFormat.decode("{\"key\":\"k\"}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(MalformedRecordException.class).hasMessageContaining("JSON command of version 1");
+    }
+
+    @Test
+    void unknownKindsAndCodesAreRefused() {
+        assertThatThrownBy(() -> CommandFormat.decode(bytes("0209"))).hasMessageContaining("unknown kind 9");
+        assertThatThrownBy(() -> AckFormat.decode(bytes("0209"))).hasMessageContaining("unknown kind 9");
+        assertThatThrownBy(() -> AckFormat.decode(bytes(hex("02", "01", "0001", "'n", "00000001", "0001", "'k", "07", "0000"))))
+                .hasMessageContaining("unknown ack status code 7");
+        assertThatThrownBy(() -> CommandFormat.decode(bytes(hex("02", "01", "0001", "'n", "09"))))
+                .hasMessageContaining("unknown reply route 9");
+    }
+
+    @Test
+    void aPutWithAnEmptyKeyMakesTheRecordMalformed() {
+        String golden = hex("02", "01", "0001", "'n", "01", "00000000", "00000001",
+                "0000", "0001", "01", "00", "00000002", "7b7d");
+        assertThatThrownBy(() -> CommandFormat.decode(bytes(golden))).isInstanceOf(MalformedRecordException.class)
+                .hasMessageContaining("key must not be empty");
+    }
+
+    @Test
+    void everyTruncationIsAMalformedRecordNeverAnotherException() {
+        byte[] whole = CommandFormat.encode(new PutBatch("node-1", new ReplyTo.AckPartition(3),
+                List.of(new PutCommand(KEY, EVENT, 2, 3, List.of("node-1", "node-2")))));
+        for (int n = 0; n < whole.length; n++) {
+            byte[] cut = Arrays.copyOf(whole, n);
+            assertThatThrownBy(() -> CommandFormat.decode(cut)).isInstanceOf(MalformedRecordException.class);
+        }
+        byte[] longer = Arrays.copyOf(whole, whole.length + 1);
+        assertThatThrownBy(() -> CommandFormat.decode(longer)).hasMessageContaining("trailing");
+    }
+
+    @Property
+    void arbitraryBytesDecodeOrFailAsMalformed(@ForAll byte[] junk) {
+        for (var decoder : List.<java.util.function.Function<byte[], ?>>of(CommandFormat::decode, AckFormat::decode,
+                MetaFormat::decode)) {
+            try {
+                decoder.apply(junk);
+            } catch (MalformedRecordException expected) {
+                // the only acceptable failure
+            }
+        }
+    }
+
+    @Property
+    void arbitraryBytesAfterAValidHeaderDecodeOrFailAsMalformed(@ForAll byte[] junk) {
+        byte[] withHeader = new byte[junk.length + 2];
+        withHeader[0] = 2;
+        withHeader[1] = (byte) (junk.length % 3);
+        System.arraycopy(junk, 0, withHeader, 2, junk.length);
+        try {
+            CommandFormat.decode(withHeader);
+        } catch (MalformedRecordException expected) {
+            // fine
+        }
+        try {
+            AckFormat.decode(withHeader);
+        } catch (MalformedRecordException expected) {
+            // fine
+        }
+    }
+}
