@@ -1,6 +1,8 @@
 package alldata.client;
 
 import alldata.core.CommitLevel;
+import alldata.protocol.AllDataHeaders;
+import alldata.protocol.ClientDefaults;
 import alldata.protocol.MalformedRecordException;
 import alldata.protocol.PutOutcome;
 import alldata.protocol.Topics;
@@ -17,7 +19,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -66,15 +67,12 @@ public final class AllDataClient implements AutoCloseable {
     public AllDataClient(Map<String, ?> kafkaConfig, Topics topics, Duration timeout) {
         this.topics = Objects.requireNonNull(topics, "topics");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
-        Map<String, Object> p = new java.util.HashMap<>(kafkaConfig);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 10);
+        Map<String, Object> p = ClientDefaults.producer(kafkaConfig);
         p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-        Map<String, Object> c = new java.util.HashMap<>(kafkaConfig);
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
-        this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        // outcomes are published in transactions: an aborted one's outcome is not an outcome
+        this.consumer = new KafkaConsumer<>(ClientDefaults.resultsConsumer(kafkaConfig), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
         try {
             List<TopicPartition> parts = consumer.partitionsFor(topics.results(), Duration.ofSeconds(30)).stream()
                     .map(i -> new TopicPartition(topics.results(), i.partition())).toList();
@@ -146,9 +144,9 @@ public final class AllDataClient implements AutoCloseable {
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         result.whenComplete((o, e) -> timeoutTask.cancel(false));
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.ingest(), key, event);
-        record.headers().add("alldata-correlation-id", correlationId.getBytes(StandardCharsets.UTF_8));
+        record.headers().add(AllDataHeaders.CORRELATION_ID, correlationId.getBytes(StandardCharsets.UTF_8));
         if (levelValue != null) {
-            record.headers().add("alldata-commit-level", levelValue.getBytes(StandardCharsets.UTF_8));
+            record.headers().add(AllDataHeaders.COMMIT_LEVEL, levelValue.getBytes(StandardCharsets.UTF_8));
         }
         try {
             producer.send(record, (md, e) -> {

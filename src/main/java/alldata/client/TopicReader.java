@@ -2,6 +2,7 @@ package alldata.client;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -9,7 +10,11 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** Reads a whole topic, from the beginning to the end it has when the read starts, with no consumer group. */
+/**
+ * Reads a whole topic, from the beginning to the end it has when the read starts, with no consumer group.
+ * Reads {@code read_committed} unless told otherwise: outcomes are published in transactions, and the
+ * records of an aborted transaction never happened.
+ */
 public final class TopicReader {
     private TopicReader() {
     }
@@ -22,7 +27,9 @@ public final class TopicReader {
      */
     public static List<ConsumerRecord<byte[], byte[]>> readToEnd(Map<String, Object> config, String topic, Duration timeout) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        Map<String, Object> settings = new HashMap<>(config);
+        settings.putIfAbsent("isolation.level", "read_committed");
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = c.partitionsFor(topic, timeout).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             if (parts.isEmpty()) {

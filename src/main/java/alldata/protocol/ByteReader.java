@@ -10,12 +10,12 @@ import java.util.Arrays;
  * fails with a {@link MalformedRecordException} naming what was being read, never with an
  * index exception or an absurd allocation.
  */
-final class ByteReader {
+public final class ByteReader {
     private final byte[] buf;
     private final String what;
     private int pos;
 
-    ByteReader(byte[] buf, String what) {
+    public ByteReader(byte[] buf, String what) {
         if (buf == null) {
             throw new MalformedRecordException(what + " is null");
         }
@@ -30,19 +30,19 @@ final class ByteReader {
         }
     }
 
-    int u8(String field) {
+    public int u8(String field) {
         need(1, field);
         return buf[pos++] & 0xff;
     }
 
-    int u16(String field) {
+    public int u16(String field) {
         need(2, field);
         int v = ((buf[pos] & 0xff) << 8) | (buf[pos + 1] & 0xff);
         pos += 2;
         return v;
     }
 
-    int i32(String field) {
+    public int i32(String field) {
         need(4, field);
         int v = ((buf[pos] & 0xff) << 24) | ((buf[pos + 1] & 0xff) << 16) | ((buf[pos + 2] & 0xff) << 8)
                 | (buf[pos + 3] & 0xff);
@@ -50,7 +50,7 @@ final class ByteReader {
         return v;
     }
 
-    long i64(String field) {
+    public long i64(String field) {
         need(8, field);
         long v = 0;
         for (int i = 0; i < 8; i++) {
@@ -59,15 +59,15 @@ final class ByteReader {
         return v;
     }
 
-    String str(String field) {
+    public String str(String field) {
         return text(u16(field), field);
     }
 
-    String longStr(String field) {
+    public String longStr(String field) {
         return text(length(field), field);
     }
 
-    byte[] bytes(String field) {
+    public byte[] bytes(String field) {
         int n = length(field);
         byte[] b = Arrays.copyOfRange(buf, pos, pos + n);
         pos += n;
@@ -75,7 +75,7 @@ final class ByteReader {
     }
 
     /** A count of items that each take at least {@code minItemBytes}: checked against what is left. */
-    int count(String field, int minItemBytes) {
+    public int count(String field, int minItemBytes) {
         int n = i32(field);
         if (n < 0 || (long) n * minItemBytes > buf.length - pos) {
             throw new MalformedRecordException(what + " claims " + n + " " + field + " in " + (buf.length - pos)
@@ -116,7 +116,7 @@ final class ByteReader {
     }
 
     /** Fails unless every byte was read: trailing bytes mean the record is not what it claims. */
-    void end() {
+    public void end() {
         if (pos != buf.length) {
             throw new MalformedRecordException(what + " has " + (buf.length - pos) + " unexpected trailing bytes");
         }

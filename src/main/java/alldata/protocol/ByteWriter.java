@@ -7,11 +7,11 @@ import java.util.Arrays;
  * Writes AllData's binary formats: big-endian integers, strings with a length prefix, byte arrays
  * with a length prefix. Grows as needed; one instance per record.
  */
-final class ByteWriter {
+public final class ByteWriter {
     private byte[] buf;
     private int pos;
 
-    ByteWriter(int initialCapacity) {
+    public ByteWriter(int initialCapacity) {
         buf = new byte[Math.max(16, initialCapacity)];
     }
 
@@ -21,7 +21,7 @@ final class ByteWriter {
         }
     }
 
-    ByteWriter u8(int v) {
+    public ByteWriter u8(int v) {
         if (v < 0 || v > 0xff) {
             throw new IllegalArgumentException("value " + v + " does not fit an unsigned byte");
         }
@@ -30,7 +30,7 @@ final class ByteWriter {
         return this;
     }
 
-    ByteWriter u16(int v) {
+    public ByteWriter u16(int v) {
         if (v < 0 || v > 0xffff) {
             throw new IllegalArgumentException("value " + v + " does not fit an unsigned 16-bit field");
         }
@@ -40,7 +40,7 @@ final class ByteWriter {
         return this;
     }
 
-    ByteWriter i32(int v) {
+    public ByteWriter i32(int v) {
         ensure(4);
         buf[pos++] = (byte) (v >>> 24);
         buf[pos++] = (byte) (v >>> 16);
@@ -49,7 +49,7 @@ final class ByteWriter {
         return this;
     }
 
-    ByteWriter i64(long v) {
+    public ByteWriter i64(long v) {
         ensure(8);
         for (int shift = 56; shift >= 0; shift -= 8) {
             buf[pos++] = (byte) (v >>> shift);
@@ -58,7 +58,7 @@ final class ByteWriter {
     }
 
     /** A short string (node id, key, reason): u16 byte length, then UTF-8. */
-    ByteWriter str(String s) {
+    public ByteWriter str(String s) {
         int n = s.length();
         if (isAscii(s)) {
             u16(n);
@@ -74,28 +74,28 @@ final class ByteWriter {
     }
 
     /** A string of any length (correlation ids): i32 byte length, then UTF-8. */
-    ByteWriter longStr(String s) {
+    public ByteWriter longStr(String s) {
         return bytes(s.getBytes(StandardCharsets.UTF_8));
     }
 
     /** i32 length, then the bytes. */
-    ByteWriter bytes(byte[] b) {
+    public ByteWriter bytes(byte[] b) {
         i32(b.length);
         return raw(b);
     }
 
-    ByteWriter raw(byte[] b) {
+    public ByteWriter raw(byte[] b) {
         ensure(b.length);
         System.arraycopy(b, 0, buf, pos, b.length);
         pos += b.length;
         return this;
     }
 
-    int size() {
+    public int size() {
         return pos;
     }
 
-    byte[] toByteArray() {
+    public byte[] toByteArray() {
         return pos == buf.length ? buf : Arrays.copyOf(buf, pos);
     }
 

@@ -6,6 +6,7 @@ import alldata.sidecar.membership.MembershipAgent;
 import alldata.sidecar.membership.PeerDirectory;
 import alldata.sidecar.replica.AckSender;
 import alldata.sidecar.replica.ReplicaWriter;
+import alldata.protocol.ClientDefaults;
 import alldata.store.RocksReplicaStore;
 import java.io.IOException;
 import java.time.Duration;
@@ -54,8 +55,8 @@ public final class Sidecar implements AutoCloseable {
             metrics.storeSize(store::approximateSizeBytes, store::approximateCount);
             Map<String, Object> producerProps = config.kafkaClientConfig();
             producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, "alldata-sidecar-" + config.nodeId());
-            producerProps.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 10);
-            producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+            producerProps = ClientDefaults.producer(producerProps);
+            producerProps.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicAdmin.maxRequestBytes(config));
             this.producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
             this.directory = new PeerDirectory(config.nodeId(), config.zone(), config.region(),
                     config.sessionTimeoutMs(), System::currentTimeMillis);
@@ -64,8 +65,9 @@ public final class Sidecar implements AutoCloseable {
             this.membership = new MembershipAgent(config, http.address(), producer, directory, System::currentTimeMillis,
                     store::writeFailure);
             this.writer = new ReplicaWriter(config, store, acks, metrics);
-            this.streams = new KafkaStreams(CoordinatorTopology.build(config, directory, store, acks, metrics),
-                    CoordinatorTopology.streamsConfig(config));
+            CoordinatorTopology coordinator = CoordinatorTopology.of(config, directory, store, acks::sendClock, metrics);
+            this.streams = new KafkaStreams(coordinator.topology(), CoordinatorTopology.streamsConfig(config),
+                    coordinator.clientSupplier());
             streams.setUncaughtExceptionHandler(e -> {
                 log.error("coordinator thread of {} died: {}; replacing the thread", config.nodeId(), e.toString(), e);
                 return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;

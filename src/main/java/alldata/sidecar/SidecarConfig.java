@@ -136,6 +136,21 @@ public record SidecarConfig(
         }
     }
 
+    /** Largest record key / correlation id accepted at ingest. */
+    public int maxKeyBytes() {
+        return 16_384;
+    }
+
+    /** Largest total of an ingest record's headers. */
+    public int maxHeaderBytes() {
+        return 16_384;
+    }
+
+    /** A destination's command record is sent once its events reach this size. */
+    public int maxCommandBatchBytes() {
+        return 256 * 1024;
+    }
+
     /** The bootstrap servers the Kafka clients use. */
     public String bootstrapServers() {
         return kafka.get("bootstrap.servers");

@@ -28,6 +28,7 @@ public final class SidecarMetrics {
     private final Timer ingestLag;
     private final Timer ackLag;
     private final AtomicLong pending = new AtomicLong();
+    private final AtomicLong heldPartitions = new AtomicLong();
 
     public SidecarMetrics(String nodeId) {
         registry.config().commonTags("node", nodeId);
@@ -58,6 +59,9 @@ public final class SidecarMetrics {
                 .description("Age of an ack record when the coordinator reads it").register(registry);
         Gauge.builder("alldata.puts.pending", pending, AtomicLong::get)
                 .description("Puts in flight on this node's coordinator tasks").register(registry);
+        Gauge.builder("alldata.ingest.partitions.held", heldPartitions, AtomicLong::get)
+                .description("Ingest partitions paused because their puts in flight reached max.pending.puts/bytes")
+                .register(registry);
     }
 
     public void committed(CommitLevel level, long latencyMs) {
@@ -101,6 +105,11 @@ public final class SidecarMetrics {
 
     public void malformedCommand() {
         malformedCommands.increment();
+    }
+
+    /** The coordinator holds (true) or releases (false) an ingest partition for back-pressure. */
+    public void backpressure(boolean held) {
+        heldPartitions.addAndGet(held ? 1 : -1);
     }
 
     public void pendingDelta(long delta) {

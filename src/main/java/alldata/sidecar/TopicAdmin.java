@@ -24,9 +24,41 @@ public final class TopicAdmin {
     private TopicAdmin() {
     }
 
-    /** Largest record the sidecar's topics accept: room for a maximal event plus the command around it. */
-    public static int maxMessageBytes(SidecarConfig config) {
-        return Math.max(2 * config.maxEventBytes(), config.maxEventBytes() + 64 * 1024);
+    /** Room for what AllData adds around the user's bytes: keys, plans, headers, record overhead. */
+    private static final int ENVELOPE_BYTES = 64 * 1024;
+
+    /**
+     * Largest ingest record the ingest topic takes: a maximal event with a maximal key and headers. Bigger
+     * records are refused by the broker to their producer; records within it but over a limit are
+     * rejected by the coordinator with a FAILED outcome and a dead letter.
+     */
+    public static int ingestRecordMaxBytes(SidecarConfig config) {
+        return config.maxEventBytes() + config.maxKeyBytes() + config.maxHeaderBytes() + ENVELOPE_BYTES;
+    }
+
+    /** Largest dead letter: any ingest record, plus the headers that say why it was rejected. */
+    public static int deadLetterMaxBytes(SidecarConfig config) {
+        return ingestRecordMaxBytes(config) + ENVELOPE_BYTES;
+    }
+
+    /** Largest command record: a full batch plus the one put that crossed the batch cap. */
+    public static int commandRecordMaxBytes(SidecarConfig config) {
+        return config.maxCommandBatchBytes() + config.maxEventBytes() + ENVELOPE_BYTES;
+    }
+
+    /** Largest pending-put record in the coordinator's changelog: a maximal event and correlation id. */
+    public static int changelogRecordMaxBytes(SidecarConfig config) {
+        return ingestRecordMaxBytes(config);
+    }
+
+    /** Largest outcome: bounded correlation id and reason, a few node ids. */
+    public static int resultRecordMaxBytes(SidecarConfig config) {
+        return config.maxKeyBytes() + config.maxHeaderBytes() + ENVELOPE_BYTES;
+    }
+
+    /** Largest request a sidecar's producers send: the largest of the records above. */
+    public static int maxRequestBytes(SidecarConfig config) {
+        return Math.max(deadLetterMaxBytes(config), commandRecordMaxBytes(config)) + ENVELOPE_BYTES;
     }
 
     /**
@@ -39,20 +71,20 @@ public final class TopicAdmin {
         checkReachable(admin, config);
         Topics t = config.topics();
         short rf = config.topicReplicationFactor();
-        String maxBytes = Integer.toString(maxMessageBytes(config));
         List<NewTopic> wanted = new ArrayList<>();
         wanted.add(new NewTopic(t.ingest(), config.ingestPartitions(), rf)
-                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes)));
+                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(ingestRecordMaxBytes(config)))));
         // acks (and the coordinators' clock markers) matter only until read: keep them a day, not a week
         wanted.add(new NewTopic(t.acks(), config.ingestPartitions(), rf)
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(TimeUnit.DAYS.toMillis(1)))));
-        wanted.add(new NewTopic(t.results(), config.resultsPartitions(), rf));
+        wanted.add(new NewTopic(t.results(), config.resultsPartitions(), rf)
+                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(resultRecordMaxBytes(config)))));
         wanted.add(new NewTopic(t.membership(), 1, rf)
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         wanted.add(new NewTopic(t.deadLetter(), 1, rf)
-                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes)));
+                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(deadLetterMaxBytes(config)))));
         wanted.add(new NewTopic(t.commands(config.nodeId()), config.commandPartitions(), rf)
-                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes)));
+                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(commandRecordMaxBytes(config)))));
         for (NewTopic topic : wanted) {
             try {
                 admin.createTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);

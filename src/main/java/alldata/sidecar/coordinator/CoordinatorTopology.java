@@ -1,21 +1,24 @@
 package alldata.sidecar.coordinator;
 
+import alldata.protocol.AllDataHeaders;
+import alldata.protocol.ClientDefaults;
 import alldata.protocol.Topics;
 import alldata.sidecar.SidecarConfig;
 import alldata.sidecar.SidecarMetrics;
 import alldata.sidecar.TopicAdmin;
 import alldata.sidecar.membership.PeerDirectory;
-import alldata.sidecar.replica.AckSender;
 import alldata.store.RocksReplicaStore;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaClientSupplier;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -24,48 +27,79 @@ import org.apache.kafka.streams.processor.UsePartitionTimeOnInvalidTimestamp;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The coordinator's Kafka Streams topology (DESIGN.md §6): sources ingest and acks feed one
- * {@link CoordinatorProcessor} with the persistent {@code pending-puts} store; sinks route commands to
- * each node's command topic, outcomes to the results topic and bad input to the dead-letter topic.
+ * The coordinator's Kafka Streams topology: sources ingest and acks feed one {@link CoordinatorProcessor}
+ * with the persistent {@code pending-puts} store; sinks route commands to each node's command topic,
+ * outcomes to the results topic and rejected records to the dead-letter topic.
  */
 public final class CoordinatorTopology {
-    private CoordinatorTopology() {
+    private final IngestGate gate = new IngestGate();
+    private final Topology topology;
+
+    private CoordinatorTopology(SidecarConfig config, PeerDirectory peers, RocksReplicaStore store,
+                                ClockMarkers clockMarkers, SidecarMetrics metrics) {
+        this.topology = build(settings(config), config.topics(), peers,
+                new RocksLocalReplica(config.nodeId(), store, metrics), clockMarkers, gate, metrics,
+                TopicAdmin.changelogRecordMaxBytes(config));
     }
 
-    /** The application id all sidecars share: {@code alldata-coordinator} with the default prefix. */
-    public static String applicationId(Topics topics) {
-        return topics.prefix().replace('.', '-') + "coordinator";
+    /**
+     * The coordinator of one sidecar (each KafkaStreams instance needs its own): run its {@link #topology()}
+     * with its {@link #clientSupplier()}.
+     *
+     * @param clockMarkers sends a task's clock markers to its ack partition, outside the task's transaction
+     */
+    public static CoordinatorTopology of(SidecarConfig config, PeerDirectory peers, RocksReplicaStore store,
+                                         ClockMarkers clockMarkers, SidecarMetrics metrics) {
+        return new CoordinatorTopology(config, peers, store, clockMarkers, metrics);
     }
 
-    public static Topology build(SidecarConfig config, PeerDirectory peers, RocksReplicaStore store, AckSender acks,
-                                 SidecarMetrics metrics) {
-        Topics topics = config.topics();
+    public Topology topology() {
+        return topology;
+    }
+
+    /** The clients Streams must use, so that back-pressure can pause ingest partitions. */
+    public KafkaClientSupplier clientSupplier() {
+        return new CoordinatorClientSupplier(gate);
+    }
+
+    static CoordinatorSettings settings(SidecarConfig config) {
+        return new CoordinatorSettings(config.nodeId(), config.strategy(), config.commitLevel(), config.replicaTimeoutMs(),
+                alldata.core.WhenShort.DEGRADE,
+                new IngestLimits(config.maxEventBytes(), 16_384, 16_384, 64),
+                10_000, 64L << 20, 256 * 1024);
+    }
+
+    static Topology build(CoordinatorSettings settings, Topics topics, PeerDirectory peers, LocalReplica local,
+                          ClockMarkers clockMarkers, IngestGate gate, SidecarMetrics metrics, int changelogMaxBytes) {
         ByteArrayDeserializer bytesIn = new ByteArrayDeserializer();
         ByteArraySerializer bytesOut = new ByteArraySerializer();
         TopicNameExtractor<byte[], byte[]> toNode = (key, value, ctx) -> {
-            Header h = ctx.headers().lastHeader(CoordinatorProcessor.DESTINATION_HEADER);
+            Header h = ctx.headers().lastHeader(AllDataHeaders.DESTINATION);
             return topics.commands(new String(h.value(), StandardCharsets.UTF_8));
         };
         return new Topology()
                 .addSource("ingest-source", bytesIn, bytesIn, topics.ingest())
                 .addSource("acks-source", bytesIn, bytesIn, topics.acks())
-                .addProcessor("coordinator", () -> new CoordinatorProcessor(config, peers, store, acks, metrics),
-                        "ingest-source", "acks-source")
+                .addProcessor("coordinator", () -> new CoordinatorProcessor(settings, peers, local, clockMarkers, gate,
+                        metrics, topics.ingest(), topics.acks()), "ingest-source", "acks-source")
                 .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CoordinatorProcessor.STORE),
-                        Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), "coordinator")
+                                Serdes.String(), Serdes.ByteArray())
+                        .withCachingEnabled()
+                        // a maximal event must fit its pending-put record, or the stream thread would die on it
+                        .withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(changelogMaxBytes))),
+                        "coordinator")
                 .addSink(CoordinatorProcessor.COMMANDS_SINK, toNode, bytesOut, bytesOut, "coordinator")
-                .addSink(CoordinatorProcessor.RESULTS_SINK, topics.results(), bytesOut, bytesOut, "coordinator")
-                .addSink(CoordinatorProcessor.DEAD_LETTER_SINK, topics.deadLetter(), bytesOut, bytesOut, "coordinator");
+                .addSink(OutcomePublisher.RESULTS_SINK, topics.results(), bytesOut, bytesOut, "coordinator")
+                .addSink(OutcomePublisher.DEAD_LETTER_SINK, topics.deadLetter(), bytesOut, bytesOut, "coordinator");
     }
 
     /** Streams settings: the shared application id, this node's state dir, and the {@code kafka.*} settings. */
     public static Properties streamsConfig(SidecarConfig config) {
         Properties p = new Properties();
-        for (Map.Entry<String, Object> e : config.kafkaClientConfig().entrySet()) {
-            p.put(e.getKey(), e.getValue());
-        }
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(config.topics()));
-        p.put(StreamsConfig.CLIENT_ID_CONFIG, applicationId(config.topics()) + "-" + config.nodeId());
+        p.putAll(config.kafkaClientConfig());
+        Topics topics = config.topics();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, topics.coordinatorApplicationId());
+        p.put(StreamsConfig.CLIENT_ID_CONFIG, topics.coordinatorApplicationId() + "-" + config.nodeId());
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.dataDir().resolve("streams").toAbsolutePath().toString());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
@@ -79,13 +113,11 @@ public final class CoordinatorTopology {
         // the partition assignor re-reads a StreamsConfig from the main consumer's settings alone and, not
         // finding the flag there, warned at every start that it was off
         p.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
-        // oversize events must reach the dead-letter topic, and a maximal event still fits in a command
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), TopicAdmin.maxMessageBytes(config));
-        p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 2);
+        // the largest command batch and the largest dead letter must fit a request
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), TopicAdmin.maxRequestBytes(config));
+        p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), ClientDefaults.LINGER_MS);
         p.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
-        // measured: with the default 500 ms, fetches of ingest and acks often sat in the broker's purgatory for
-        // far longer than the data took to arrive (bench: 2.7k -> 3.8k events/s, p50 300 -> 190 ms, RF 1)
-        p.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 10);
+        p.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), ClientDefaults.FETCH_MAX_WAIT_MS);
         return p;
     }
 }

@@ -11,16 +11,38 @@ import java.util.Objects;
  * @param correlationId   echoed in the result
  * @param ingestPartition partition of the ingest record (also the ack partition)
  * @param ingestOffset    offset of the ingest record
- * @param startedAtMs     when the coordinator started the put (for commit latency)
+ * @param startedAtMs     when this owner started (or resumed) the put, for commit latency
+ * @param failure         why the put FAILED, kept until its outcome is published ({@code null} otherwise)
  */
-public record PendingEntry(PendingPut put, String correlationId, int ingestPartition, long ingestOffset,
-                           long startedAtMs) {
-    public PendingEntry {
+record PendingEntry(PendingPut put, String correlationId, int ingestPartition, long ingestOffset, long startedAtMs,
+                    String failure) {
+    PendingEntry {
         Objects.requireNonNull(put, "put");
         Objects.requireNonNull(correlationId, "correlationId");
     }
 
-    public PendingEntry with(PendingPut next) {
-        return new PendingEntry(next, correlationId, ingestPartition, ingestOffset, startedAtMs);
+    PendingEntry(PendingPut put, String correlationId, int ingestPartition, long ingestOffset, long startedAtMs) {
+        this(put, correlationId, ingestPartition, ingestOffset, startedAtMs, null);
+    }
+
+    PendingEntry with(PendingPut next) {
+        return next == put ? this : new PendingEntry(next, correlationId, ingestPartition, ingestOffset, startedAtMs, failure);
+    }
+
+    PendingEntry failedBecause(String reason) {
+        return new PendingEntry(put, correlationId, ingestPartition, ingestOffset, startedAtMs, reason);
+    }
+
+    PendingEntry resumedAt(long nowMs) {
+        return new PendingEntry(put, correlationId, ingestPartition, ingestOffset, nowMs, failure);
+    }
+
+    String key() {
+        return put.key();
+    }
+
+    /** Heap bytes this entry holds, roughly: what the pending-bytes bound counts. */
+    long weight() {
+        return put.event().length + correlationId.length() + 256L;
     }
 }

@@ -2,89 +2,140 @@ package alldata.sidecar.coordinator;
 
 import alldata.core.CommitLevel;
 import alldata.core.PendingPut;
+import alldata.protocol.ByteReader;
+import alldata.protocol.ByteWriter;
 import alldata.protocol.MalformedRecordException;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Binary form of a {@link PendingEntry} in the changelogged {@code pending-puts} store. The store is
- * written on every transition of every put, so this is a hot path: a compact hand-written layout
- * (measured cheaper than JSON data binding, which also base64-encoded the event) with a version byte so
- * that a later layout can still read entries an older sidecar left in the changelog.
+ * Binary form of a {@link PendingEntry} in the changelogged {@code pending-puts} store, version 2.
+ *
+ * <pre>
+ * u8 format = 2
+ * i32-length UTF-8 correlation id, i32 ingest partition, i64 ingest offset, i64 started-at ms
+ * str key, u8 commit level (1 ONE, 2 QUORUM, 3 ALL), u8 replication factor, i64 replica timeout ms
+ * u8 outcome (0 PENDING, 1 COMMITTED, 2 FAILED), i32-length UTF-8 failure reason ("" = none)
+ * u8 n, n x (str node, u8 state (1 RUNNING, 2 STORED, 3 FAILED, 4 TIMED_OUT), u16 attempt)
+ * u8 m, m x str spare
+ * i32-length event bytes
+ * </pre>
+ *
+ * A FAILED put keeps its reason until its outcome is published, which waits until no replica runs, so
+ * that the outcome can name every node that holds a copy anyway. Deadlines are not stored: a restored put is {@linkplain PendingPut#resume resumed} and its deadlines
+ * start again on the new owner's clock. Codes are explicit, never enum ordinals. Version 1 entries
+ * (written with {@code writeUTF}, which could not hold long correlation ids) are refused with a reason;
+ * their puts are re-driven by the replay of their ingest records.
  */
 final class PendingEntryCodec {
-    private static final byte VERSION = 1;
+    static final int FORMAT = 2;
 
     byte[] encode(PendingEntry e) {
         PendingPut p = e.put();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(p.event().length + 128);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(VERSION);
-            out.writeUTF(e.correlationId());
-            out.writeInt(e.ingestPartition());
-            out.writeLong(e.ingestOffset());
-            out.writeLong(e.startedAtMs());
-            out.writeUTF(p.key());
-            out.writeInt(p.event().length);
-            out.write(p.event());
-            out.writeByte(p.commitLevel().ordinal());
-            out.writeInt(p.replicationFactor());
-            out.writeLong(p.replicaTimeoutMs());
-            out.writeByte(p.outcome().ordinal());
-            out.writeShort(p.replicas().size());
-            for (PendingPut.Replica r : p.replicas()) {
-                out.writeUTF(r.node());
-                out.writeByte(r.state().ordinal());
-                out.writeLong(r.deadlineMs());
-                out.writeInt(r.attempt());
-            }
-            out.writeShort(p.spares().size());
-            for (String s : p.spares()) {
-                out.writeUTF(s);
-            }
-        } catch (IOException ex) {
-            throw new IllegalStateException("cannot encode pending put " + p.key(), ex);
+        ByteWriter w = new ByteWriter(p.event().length + e.correlationId().length() + 96 + 16 * p.replicas().size())
+                .u8(FORMAT).longStr(e.correlationId()).i32(e.ingestPartition()).i64(e.ingestOffset())
+                .i64(e.startedAtMs()).str(p.key()).u8(levelCode(p.commitLevel())).u8(p.replicationFactor())
+                .i64(p.replicaTimeoutMs()).u8(outcomeCode(p.outcome()))
+                .longStr(e.failure() == null ? "" : e.failure()).u8(p.replicas().size());
+        for (PendingPut.Replica r : p.replicas()) {
+            w.str(r.node()).u8(stateCode(r.state())).u16(Math.min(0xffff, r.attempt()));
         }
-        return bytes.toByteArray();
+        w.u8(Math.min(0xff, p.spares().size()));
+        for (String s : p.spares().subList(0, Math.min(0xff, p.spares().size()))) {
+            w.str(s);
+        }
+        return w.bytes(p.event()).toByteArray();
     }
 
     PendingEntry decode(byte[] bytes) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            byte version = in.readByte();
-            if (version != VERSION) {
-                throw new MalformedRecordException("pending-puts entry has unknown layout version " + version);
-            }
-            String correlationId = in.readUTF();
-            int partition = in.readInt();
-            long offset = in.readLong();
-            long startedAt = in.readLong();
-            String key = in.readUTF();
-            byte[] event = new byte[in.readInt()];
-            in.readFully(event);
-            CommitLevel level = CommitLevel.values()[in.readByte()];
-            int rf = in.readInt();
-            long timeout = in.readLong();
-            PendingPut.Outcome outcome = PendingPut.Outcome.values()[in.readByte()];
-            int n = in.readShort();
+        ByteReader r = new ByteReader(bytes, "pending-puts entry");
+        int format = r.u8("format");
+        if (format != FORMAT) {
+            throw new MalformedRecordException("pending-puts entry has unknown layout version " + format);
+        }
+        try {
+            String correlationId = r.longStr("correlation id");
+            int partition = r.i32("ingest partition");
+            long offset = r.i64("ingest offset");
+            long startedAt = r.i64("started at");
+            String key = r.str("key");
+            CommitLevel level = level(r.u8("commit level"));
+            int rf = r.u8("replication factor");
+            long timeout = r.i64("replica timeout");
+            PendingPut.Outcome outcome = outcome(r.u8("outcome"));
+            String failure = r.longStr("failure");
+            int n = r.u8("replica count");
             List<PendingPut.Replica> replicas = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                replicas.add(new PendingPut.Replica(in.readUTF(), PendingPut.ReplicaState.values()[in.readByte()],
-                        in.readLong(), in.readInt()));
+                String node = r.str("replica");
+                PendingPut.ReplicaState state = state(r.u8("replica state"));
+                // no deadline until the put is resumed on this owner's clock
+                replicas.add(new PendingPut.Replica(node, state, Long.MAX_VALUE, r.u16("attempt")));
             }
-            int m = in.readShort();
+            int m = r.u8("spare count");
             List<String> spares = new ArrayList<>(m);
             for (int i = 0; i < m; i++) {
-                spares.add(in.readUTF());
+                spares.add(r.str("spare"));
             }
+            byte[] event = r.bytes("event");
+            r.end();
             return new PendingEntry(new PendingPut(key, event, level, rf, timeout, replicas, spares, outcome),
-                    correlationId, partition, offset, startedAt);
-        } catch (IOException | RuntimeException ex) {
-            throw new MalformedRecordException("corrupt pending-puts entry: " + ex.getMessage(), ex);
+                    correlationId, partition, offset, startedAt, failure.isEmpty() ? null : failure);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new MalformedRecordException("corrupt pending-puts entry: " + e.getMessage(), e);
         }
+    }
+
+    private static int levelCode(CommitLevel l) {
+        return switch (l) {
+            case ONE -> 1;
+            case QUORUM -> 2;
+            case ALL -> 3;
+        };
+    }
+
+    private static CommitLevel level(int code) {
+        return switch (code) {
+            case 1 -> CommitLevel.ONE;
+            case 2 -> CommitLevel.QUORUM;
+            case 3 -> CommitLevel.ALL;
+            default -> throw new MalformedRecordException("pending-puts entry has unknown commit level code " + code);
+        };
+    }
+
+    private static int outcomeCode(PendingPut.Outcome o) {
+        return switch (o) {
+            case PENDING -> 0;
+            case COMMITTED -> 1;
+            case FAILED -> 2;
+        };
+    }
+
+    private static PendingPut.Outcome outcome(int code) {
+        return switch (code) {
+            case 0 -> PendingPut.Outcome.PENDING;
+            case 1 -> PendingPut.Outcome.COMMITTED;
+            case 2 -> PendingPut.Outcome.FAILED;
+            default -> throw new MalformedRecordException("pending-puts entry has unknown outcome code " + code);
+        };
+    }
+
+    private static int stateCode(PendingPut.ReplicaState s) {
+        return switch (s) {
+            case RUNNING -> 1;
+            case STORED -> 2;
+            case FAILED -> 3;
+            case TIMED_OUT -> 4;
+        };
+    }
+
+    private static PendingPut.ReplicaState state(int code) {
+        return switch (code) {
+            case 1 -> PendingPut.ReplicaState.RUNNING;
+            case 2 -> PendingPut.ReplicaState.STORED;
+            case 3 -> PendingPut.ReplicaState.FAILED;
+            case 4 -> PendingPut.ReplicaState.TIMED_OUT;
+            default -> throw new MalformedRecordException("pending-puts entry has unknown replica state code " + code);
+        };
     }
 }

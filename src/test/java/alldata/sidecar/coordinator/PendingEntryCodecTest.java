@@ -1,39 +1,64 @@
 package alldata.sidecar.coordinator;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import alldata.core.CommitLevel;
 import alldata.core.PendingPut;
-import alldata.core.Placement;
-import alldata.core.ReplicaFailure;
+import alldata.core.PendingPut.Replica;
+import alldata.core.PendingPut.ReplicaState;
 import alldata.protocol.MalformedRecordException;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PendingEntryCodecTest {
     private final PendingEntryCodec codec = new PendingEntryCodec();
 
+    private static String hex(String... parts) {
+        StringBuilder sb = new StringBuilder();
+        for (String p : parts) {
+            sb.append(p.startsWith("'") ? HexFormat.of().formatHex(p.substring(1).getBytes(StandardCharsets.UTF_8)) : p);
+        }
+        return sb.toString();
+    }
+
     @Test
-    void roundTripsAPutInEveryReplicaState() {
-        Placement plan = new Placement(List.of("n1", "n2", "n3"), List.of("n4", "n5"), Placement.Adherence.MEETS_STRICT);
-        PendingPut put = PendingPut.start("k", "{\"a\":1}".getBytes(StandardCharsets.UTF_8), plan,
-                CommitLevel.ALL, 3, 5_000, 1_000).put();
-        put = put.stored("n1", 1_001).put();
-        put = put.failed("n2", ReplicaFailure.ERROR, "disk", 1_002).put();
-        put = put.deadlinePassed(10_000).put();
-        PendingEntry entry = new PendingEntry(put, "corr-1", 3, 42, 999);
+    void goldenBytes() {
+        PendingPut put = new PendingPut("k", "{}".getBytes(StandardCharsets.UTF_8), CommitLevel.QUORUM, 3, 5_000,
+                List.of(new Replica("n1", ReplicaState.STORED, Long.MAX_VALUE, 1),
+                        new Replica("n2", ReplicaState.TIMED_OUT, Long.MAX_VALUE, 1),
+                        new Replica("n4", ReplicaState.RUNNING, Long.MAX_VALUE, 2)),
+                List.of("n5"), PendingPut.Outcome.COMMITTED);
+        PendingEntry entry = new PendingEntry(put, "c1", 3, 42, 0x10, null);
+        String golden = hex("02",
+                "00000002", "'c1", "00000003", "000000000000002a", "0000000000000010", // correlation id, partition, offset, started
+                "0001", "'k", "02", "03", "0000000000001388",                          // key, QUORUM, rf 3, timeout 5000
+                "01", "00000000",                                                       // COMMITTED, no failure reason
+                "03", "0002", "'n1", "02", "0001", "0002", "'n2", "04", "0001", "0002", "'n4", "01", "0002",
+                "01", "0002", "'n5",                                                    // spares
+                "00000002", "'{}");                                                     // the event
+        assertThat(HexFormat.of().formatHex(codec.encode(entry))).isEqualTo(golden);
+        assertThat(codec.decode(HexFormat.of().parseHex(golden))).isEqualTo(entry);
+    }
 
-        PendingEntry back = codec.decode(codec.encode(entry));
-
-        assertThat(back).isEqualTo(entry);
+    @Test
+    void roundTripsAFailedPutWithItsReasonAndALongCorrelationId() {
+        String longId = "x".repeat(70_000);
+        PendingPut put = new PendingPut("k", "{}".getBytes(StandardCharsets.UTF_8), CommitLevel.ALL, 2, 100,
+                List.of(new Replica("n1", ReplicaState.FAILED, Long.MAX_VALUE, 1)), List.of(), PendingPut.Outcome.FAILED);
+        PendingEntry entry = new PendingEntry(put, longId, 0, 1, 2, "no spare left");
+        assertThat(codec.decode(codec.encode(entry))).isEqualTo(entry);
     }
 
     @Test
     void rejectsCorruptOrUnknownEntriesClearly() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> codec.decode(new byte[] {9, 0}))
+        assertThatThrownBy(() -> codec.decode(new byte[] {9, 0}))
                 .isInstanceOf(MalformedRecordException.class).hasMessageContaining("version 9");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> codec.decode(new byte[] {1, 0}))
-                .isInstanceOf(MalformedRecordException.class).hasMessageContaining("corrupt");
+        assertThatThrownBy(() -> codec.decode(new byte[] {1, 0}))
+                .isInstanceOf(MalformedRecordException.class).hasMessageContaining("version 1");
+        assertThatThrownBy(() -> codec.decode(new byte[] {2, 0, 0}))
+                .isInstanceOf(MalformedRecordException.class).hasMessageContaining("truncated");
     }
 }

@@ -1,0 +1,36 @@
+package alldata.sidecar.coordinator;
+
+import alldata.core.CommitLevel;
+import alldata.core.ReplicationStrategy;
+import alldata.core.WhenShort;
+import java.util.Objects;
+
+/**
+ * What a coordinator task needs to know, taken from the sidecar's configuration once (so that the
+ * processor can be built and tested without a whole sidecar config).
+ *
+ * @param nodeId            this node's id
+ * @param strategy          replication factor and zone/region strategy
+ * @param defaultLevel      commit level of puts that do not say
+ * @param replicaTimeoutMs  time a replica has to answer before it is re-placed
+ * @param whenShort         what a put does when fewer nodes are live than the replication factor
+ * @param limits            what an ingest record may carry
+ * @param maxPendingPuts    puts in flight per task before its ingest partition is paused
+ * @param maxPendingBytes   event bytes in flight per task before its ingest partition is paused
+ * @param maxBatchBytes     a destination's command record is sent once its events reach this size
+ */
+record CoordinatorSettings(String nodeId, ReplicationStrategy strategy, CommitLevel defaultLevel, long replicaTimeoutMs,
+                           WhenShort whenShort, IngestLimits limits, int maxPendingPuts, long maxPendingBytes,
+                           int maxBatchBytes) {
+    CoordinatorSettings {
+        Objects.requireNonNull(nodeId, "nodeId");
+        Objects.requireNonNull(strategy, "strategy");
+        Objects.requireNonNull(defaultLevel, "defaultLevel");
+        Objects.requireNonNull(whenShort, "whenShort");
+        Objects.requireNonNull(limits, "limits");
+    }
+
+    int replicationFactor() {
+        return strategy.replicationFactor();
+    }
+}

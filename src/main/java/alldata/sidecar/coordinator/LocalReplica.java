@@ -1,0 +1,21 @@
+package alldata.sidecar.coordinator;
+
+import alldata.protocol.Ack;
+import alldata.protocol.ReplicaMeta;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * This node's own replica store as the coordinator sees it: the local replica of a put is written
+ * directly, not through a command topic, and its answer comes back like a peer's ack.
+ */
+interface LocalReplica {
+    /**
+     * Stores {@code event} under {@code key} (write-once) and calls {@code answer} exactly once, on any
+     * thread, with this node's OK, CONFLICT or ERROR.
+     */
+    void write(String key, byte[] event, ReplicaMeta meta, Consumer<Ack> answer);
+
+    /** The plan recorded beside the replica of {@code key} this node holds, if it holds one. */
+    Optional<ReplicaMeta> storedMeta(String key);
+}

@@ -1,0 +1,71 @@
+package alldata.sidecar.coordinator;
+
+import alldata.core.CommitLevel;
+import alldata.core.PendingPut;
+import alldata.protocol.AllDataHeaders;
+import alldata.protocol.PutOutcome;
+import alldata.protocol.Wire;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * Publishes outcomes (JSON, keyed by correlation id) to the results topic and rejected records, bytes
+ * unchanged, to the dead-letter topic. One call, one record: the processor decides when.
+ */
+final class OutcomePublisher {
+    static final String RESULTS_SINK = "results-sink";
+    static final String DEAD_LETTER_SINK = "dead-letter-sink";
+
+    private final ProcessorContext<byte[], byte[]> context;
+    private final int replicationFactor;
+
+    OutcomePublisher(ProcessorContext<byte[], byte[]> context, int replicationFactor) {
+        this.context = context;
+        this.replicationFactor = replicationFactor;
+    }
+
+    void committed(PendingEntry entry, List<String> acked) {
+        PendingPut put = entry.put();
+        publish(outcome(entry, PutOutcome.Status.COMMITTED, acked, null, null));
+    }
+
+    void failed(PendingEntry entry, String reason) {
+        PendingPut put = entry.put();
+        publish(outcome(entry, PutOutcome.Status.FAILED, put.storedOn(), put.storedOn(), reason));
+    }
+
+    private static PutOutcome outcome(PendingEntry entry, PutOutcome.Status status, List<String> acked,
+                                      List<String> storedOn, String error) {
+        PendingPut put = entry.put();
+        return new PutOutcome(put.key(), entry.correlationId(), status, put.commitLevel().name(), put.required(),
+                acked, put.replicas().stream().map(PendingPut.Replica::node).toList(), put.owed(), storedOn, error,
+                new PutOutcome.IngestPosition(entry.ingestPartition(), entry.ingestOffset()));
+    }
+
+    /** A record that never became a put: a FAILED outcome with the reason, and the record itself as a dead letter. */
+    void rejected(Record<byte[], byte[]> record, RecordMetadata md, IngestDecision.Rejected r) {
+        CommitLevel level = r.level();
+        publish(new PutOutcome(null, r.correlationId(), PutOutcome.Status.FAILED, level == null ? null : level.name(),
+                level == null ? 0 : level.required(replicationFactor), List.of(), List.of(), 0, List.of(), r.reason(),
+                new PutOutcome.IngestPosition(md.partition(), md.offset())));
+        Headers headers = new RecordHeaders(record.headers().toArray())
+                .add(AllDataHeaders.ERROR, r.reason().getBytes(StandardCharsets.UTF_8))
+                .add(AllDataHeaders.INGEST_TOPIC, md.topic().getBytes(StandardCharsets.UTF_8))
+                .add(AllDataHeaders.INGEST_PARTITION, Integer.toString(md.partition()).getBytes(StandardCharsets.UTF_8))
+                .add(AllDataHeaders.INGEST_OFFSET, Long.toString(md.offset()).getBytes(StandardCharsets.UTF_8));
+        if (record.headers().lastHeader(AllDataHeaders.CORRELATION_ID) == null) {
+            headers.add(AllDataHeaders.CORRELATION_ID, r.correlationId().getBytes(StandardCharsets.UTF_8));
+        }
+        context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers), DEAD_LETTER_SINK);
+    }
+
+    private void publish(PutOutcome o) {
+        context.forward(new Record<>(o.correlationId().getBytes(StandardCharsets.UTF_8), Wire.encode(o),
+                context.currentSystemTimeMs()), RESULTS_SINK);
+    }
+}

@@ -1,0 +1,338 @@
+package alldata.sidecar.coordinator;
+
+import alldata.core.Placement;
+import alldata.core.PendingPut;
+import alldata.core.PutAction;
+import alldata.core.ReplicaFailure;
+import alldata.protocol.Ack;
+import alldata.protocol.MalformedRecordException;
+import alldata.protocol.PutCommand;
+import alldata.protocol.ReplicaMeta;
+import alldata.sidecar.SidecarMetrics;
+import alldata.sidecar.membership.PeerDirectory;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The puts one coordinator task has in flight: each put's {@link PendingPut} state machine, driven by
+ * ingest records, replica answers and deadlines, with its actions carried out on Kafka and the local
+ * store.
+ *
+ * <p>State is written to the changelogged store only when it must survive a task move: at the start of a
+ * put (its plan), when its plan changes (a re-placement), when its outcome is decided while replicas still
+ * run (so a new owner does not report it again), and a delete at the end. Replica answers live in memory:
+ * a restored put asks every replica that had not answered again; writes are idempotent, so a holder
+ * answers OK at once.
+ */
+final class PendingPuts {
+    private static final Logger log = LoggerFactory.getLogger(PendingPuts.class);
+
+    private final CoordinatorSettings settings;
+    private final KeyValueStore<String, byte[]> store;
+    private final PeerDirectory peers;
+    private final LocalReplica local;
+    private final CommandBatcher commands;
+    private final OutcomePublisher outcomes;
+    private final SidecarMetrics metrics;
+    private final PendingEntryCodec codec = new PendingEntryCodec();
+    private final Map<String, PendingEntry> pending = new HashMap<>();
+    private final DeadlineIndex deadlines = new DeadlineIndex();
+    /** Answers of local replica writes: completed on the store's thread, applied on the stream thread. */
+    private final Queue<Ack> localAnswers = new ConcurrentLinkedQueue<>();
+    private final ActionHandler handler = new ActionHandler();
+    private List<String> toResume = List.of();
+    private long bytes;
+
+    PendingPuts(CoordinatorSettings settings, KeyValueStore<String, byte[]> store, PeerDirectory peers,
+                LocalReplica local, CommandBatcher commands, OutcomePublisher outcomes, SidecarMetrics metrics) {
+        this.settings = settings;
+        this.store = store;
+        this.peers = peers;
+        this.local = local;
+        this.commands = commands;
+        this.outcomes = outcomes;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Loads the puts a previous owner left in the store. Their answers were lost with it, so each is
+     * {@linkplain #resumeLoaded resumed} at the first chance to send.
+     */
+    int load() {
+        List<String> loaded = new ArrayList<>();
+        List<String> corrupt = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> kv = it.next();
+                try {
+                    PendingEntry e = codec.decode(kv.value);
+                    track(e);
+                    loaded.add(kv.key);
+                } catch (MalformedRecordException ex) {
+                    log.error("dropping unreadable pending put {} ({}); its ingest record is re-driven if it is replayed",
+                            kv.key, ex.getMessage());
+                    corrupt.add(kv.key);
+                }
+            }
+        }
+        corrupt.forEach(store::delete);
+        toResume = loaded;
+        return loaded.size();
+    }
+
+    /** True while loaded puts wait to be resumed. */
+    boolean resumePending() {
+        return !toResume.isEmpty();
+    }
+
+    /** Resumes the loaded puts: every replica that had not answered is asked again, with deadlines from now. */
+    void resumeLoaded(long nowMs) {
+        List<String> keys = toResume;
+        toResume = List.of();
+        for (String key : keys) {
+            PendingEntry e = pending.get(key);
+            if (e != null) {
+                PendingEntry resumed = e.resumedAt(nowMs);
+                pending.put(key, resumed);
+                apply(resumed, resumed.put().resume(nowMs), false, nowMs);
+            }
+        }
+        if (!keys.isEmpty()) {
+            log.info("resumed {} pending puts; asked their unanswered replicas again", keys.size());
+        }
+    }
+
+    /** Starts the put of an accepted ingest record (a record delivered again while its put runs is ignored). */
+    void start(IngestDecision.Accepted a, int partition, long offset, long nowMs) {
+        if (pending.containsKey(a.key())) {
+            log.debug("ingest {}-{} delivered again while its put {} runs; ignored", partition, offset, a.key());
+            return;
+        }
+        PendingPut.Transition t = PendingPut.start(a.key(), a.event(), plan(a.key()), a.level(),
+                settings.replicationFactor(), settings.replicaTimeoutMs(), nowMs, settings.whenShort());
+        apply(new PendingEntry(t.put(), a.correlationId(), partition, offset, nowMs), t, true, nowMs);
+    }
+
+    /**
+     * The plan of a new put. A record processed before (a replay after a crash or an aborted transaction)
+     * whose event this node already holds keeps the plan recorded beside it: it re-checks those replicas
+     * (each holder answers OK) instead of planning against a live view that may have changed.
+     */
+    private Placement plan(String key) {
+        Placement fresh = Placement.plan(settings.nodeId(), key, peers.liveCandidates(), settings.strategy());
+        Optional<ReplicaMeta> held = local.storedMeta(key);
+        if (held.isEmpty() || held.get().replicas().isEmpty()) {
+            return fresh;
+        }
+        List<String> replicas = held.get().replicas();
+        Set<String> spares = new LinkedHashSet<>(fresh.replicas());
+        spares.addAll(fresh.spares());
+        spares.removeAll(replicas);
+        spares.remove(settings.nodeId());
+        return new Placement(replicas, List.copyOf(spares), Placement.Adherence.MEETS_SOFT);
+    }
+
+    /** Applies a replica's answer, from an ack record or the local store. */
+    void answer(Ack ack, long nowMs) {
+        PendingEntry e = pending.get(ack.key());
+        if (e == null) {
+            log.debug("answer of {} for {} after its put finished (or before it started here); ignored", ack.node(), ack.key());
+            return;
+        }
+        PendingPut.Transition t = switch (ack.status()) {
+            case OK -> e.put().stored(ack.node(), nowMs);
+            case CONFLICT -> {
+                metrics.conflict();
+                yield e.put().failed(ack.node(), ReplicaFailure.CONFLICT, ack.message(), nowMs);
+            }
+            case ERROR -> e.put().failed(ack.node(), ReplicaFailure.ERROR, ack.message(), nowMs);
+        };
+        apply(e, t, false, nowMs);
+    }
+
+    /** Applies the local replica answers that arrived since the last call. */
+    void drainLocalAnswers(long nowMs) {
+        Ack a;
+        while ((a = localAnswers.poll()) != null) {
+            answer(a, nowMs);
+        }
+    }
+
+    /** Times out every replica whose deadline is at or before {@code nowMs}. */
+    void deadlinesPassed(long nowMs) {
+        deadlines.pollDue(nowMs, key -> {
+            PendingEntry e = pending.get(key);
+            if (e != null) {
+                apply(e, e.put().deadlinePassed(nowMs), false, nowMs);
+            }
+        });
+    }
+
+    int size() {
+        return pending.size();
+    }
+
+    /** Event bytes (and a little overhead per put) held in memory. */
+    long bytes() {
+        return bytes;
+    }
+
+    /** Forgets everything in memory (the task is closing); the store keeps what must survive. */
+    void clear() {
+        metrics.pendingDelta(-pending.size());
+        pending.clear();
+        deadlines.clear();
+        localAnswers.clear();
+        bytes = 0;
+    }
+
+    private void track(PendingEntry e) {
+        if (pending.put(e.key(), e) == null) {
+            bytes += e.weight();
+            metrics.pendingDelta(1);
+        }
+    }
+
+    /**
+     * Carries out a transition and every input it causes (a replica refused at once re-places itself on
+     * the next spare), each applied to the newest state, then persists what must survive.
+     */
+    private void apply(PendingEntry entry, PendingPut.Transition first, boolean isNew, long nowMs) {
+        handler.begin(entry.with(first.put()), nowMs);
+        for (PutAction a : first.actions()) {
+            a.applyTo(handler);
+        }
+        Function<PendingPut, PendingPut.Transition> input;
+        while ((input = handler.inputs.poll()) != null) {
+            PendingPut.Transition t = input.apply(handler.current.put());
+            handler.current = handler.current.with(t.put());
+            for (PutAction a : t.actions()) {
+                a.applyTo(handler);
+            }
+        }
+        persist(handler.current, isNew, handler.planChanged || handler.outcomeChanged);
+    }
+
+    private void persist(PendingEntry e, boolean isNew, boolean changed) {
+        String key = e.key();
+        if (e.put().isDone()) {
+            if (e.failure() != null) {
+                // published once every replica has answered or given up, so storedOn is complete
+                outcomes.failed(e, e.failure());
+            }
+            PendingEntry gone = pending.remove(key);
+            if (gone != null) {
+                bytes -= gone.weight();
+                metrics.pendingDelta(-1);
+            }
+            deadlines.remove(key);
+            if (!isNew) {
+                store.delete(key);
+            }
+            return;
+        }
+        PendingEntry before = pending.put(key, e);
+        if (before == null) {
+            bytes += e.weight();
+            metrics.pendingDelta(1);
+        }
+        deadlines.schedule(key, e.put().nextDeadlineMs());
+        if (isNew || changed) {
+            store.put(key, codec.encode(e));
+        }
+    }
+
+    /** How this task carries out each action of a put; holds the put being worked on. */
+    private final class ActionHandler implements PutAction.Handler {
+        private final Queue<Function<PendingPut, PendingPut.Transition>> inputs = new ArrayDeque<>();
+        private PendingEntry current;
+        private long nowMs;
+        private boolean planChanged;
+        private boolean outcomeChanged;
+
+        void begin(PendingEntry e, long now) {
+            current = e;
+            nowMs = now;
+            planChanged = false;
+            outcomeChanged = false;
+            inputs.clear();
+        }
+
+        @Override
+        public void startReplica(PutAction.StartReplica s) {
+            if (s.isReplacement()) {
+                metrics.replaced();
+                planChanged = true;
+            }
+            send(s.node(), s.attempt(), true);
+        }
+
+        @Override
+        public void resendReplica(PutAction.ResendReplica r) {
+            send(r.node(), r.attempt(), false);
+        }
+
+        /** The local node's replica goes to its store; a peer's to its command topic, unless it is down. */
+        private void send(String node, int attempt, boolean refuseIfDown) {
+            PendingPut put = current.put();
+            List<String> plan = nodes(put);
+            if (node.equals(settings.nodeId())) {
+                local.write(put.key(), put.event(), new ReplicaMeta(plan, settings.nodeId(), put.replicationFactor(), 0),
+                        localAnswers::add);
+            } else if (refuseIfDown && !peers.isLive(node)) {
+                long now = nowMs;
+                inputs.add(p -> p.failed(node, ReplicaFailure.ERROR, "peer " + node + " is not live", now));
+            } else {
+                commands.add(node, new PutCommand(put.key(), put.event(), attempt, put.replicationFactor(), plan));
+            }
+        }
+
+        @Override
+        public void replicaLost(PutAction.ReplicaLost l) {
+            String key = current.key();
+            switch (l.failure()) {
+                case CONFLICT -> log.error("CONFLICT: node {} holds a different event under key {}; it was not overwritten",
+                        l.node(), key);
+                case TIMEOUT -> log.info("replica of {} on {} timed out ({})", key, l.node(), l.message());
+                default -> log.info("replica of {} on {} failed: {}", key, l.node(), l.message());
+            }
+        }
+
+        @Override
+        public void committed(PutAction.Committed c) {
+            outcomeChanged = true;
+            metrics.committed(current.put().commitLevel(), nowMs - current.startedAtMs());
+            outcomes.committed(current, c.acknowledgedBy());
+        }
+
+        @Override
+        public void failed(PutAction.Failed f) {
+            outcomeChanged = true;
+            metrics.failed(current.put().commitLevel());
+            log.warn("put {} (correlation id {}) FAILED: {}", current.key(), current.correlationId(), f.reason());
+            current = current.failedBecause(f.reason());
+        }
+    }
+
+    private static List<String> nodes(PendingPut put) {
+        List<String> nodes = new ArrayList<>(put.replicas().size());
+        for (PendingPut.Replica r : put.replicas()) {
+            nodes.add(r.node());
+        }
+        return nodes;
+    }
+}

@@ -1,0 +1,51 @@
+package alldata.sidecar.coordinator;
+
+import alldata.protocol.Ack;
+import alldata.protocol.ReplicaMeta;
+import alldata.sidecar.SidecarMetrics;
+import alldata.store.ReplicaWrite;
+import alldata.store.RocksReplicaStore;
+import alldata.store.StoreException;
+import alldata.store.WriteOutcome;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/** The local-write bridge: the coordinator's local replicas go to the node's RocksDB store by group commit. */
+final class RocksLocalReplica implements LocalReplica {
+    private final String nodeId;
+    private final RocksReplicaStore store;
+    private final SidecarMetrics metrics;
+
+    RocksLocalReplica(String nodeId, RocksReplicaStore store, SidecarMetrics metrics) {
+        this.nodeId = nodeId;
+        this.store = store;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void write(String key, byte[] event, ReplicaMeta meta, Consumer<Ack> answer) {
+        store.put(new ReplicaWrite(key, event, meta)).whenComplete((outcome, error) -> {
+            if (error != null) {
+                answer.accept(Ack.error(key, nodeId, "local store: " + error.getMessage()));
+            } else if (outcome == WriteOutcome.CONFLICT) {
+                metrics.conflict();
+                answer.accept(Ack.conflict(key, nodeId));
+            } else {
+                if (outcome == WriteOutcome.STORED) {
+                    metrics.replicaWrites(1);
+                }
+                answer.accept(Ack.ok(key, nodeId));
+            }
+        });
+    }
+
+    @Override
+    public Optional<ReplicaMeta> storedMeta(String key) {
+        try {
+            return store.meta(key);
+        } catch (StoreException e) {
+            // unreadable meta only costs the replay shortcut: the put is planned afresh
+            return Optional.empty();
+        }
+    }
+}

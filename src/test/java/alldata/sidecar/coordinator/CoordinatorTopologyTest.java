@@ -1,0 +1,366 @@
+package alldata.sidecar.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import alldata.core.AllDataKey;
+import alldata.core.CommitLevel;
+import alldata.core.ReplicationStrategy;
+import alldata.core.WhenShort;
+import alldata.protocol.Ack;
+import alldata.protocol.AckBatch;
+import alldata.protocol.AckFormat;
+import alldata.protocol.AllDataHeaders;
+import alldata.protocol.ClockMarker;
+import alldata.protocol.CommandFormat;
+import alldata.protocol.MemberRecord;
+import alldata.protocol.PutBatch;
+import alldata.protocol.PutCommand;
+import alldata.protocol.PutOutcome;
+import alldata.protocol.ReplyTo;
+import alldata.protocol.Topics;
+import alldata.protocol.Wire;
+import alldata.sidecar.SidecarMetrics;
+import alldata.sidecar.membership.PeerDirectory;
+import alldata.store.RocksReplicaStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The coordinator topology without a broker: Kafka's {@link TopologyTestDriver} feeds ingest and ack
+ * records and moves the wall clock; the local replica is a real RocksDB store in a temp directory.
+ * Node-1 coordinates; node-2 (zone b), node-3 (zone c) and node-4 (zone a, a spare) are its peers.
+ */
+class CoordinatorTopologyTest {
+    private static final Topics TOPICS = Topics.defaults();
+    private static final Instant T0 = Instant.parse("2026-11-29T06:00:00Z");
+    private static final byte[] EVENT = "{\"sensor\":\"s-1\",\"value\":21.5}".getBytes(StandardCharsets.UTF_8);
+
+    @TempDir
+    Path dir;
+    private final AtomicLong wall = new AtomicLong(T0.toEpochMilli());
+    private PeerDirectory peers;
+    private RocksReplicaStore store;
+    private SidecarMetrics metrics;
+    private IngestGate gate;
+    private final List<Long> clockMarkersSent = new ArrayList<>();
+    private final AtomicLong localAnswers = new AtomicLong();
+    private TopologyTestDriver driver;
+    private TestInputTopic<byte[], byte[]> ingest;
+    private TestInputTopic<byte[], byte[]> acks;
+    private TestOutputTopic<byte[], byte[]> results;
+    private TestOutputTopic<byte[], byte[]> deadLetters;
+
+    @BeforeEach
+    void openStore() {
+        store = RocksReplicaStore.open(dir.resolve("replicas"));
+        metrics = new SidecarMetrics("node-1");
+        peers = new PeerDirectory("node-1", "a", "r", 10_000, wall::get);
+    }
+
+    @AfterEach
+    void close() {
+        if (driver != null) {
+            driver.close();
+        }
+        store.close();
+    }
+
+    private void live(String node, String zone) {
+        peers.apply(node, new MemberRecord(node, zone, "r", TOPICS.commands(node), null, MemberRecord.State.UP, wall.get()));
+    }
+
+    private void start(CommitLevel level, int maxPendingPuts, String... nodes) {
+        live("node-1", "a");
+        for (String n : nodes) {
+            live(n, switch (n) {
+                case "node-2" -> "b";
+                case "node-3" -> "c";
+                default -> "a";
+            });
+        }
+        CoordinatorSettings settings = new CoordinatorSettings("node-1", new ReplicationStrategy(3, 2, 0), level, 5_000,
+                WhenShort.DEGRADE, new IngestLimits(1024, 1024, 4096, 64), maxPendingPuts, 1L << 30, 64 * 1024);
+        gate = new IngestGate();
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "coordinator-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("streams").toString());
+        RocksLocalReplica local = new RocksLocalReplica("node-1", store, metrics);
+        // the real local store, observed: tests wait (in real time) for its answers before moving the clock
+        LocalReplica observed = new LocalReplica() {
+            @Override
+            public void write(String key, byte[] event, alldata.protocol.ReplicaMeta meta, java.util.function.Consumer<Ack> answer) {
+                local.write(key, event, meta, a -> {
+                    answer.accept(a);
+                    localAnswers.incrementAndGet();
+                });
+            }
+
+            @Override
+            public java.util.Optional<alldata.protocol.ReplicaMeta> storedMeta(String key) {
+                return local.storedMeta(key);
+            }
+        };
+        driver = new TopologyTestDriver(CoordinatorTopology.build(settings, TOPICS, peers, observed,
+                (p, ms) -> clockMarkersSent.add(ms), gate, metrics, 1 << 20), props, T0);
+        ByteArraySerializer ser = new ByteArraySerializer();
+        ByteArrayDeserializer de = new ByteArrayDeserializer();
+        ingest = driver.createInputTopic(TOPICS.ingest(), ser, ser);
+        acks = driver.createInputTopic(TOPICS.acks(), ser, ser);
+        results = driver.createOutputTopic(TOPICS.results(), de, de);
+        deadLetters = driver.createOutputTopic(TOPICS.deadLetter(), de, de);
+    }
+
+    private void advance(long ms) {
+        wall.addAndGet(ms);
+        driver.advanceWallClockTime(Duration.ofMillis(ms));
+    }
+
+    /** The key the coordinator derives for the ingest record at partition 0, {@code offset}, timestamp T0. */
+    private static String keyAt(long offset) {
+        return AllDataKey.ingest(T0.toEpochMilli(), 0, offset).value();
+    }
+
+    private void put(byte[] event) {
+        ingest.pipeInput(new TestRecord<>(null, event, new RecordHeaders(), T0));
+    }
+
+    private List<PutBatch> commandsTo(String node) {
+        TestOutputTopic<byte[], byte[]> out = driver.createOutputTopic(TOPICS.commands(node), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        List<PutBatch> batches = new ArrayList<>();
+        for (byte[] v : out.readValuesToList()) {
+            batches.add((PutBatch) CommandFormat.decode(v));
+        }
+        return batches;
+    }
+
+    private void ack(Ack... answers) {
+        acks.pipeInput(new TestRecord<>(null, AckFormat.encode(new AckBatch(answers[0].node(), List.of(answers))),
+                new RecordHeaders(), Instant.ofEpochMilli(wall.get())));
+    }
+
+    private void clockMarker() {
+        acks.pipeInput(new TestRecord<>(null, AckFormat.encode(new ClockMarker(wall.get())), new RecordHeaders(),
+                Instant.ofEpochMilli(wall.get())));
+    }
+
+    /** Waits (real time) until the local store has answered {@code n} writes, then lets a cycle apply the answers. */
+    private void awaitLocalAnswers(int n) {
+        await("local answers").atMost(Duration.ofSeconds(10)).until(() -> localAnswers.get() >= n);
+        advance(1);
+    }
+
+    /** Moves the clock one cycle at a time until an outcome is out (the local replica answers on its own thread). */
+    private PutOutcome nextOutcome() {
+        await("an outcome").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5)).until(() -> {
+            advance(1);
+            return !results.isEmpty();
+        });
+        return Wire.decode(results.readValue(), PutOutcome.class);
+    }
+
+    @Test
+    void anIngestRecordBecomesOneCommandPerPeerCarryingTheEventBytesAndThePlan() {
+        start(CommitLevel.QUORUM, 1000, "node-2", "node-3");
+        put(EVENT);
+        advance(1);
+
+        for (String peer : List.of("node-2", "node-3")) {
+            List<PutBatch> batches = commandsTo(peer);
+            assertThat(batches).hasSize(1);
+            PutBatch b = batches.get(0);
+            assertThat(b.origin()).isEqualTo("node-1");
+            assertThat(b.replyTo()).isEqualTo(new ReplyTo.AckPartition(0));
+            PutCommand c = b.puts().get(0);
+            assertThat(c.key()).isEqualTo(keyAt(0));
+            assertThat(c.event()).isEqualTo(EVENT);
+            assertThat(c.replicationFactor()).isEqualTo(3);
+            assertThat(c.replicas()).containsExactlyInAnyOrder("node-1", "node-2", "node-3");
+            assertThat(c.replicas().get(0)).isEqualTo("node-1");
+        }
+    }
+
+    @Test
+    void manyPutsToOneNodeInOneCycleAreOneCommandRecord() {
+        start(CommitLevel.QUORUM, 1000, "node-2", "node-3");
+        for (int i = 0; i < 50; i++) {
+            put(("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+        }
+        advance(1);
+
+        List<PutBatch> toNode2 = commandsTo("node-2");
+        assertThat(toNode2).hasSize(1);
+        assertThat(toNode2.get(0).puts()).hasSize(50)
+                .extracting(PutCommand::key).containsExactlyElementsOf(
+                        java.util.stream.LongStream.range(0, 50).mapToObj(CoordinatorTopologyTest::keyAt).toList());
+        assertThat(commandsTo("node-3")).hasSize(1);
+    }
+
+    @Test
+    void aQuorumOfAnswersPublishesOneCommittedOutcome() {
+        start(CommitLevel.QUORUM, 1000, "node-2", "node-3");
+        put(EVENT);
+        advance(1);
+        ack(Ack.ok(keyAt(0), "node-2"));
+
+        PutOutcome o = nextOutcome();
+        assertThat(o.status()).isEqualTo(PutOutcome.Status.COMMITTED);
+        assertThat(o.key()).isEqualTo(keyAt(0));
+        assertThat(o.acked()).containsExactlyInAnyOrder("node-1", "node-2");
+        assertThat(o.replicas()).containsExactlyInAnyOrder("node-1", "node-2", "node-3");
+        assertThat(o.owed()).isZero();
+        assertThat(o.ingest()).isEqualTo(new PutOutcome.IngestPosition(0, 0));
+        assertThat(store.get(keyAt(0))).hasValue(EVENT);
+
+        ack(Ack.ok(keyAt(0), "node-3"));
+        advance(1);
+        assertThat(results.isEmpty()).as("exactly one outcome").isTrue();
+        assertThat(driver.getKeyValueStore(CoordinatorProcessor.STORE).get(keyAt(0))).as("finished puts leave the store")
+                .isNull();
+    }
+
+    @Test
+    void aReplicaThatMissesItsDeadlineIsRePlacedOnTheSpareOnlyOnceTheAckPartitionHasCaughtUp() {
+        start(CommitLevel.ALL, 1000, "node-2", "node-3", "node-4");
+        put(EVENT);
+        advance(1);
+        assertThat(commandsTo("node-2")).hasSize(1);
+        commandsTo("node-3");
+        ack(Ack.ok(keyAt(0), "node-3"));
+        awaitLocalAnswers(1);
+
+        advance(6_000);
+        assertThat(commandsTo("node-4")).as("no clock marker read back yet: nothing times out").isEmpty();
+
+        clockMarker();
+        advance(100);
+        List<PutBatch> spare = commandsTo("node-4");
+        assertThat(spare).hasSize(1);
+        assertThat(spare.get(0).puts().get(0).attempt()).isEqualTo(2);
+        assertThat(spare.get(0).puts().get(0).replicas()).contains("node-4");
+        assertThat(metrics.replacedCount()).isEqualTo(1);
+
+        ack(Ack.ok(keyAt(0), "node-4"));
+        PutOutcome o = nextOutcome();
+        assertThat(o.status()).isEqualTo(PutOutcome.Status.COMMITTED);
+        assertThat(o.acked()).containsExactlyInAnyOrder("node-1", "node-3", "node-4");
+    }
+
+    @Test
+    void anAckThatArrivesBeforeItsIngestRecordIsIgnoredAndThePutStillCommits() {
+        start(CommitLevel.QUORUM, 1000, "node-2", "node-3");
+        ack(Ack.ok(keyAt(0), "node-2"));
+        advance(1);
+        assertThat(results.isEmpty()).isTrue();
+
+        put(EVENT);
+        advance(1);
+        assertThat(commandsTo("node-2")).hasSize(1);
+        ack(Ack.ok(keyAt(0), "node-2"));
+        assertThat(nextOutcome().status()).isEqualTo(PutOutcome.Status.COMMITTED);
+    }
+
+    @Test
+    void badInputGetsAFailedOutcomeAndADeadLetterAndThePartitionMovesOn() {
+        start(CommitLevel.QUORUM, 1000, "node-2", "node-3");
+        byte[] bad = "not json".getBytes(StandardCharsets.UTF_8);
+        put(bad);
+
+        PutOutcome failed = Wire.decode(results.readValue(), PutOutcome.class);
+        assertThat(failed.status()).isEqualTo(PutOutcome.Status.FAILED);
+        assertThat(failed.key()).isNull();
+        assertThat(failed.error()).isNotBlank();
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(dead.value()).isEqualTo(bad);
+        assertThat(new String(dead.headers().lastHeader(AllDataHeaders.ERROR).value(), StandardCharsets.UTF_8))
+                .isEqualTo(failed.error());
+
+        put(EVENT);
+        advance(1);
+        ack(Ack.ok(keyAt(1), "node-2"));
+        assertThat(nextOutcome().status()).isEqualTo(PutOutcome.Status.COMMITTED);
+    }
+
+    @Test
+    void withFewerLiveNodesThanTheReplicationFactorAPutStillCommitsAtQuorumAndSaysWhatIsOwed() {
+        start(CommitLevel.QUORUM, 1000, "node-2");
+        put(EVENT);
+        advance(1);
+        assertThat(commandsTo("node-2")).hasSize(1);
+        ack(Ack.ok(keyAt(0), "node-2"));
+
+        PutOutcome o = nextOutcome();
+        assertThat(o.status()).isEqualTo(PutOutcome.Status.COMMITTED);
+        assertThat(o.replicas()).containsExactlyInAnyOrder("node-1", "node-2");
+        assertThat(o.owed()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailedOutcomeNamesTheNodesThatHoldACopyAnyway() {
+        start(CommitLevel.ALL, 1000, "node-2", "node-3");
+        put(EVENT);
+        advance(1);
+        ack(Ack.ok(keyAt(0), "node-2"));
+        ack(new Ack(keyAt(0), "node-3", Ack.Status.CONFLICT, "differs"));
+
+        PutOutcome o = nextOutcome();
+        assertThat(o.status()).isEqualTo(PutOutcome.Status.FAILED);
+        assertThat(o.storedOn()).containsExactlyInAnyOrder("node-1", "node-2");
+        assertThat(metrics.conflictCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aTaskAtItsBoundOfPendingPutsHoldsItsIngestPartitionUntilTheyDrain() {
+        start(CommitLevel.ALL, 3, "node-2", "node-3");
+        TopicPartition ingest0 = new TopicPartition(TOPICS.ingest(), 0);
+        for (int i = 0; i < 3; i++) {
+            put(EVENT);
+        }
+        assertThat(gate.isHeld(ingest0)).isTrue();
+
+        advance(1);
+        for (int i = 0; i < 3; i++) {
+            ack(Ack.ok(keyAt(i), "node-2"));
+            ack(Ack.ok(keyAt(i), "node-3"));
+        }
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5)).until(() -> {
+            advance(1);
+            return results.getQueueSize() == 3;
+        });
+        advance(CoordinatorProcessor.TICK_MS);
+        assertThat(gate.isHeld(ingest0)).isFalse();
+    }
+
+    @Test
+    void clockMarkersAreSentOnlyWhilePutsWaitForAnswers() {
+        start(CommitLevel.QUORUM, 1000, "node-2", "node-3");
+        advance(1_000);
+        assertThat(clockMarkersSent).isEmpty();
+
+        put(EVENT);
+        advance(CoordinatorProcessor.TICK_MS);
+        advance(CoordinatorProcessor.CLOCK_INTERVAL_MS);
+        assertThat(clockMarkersSent).isNotEmpty();
+    }
+}
