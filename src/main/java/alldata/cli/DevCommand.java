@@ -3,6 +3,7 @@ package alldata.cli;
 import alldata.client.AllDataClient;
 import alldata.core.CommitLevel;
 import alldata.dev.LocalCluster;
+import alldata.dev.LoadResult;
 import alldata.dev.WindowedPuts;
 import alldata.protocol.Topics;
 import alldata.sidecar.Sidecar;
@@ -114,7 +115,7 @@ public final class DevCommand implements Callable<Integer> {
         }
         List<String> firstErrors = java.util.Collections.synchronizedList(new ArrayList<>());
         long start = System.nanoTime();
-        WindowedPuts.Result result;
+        LoadResult result;
         try (AllDataClient client = new AllDataClient(Map.of("bootstrap.servers", cluster.bootstrapServers()),
                 Topics.defaults(), Duration.ofSeconds(60))) {
             WindowedPuts puts = new WindowedPuts(client, 2_000);
@@ -149,7 +150,7 @@ public final class DevCommand implements Callable<Integer> {
         out.println();
         out.println("== demo summary ==");
         out.printf("events:      %d%n", demo);
-        out.printf("committed:   %d%n", result.committed());
+        out.printf("committed:   %d%n", result.succeeded());
         out.printf("failed:      %d%n", result.failed());
         out.printf("throughput:  %.0f events/s (%.1f s)%n", result.eventsPerS(), result.seconds());
         out.printf("commit latency (client, produce -> outcome): p50 %.1f ms, p99 %.1f ms%n",

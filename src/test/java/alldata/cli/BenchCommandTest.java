@@ -2,7 +2,12 @@ package alldata.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
+import alldata.core.CommitLevel;
+import alldata.dev.BenchOptions;
+import alldata.dev.LoadShape;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -23,6 +28,11 @@ class BenchCommandTest {
             "--nodes 0 --replication-factor 1    | --nodes must be at least 1",
             "--partitions 0                      | --partitions must be at least 1",
             "--window 0                          | --window must be at least 1",
+            "--window 0 --rate 100               | --window must be at least 1",
+            "--rate 0                            | --rate must be a positive number of events per second, not 0.0",
+            "--rate -5                           | --rate must be a positive number of events per second, not -5.0",
+            "--rate NaN                          | --rate must be a positive number of events per second, not NaN",
+            "--rate Infinity                     | --rate must be a positive number of events per second, not Infinity",
             "--warmup -1                         | --warmup must not be negative",
             "--nodes 2                           | --replication-factor 3 needs at least as many --nodes",
             "--event-size 5                      | --event-size must be at least 10 bytes",
@@ -46,12 +56,34 @@ class BenchCommandTest {
     }
 
     @Test
-    void eventsAreJsonObjectsOfExactlyTheAskedSize() throws Exception {
-        for (int size : new int[] {BenchCommand.MIN_EVENT_SIZE, 11, 200, 4096}) {
-            byte[] e = BenchCommand.event(size);
-            assertThat(e).hasSize(size);
-            assertThat(alldata.protocol.Wire.eventObject(e)).isEqualTo(e);
-            assertThat(new String(e, StandardCharsets.US_ASCII)).startsWith("{\"pad\":\"");
-        }
+    void aRateThatIsNoNumberIsAUsageError() {
+        CliRun r = bench("--rate", "fast");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--rate").contains("fast");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void theOptionsReachTheRunAsAsked() {
+        BenchOptions o = parse("--events", "4000", "--event-size", "300", "--nodes", "5", "--replication-factor", "2",
+                "--commit-level", "all", "--partitions", "4", "--window", "50", "--rate", "2500", "--warmup", "7",
+                "--set", "commit.interval.ms=200", "--streams-floor", "--data-dir", "/tmp/somewhere");
+        assertThat(o).isEqualTo(new BenchOptions(4000, 300, 5, 2, CommitLevel.ALL, 4, LoadShape.open(2500, 50), 7, 0,
+                null, Path.of("/tmp/somewhere"), Map.of("commit.interval.ms", "200"), true));
+    }
+
+    @Test
+    void withoutRateTheLoadIsAClosedWindowAndTheWarmupAQuarterOfTheEvents() {
+        BenchOptions o = parse("--events", "2000", "--window", "30");
+        assertThat(o.load()).isEqualTo(LoadShape.closed(30));
+        assertThat(o.warmup()).isEqualTo(500);
+        assertThat(o.streamsFloor()).isFalse();
+        assertThat(o.commitLevel()).isEqualTo(CommitLevel.QUORUM);
+    }
+
+    private static BenchOptions parse(String... args) {
+        BenchCommand command = new BenchCommand();
+        new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args);
+        return command.options();
     }
 }
