@@ -131,6 +131,10 @@ public final class SidecarMetrics {
         return conflicts.count();
     }
 
+    public double malformedCommandCount() {
+        return malformedCommands.count();
+    }
+
     /** Prometheus text exposition. */
     public String scrape() {
         return registry.scrape();
