@@ -62,9 +62,13 @@ public final class Sidecar implements AutoCloseable {
                     config.sessionTimeoutMs(), System::currentTimeMillis);
             AckSender acks = new AckSender(producer, config.topics());
             this.http = new HttpApi(config.httpBind(), config.httpPort(), store, this::health, metrics::scrape);
+            this.writer = ReplicaWriter.create(config, store, producer, metrics);
+            // LEAVING while this node cannot take replicas: peers stop placing them here until it recovers
             this.membership = new MembershipAgent(config, http.address(), producer, directory, System::currentTimeMillis,
-                    store::writeFailure);
-            this.writer = new ReplicaWriter(config, store, acks, metrics);
+                    () -> store.writeFailure()
+                            .map(f -> "replica store failing: " + f + "; fix the disk, then restart this sidecar")
+                            .or(() -> writer.failure().map(f -> "replica writer failing: " + f
+                                    + "; it retries by itself")));
             CoordinatorTopology coordinator = CoordinatorTopology.of(config, directory, store, acks::sendClock, metrics);
             this.streams = new KafkaStreams(coordinator.topology(), CoordinatorTopology.streamsConfig(config),
                     coordinator.clientSupplier());

@@ -140,6 +140,10 @@ public final class SidecarMetrics {
         return conflicts.count();
     }
 
+    public double malformedCommandCount() {
+        return malformedCommands.count();
+    }
+
     /** Prometheus text exposition. */
     public String scrape() {
         return registry.scrape();

@@ -29,9 +29,10 @@ import org.slf4j.LoggerFactory;
  * it. The topic is read whole from the beginning with no consumer group, so every node sees every
  * member. A clean {@link #close()} writes LEAVING and then a tombstone.
  *
- * <p>While this node's replica store refuses writes (a full or failed disk: RocksDB stays read-only
- * until it is reopened), the heartbeat says LEAVING instead of UP, so that coordinators stop choosing
- * this node for replicas rather than losing a round trip to its ERROR ack on every put.
+ * <p>While this node cannot take replicas (its replica store refuses writes: a full or failed disk, and
+ * RocksDB stays read-only until it is reopened; or its replica writer is failing), the heartbeat says
+ * LEAVING instead of UP, so that coordinators stop choosing this node for replicas rather than losing a
+ * round trip (or a deadline) on every put.
  */
 public final class MembershipAgent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MembershipAgent.class);
@@ -41,7 +42,7 @@ public final class MembershipAgent implements AutoCloseable {
     private final PeerDirectory directory;
     private final LongSupplier clock;
     private final MemberRecord self;
-    private final Supplier<Optional<String>> storeFailure;
+    private final Supplier<Optional<String>> cannotTakeReplicas;
     private volatile MemberRecord.State announced = MemberRecord.State.UP;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Thread thread;
@@ -49,12 +50,13 @@ public final class MembershipAgent implements AutoCloseable {
     private volatile boolean loopHealthy;
 
     /**
-     * @param storeFailure why this node's replica store refuses writes, or empty while it takes them
+     * @param cannotTakeReplicas why this node cannot take replicas now (what an operator should know and do), or
+     *                           empty while it can
      */
     public MembershipAgent(SidecarConfig config, String httpAddress, Producer<byte[], byte[]> producer,
-                           PeerDirectory directory, LongSupplier clock, Supplier<Optional<String>> storeFailure) {
+                           PeerDirectory directory, LongSupplier clock, Supplier<Optional<String>> cannotTakeReplicas) {
         this.config = config;
-        this.storeFailure = storeFailure;
+        this.cannotTakeReplicas = cannotTakeReplicas;
         this.producer = producer;
         this.directory = directory;
         this.clock = clock;
@@ -110,12 +112,14 @@ public final class MembershipAgent implements AutoCloseable {
         }
     }
 
-    /** UP, or LEAVING while the replica store refuses writes (said once, loudly, when it starts). */
+    /** UP, or LEAVING while this node cannot take replicas (said once, loudly, when it starts). */
     private MemberRecord.State currentState() {
-        Optional<String> failure = storeFailure.get();
+        Optional<String> failure = cannotTakeReplicas.get();
         if (failure.isPresent() && announced == MemberRecord.State.UP) {
-            log.error("{} now announces LEAVING so that peers stop placing replicas on it: replica store failing: {}; "
-                    + "fix the disk, then restart this sidecar", config.nodeId(), failure.get());
+            log.error("{} now announces LEAVING so that peers stop placing replicas on it: {}", config.nodeId(),
+                    failure.get());
+        } else if (failure.isEmpty() && announced == MemberRecord.State.LEAVING) {
+            log.info("{} takes replicas again and announces UP", config.nodeId());
         }
         return failure.isPresent() ? MemberRecord.State.LEAVING : MemberRecord.State.UP;
     }

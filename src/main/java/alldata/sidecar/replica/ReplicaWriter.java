@@ -1,27 +1,44 @@
 package alldata.sidecar.replica;
 
 import alldata.protocol.Ack;
+import alldata.protocol.AckBatch;
+import alldata.protocol.ClientDefaults;
 import alldata.protocol.CommandFormat;
+import alldata.protocol.CommandRecord;
 import alldata.protocol.MalformedRecordException;
 import alldata.protocol.PutBatch;
 import alldata.protocol.PutCommand;
 import alldata.protocol.ReplicaMeta;
+import alldata.protocol.ReplyBatch;
 import alldata.protocol.ReplyTo;
 import alldata.sidecar.SidecarConfig;
 import alldata.sidecar.SidecarMetrics;
 import alldata.store.ReplicaWrite;
 import alldata.store.RocksReplicaStore;
+import alldata.store.StoreException;
 import alldata.store.WriteOutcome;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -29,140 +46,421 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stores the replicas other coordinators ask this node for. Per poll: one RocksDB write batch with one
- * WAL sync (group commit), then the acks (sent asynchronously, flushed once), then the offsets.
- * A command that cannot be decoded is logged, counted and skipped: no record stops the loop.
+ * Stores the replicas other nodes ask this node for, from its command topic. Per poll: every put of every
+ * {@link PutBatch} goes to the store in one write (one RocksDB write batch, one WAL sync), then the answers
+ * go out without waiting, one record per reply route ({@link AckSender}), and the poll's offsets are
+ * committed, asynchronously, once the broker has every answer record of it.
+ *
+ * <p>Re-delivery is harmless: after a crash, a rebalance or lost answers, commands since the last commit
+ * are read and stored again, and write-once storage answers a put it already holds with OK (DUPLICATE),
+ * so committing late never changes an answer, it only repeats it.
+ *
+ * <p>The loop is supervised: a command that does not decode is counted and skipped; any other failure
+ * (Kafka unreachable, a failed commit, lost answers) is logged once per streak, makes {@link #failure()}
+ * say why, and is retried with exponential back-off until a turn succeeds again.
  */
 public final class ReplicaWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplicaWriter.class);
+    static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+    static final long FIRST_BACKOFF_MS = 100;
+    static final long MAX_BACKOFF_MS = 10_000;
+    static final int MAX_POLL_RECORDS = 2000;
+    /** Bounds the last commit at close: with Kafka gone, shutting down matters more (re-delivery is harmless). */
+    private static final Duration FINAL_COMMIT_TIMEOUT = Duration.ofSeconds(5);
 
-    private final SidecarConfig config;
-    private final RocksReplicaStore store;
+    /** Stores a poll's replicas in one write ({@link RocksReplicaStore#write}). */
+    interface BatchStore {
+        List<WriteOutcome> write(List<ReplicaWrite> writes);
+    }
+
+    /** How the loop waits between attempts while it fails. */
+    interface Sleeper {
+        void sleep(long ms) throws InterruptedException;
+
+        /** Ends a sleep early: the writer is closing. */
+        default void wakeUp() {
+        }
+    }
+
+    /** Sleeps until the time is up or the writer closes. */
+    private static final class UntilClosed implements Sleeper {
+        private final CountDownLatch closing = new CountDownLatch(1);
+
+        @Override
+        public void sleep(long ms) throws InterruptedException {
+            closing.await(ms, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void wakeUp() {
+            closing.countDown();
+        }
+    }
+
+    private final String nodeId;
+    private final String topic;
+    private final BatchStore store;
+    private final Consumer<byte[], byte[]> consumer;
+    private final Producer<byte[], byte[]> producer;
     private final AckSender acks;
     private final SidecarMetrics metrics;
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final java.util.function.Consumer<AckBatch> replies;
+    private final Sleeper sleeper;
     private final Thread thread;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean running = true;
-    private volatile boolean loopHealthy;
 
-    public ReplicaWriter(SidecarConfig config, RocksReplicaStore store, AckSender acks, SidecarMetrics metrics) {
-        this.config = config;
-        this.store = store;
-        this.acks = acks;
-        this.metrics = metrics;
+    // the loop's own state: only its thread touches it (commit callbacks run inside consumer calls)
+    private final Deque<PollInFlight> inFlight = new ArrayDeque<>();
+    private final Map<TopicPartition, OffsetAndMetadata> answered = new HashMap<>();
+    private boolean commitDue;
+    private Exception commitFailure;
+    private long backoffMs = FIRST_BACKOFF_MS;
+    private int failedAttempts;
+
+    // read by health checks and the membership agent
+    private volatile boolean polled;
+    private volatile boolean stopped;
+    private volatile String failure;
+
+    /**
+     * The replica writer of {@code config}'s node, with its own consumer (group
+     * {@code Topics.replicaGroup(nodeId)}); replies that arrive on its command topic are dropped.
+     *
+     * @param producer sends the answers; shared, never closed here
+     */
+    public static ReplicaWriter create(SidecarConfig config, RocksReplicaStore store, Producer<byte[], byte[]> producer,
+                                       SidecarMetrics metrics) {
         Map<String, Object> props = config.kafkaClientConfig();
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(config));
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId(config));
+        String group = config.topics().replicaGroup(config.nodeId());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, group);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-        // a short fetch wait: commands are latency-critical (see CoordinatorTopology)
-        props.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
-        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.thread = new Thread(this::run, "alldata-replica-writer-" + config.nodeId());
+        props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
+        // commands are latency-critical: an idle fetch should not hold them back
+        props.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, ClientDefaults.FETCH_MAX_WAIT_MS);
+        Consumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return new ReplicaWriter(config, store, consumer, producer, metrics, ReplicaWriter::dropReplies);
+    }
+
+    /**
+     * @param consumer reads {@code config}'s command topic; the writer subscribes it and closes it
+     * @param producer sends the answers; shared, never closed here
+     * @param replies  hears the answers to puts this node sent with {@link ReplyTo.Node} naming itself (on the
+     *                 writer's thread; after a failure the same answers may come again)
+     */
+    public ReplicaWriter(SidecarConfig config, RocksReplicaStore store, Consumer<byte[], byte[]> consumer,
+                         Producer<byte[], byte[]> producer, SidecarMetrics metrics,
+                         java.util.function.Consumer<AckBatch> replies) {
+        this(config, store::write, consumer, producer, metrics, replies, new UntilClosed());
+    }
+
+    ReplicaWriter(SidecarConfig config, BatchStore store, Consumer<byte[], byte[]> consumer,
+                  Producer<byte[], byte[]> producer, SidecarMetrics metrics,
+                  java.util.function.Consumer<AckBatch> replies, Sleeper sleeper) {
+        this.nodeId = config.nodeId();
+        this.topic = config.topics().commands(nodeId);
+        this.store = store;
+        this.consumer = consumer;
+        this.producer = producer;
+        this.acks = new AckSender(producer, config.topics());
+        this.metrics = metrics;
+        this.replies = replies;
+        this.sleeper = sleeper;
+        this.thread = new Thread(this::run, "alldata-replica-writer-" + nodeId);
         this.thread.setDaemon(true);
     }
 
-    /** The consumer group of {@code config}'s node: {@code alldata-replica-<id>} with the default prefix. */
-    public static String groupId(SidecarConfig config) {
-        return config.topics().prefix().replace('.', '-') + "replica-" + config.nodeId();
+    private static void dropReplies(AckBatch answers) {
+        log.debug("{} replies from {} dropped: nothing on this node waits for them", answers.acks().size(), answers.node());
     }
 
     public void start() {
         thread.start();
     }
 
-    /** True while the loop runs (store failures are the store's to report: {@link RocksReplicaStore#writeFailure()}). */
+    /** True once the loop has polled and while it runs without failing. */
     public boolean healthy() {
-        return loopHealthy && thread.isAlive();
+        return polled && failure == null && !stopped;
+    }
+
+    /** Why the loop is failing (it retries by itself), or empty while it works. */
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
     }
 
     private void run() {
         try {
-            consumer.subscribe(List.of(config.topics().commands(config.nodeId())));
             while (running) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
-                loopHealthy = true;
-                if (!records.isEmpty()) {
-                    handle(records);
-                    commit();
+                runOnce();
+            }
+        } catch (Error e) {
+            failure = "stopped: " + e + "; restart the sidecar";
+            log.error("replica writer of {} {}", nodeId, failure);
+            throw e;
+        } finally {
+            finish();
+        }
+    }
+
+    /** One turn of the loop: poll, store and answer, commit what is answered; after a failure, back off. */
+    void runOnce() {
+        String step = "subscribing to " + topic;
+        try {
+            if (consumer.subscription().isEmpty()) {
+                consumer.subscribe(List.of(topic));
+            }
+            step = "polling " + topic;
+            ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
+            if (!records.isEmpty()) {
+                step = "answering " + records.count() + " command records";
+                answer(records);
+            }
+            step = "delivering answers and committing offsets";
+            settle();
+            if (commitFailure != null) {
+                Exception e = commitFailure;
+                commitFailure = null;
+                failed("committing offsets of " + topic, e);
+                return;
+            }
+            succeeded();
+        } catch (WakeupException e) {
+            if (running) { // only close() wakes the consumer up
+                failed(step, e);
+            }
+        } catch (RuntimeException e) {
+            failed(step, e);
+        }
+    }
+
+    private void answer(ConsumerRecords<byte[], byte[]> records) {
+        PollInFlight poll = new PollInFlight(records);
+        inFlight.addLast(poll);
+        try {
+            poll.sent(acks.send(store(decode(records)), poll));
+        } catch (RuntimeException e) {
+            poll.fail(e);
+            throw e;
+        }
+    }
+
+    /** The poll's put batches; replies go to the listener, undecodable records are skipped. */
+    private List<PutBatch> decode(ConsumerRecords<byte[], byte[]> records) {
+        List<PutBatch> batches = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            CommandRecord command;
+            try {
+                command = CommandFormat.decode(r.value());
+            } catch (MalformedRecordException e) {
+                metrics.malformedCommand();
+                log.warn("skipping malformed command at {}-{} offset {}: {}", r.topic(), r.partition(), r.offset(),
+                        e.getMessage());
+                continue;
+            }
+            if (command instanceof PutBatch b) {
+                batches.add(b);
+            } else {
+                deliver(((ReplyBatch) command).answers(), r);
+            }
+        }
+        return batches;
+    }
+
+    private void deliver(AckBatch answers, ConsumerRecord<byte[], byte[]> r) {
+        try {
+            replies.accept(answers);
+        } catch (RuntimeException e) {
+            log.warn("{} replies from {} at {}-{} offset {} dropped: the reply listener failed: {}", answers.acks().size(),
+                    answers.node(), r.topic(), r.partition(), r.offset(), e.toString(), e);
+        }
+    }
+
+    /** Stores every put of the poll in one write and answers each, grouped by reply route. */
+    private Answers store(List<PutBatch> batches) {
+        List<ReplicaWrite> writes = new ArrayList<>();
+        List<ReplyTo> routes = new ArrayList<>();
+        for (PutBatch b : batches) {
+            for (PutCommand c : b.puts()) {
+                writes.add(new ReplicaWrite(c.key(), c.event(),
+                        new ReplicaMeta(c.replicas(), b.origin(), c.replicationFactor(), 0)));
+                routes.add(b.replyTo());
+            }
+        }
+        Answers answers = new Answers(nodeId);
+        if (writes.isEmpty()) {
+            return answers;
+        }
+        List<WriteOutcome> outcomes;
+        try {
+            outcomes = store.write(writes);
+        } catch (StoreException e) {
+            log.error("store of {} failed for {} replicas: {}; answering ERROR so that their coordinators re-place them",
+                    nodeId, writes.size(), e.getMessage());
+            String message = "store of node " + nodeId + " failed: " + e.getMessage();
+            for (int i = 0; i < writes.size(); i++) {
+                answers.add(routes.get(i), Ack.error(writes.get(i).key(), nodeId, message));
+            }
+            return answers;
+        }
+        int stored = 0;
+        for (int i = 0; i < writes.size(); i++) {
+            String key = writes.get(i).key();
+            switch (outcomes.get(i)) {
+                case STORED -> {
+                    stored++;
+                    answers.add(routes.get(i), Ack.ok(key, nodeId));
+                }
+                case DUPLICATE -> answers.add(routes.get(i), Ack.ok(key, nodeId));
+                case CONFLICT -> {
+                    metrics.conflict();
+                    answers.add(routes.get(i), Ack.conflict(key, nodeId));
                 }
             }
-        } catch (WakeupException e) {
-            // closing
+        }
+        metrics.replicaWrites(stored);
+        return answers;
+    }
+
+    /**
+     * Commits the positions after every poll the broker has all answers of (positions: a later commit
+     * covers an earlier one, so polls are settled in order), without waiting.
+     *
+     * @throws KafkaException when some answers of the oldest unsettled poll were not delivered
+     */
+    private void settle() {
+        collectAnswered();
+        if (commitDue) {
+            commitDue = false; // before the call: its callback may ask for the commit again
+            try {
+                consumer.commitAsync(Map.copyOf(answered), this::onCommitted);
+            } catch (RuntimeException e) {
+                commitDue = true;
+                throw e;
+            }
+        }
+        PollInFlight head = inFlight.peekFirst();
+        if (head != null && head.failure() != null) {
+            throw new KafkaException("answers not delivered: " + head.failure(), head.failure());
+        }
+    }
+
+    private void collectAnswered() {
+        PollInFlight head;
+        while ((head = inFlight.peekFirst()) != null && head.answered()) {
+            inFlight.removeFirst();
+            answered.putAll(head.nextOffsets());
+            commitDue = true;
+        }
+    }
+
+    private void onCommitted(Map<TopicPartition, OffsetAndMetadata> offsets, Exception e) {
+        if (e == null) {
+            return;
+        }
+        if (e instanceof CommitFailedException || e instanceof RebalanceInProgressException) {
+            // the partitions moved to another member of the group, which reads them again from the last commit
+            log.info("offset commit of {} skipped during a rebalance: {}", nodeId, e.getMessage());
+            return;
+        }
+        commitDue = true; // the next turn commits the positions again
+        commitFailure = e;
+    }
+
+    /**
+     * Forgets the oldest poll whose answers may be lost and every poll after it, and seeks back to their
+     * first records, so that they are read, stored (idempotently) and answered again.
+     */
+    private void rewind() {
+        Map<TopicPartition, Long> from = new HashMap<>();
+        boolean lost = false;
+        for (Iterator<PollInFlight> it = inFlight.iterator(); it.hasNext(); ) {
+            PollInFlight p = it.next();
+            lost |= p.failure() != null;
+            if (lost) {
+                p.firstOffsets().forEach((tp, offset) -> from.merge(tp, offset, Math::min));
+                it.remove();
+            }
+        }
+        for (Map.Entry<TopicPartition, Long> e : from.entrySet()) {
+            try {
+                consumer.seek(e.getKey(), e.getValue());
+                log.info("replica writer of {} reads {} again from offset {}", nodeId, e.getKey(), e.getValue());
+            } catch (IllegalStateException notAssigned) {
+                // the partition moved to another member, which reads it from the last commit
+            }
+        }
+    }
+
+    private void failed(String step, Exception e) {
+        failedAttempts++;
+        long pause = backoffMs;
+        backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+        String reason = step + " failed: " + e;
+        if (failure == null) {
+            log.error("replica writer of {} failing: {}; it retries with back-off (up to {} s), and this node "
+                    + "announces LEAVING until it recovers", nodeId, reason, MAX_BACKOFF_MS / 1000, e);
+        } else {
+            log.debug("replica writer of {} still failing: {}", nodeId, reason);
+        }
+        failure = reason + " (attempt " + failedAttempts + ", next in " + pause + " ms)";
+        rewind();
+        try {
+            sleeper.sleep(pause);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            running = false;
+            log.warn("replica writer of {} interrupted while backing off; it stops", nodeId);
+        }
+    }
+
+    private void succeeded() {
+        polled = true;
+        if (failure != null) {
+            log.info("replica writer of {} recovered after {} failed attempts; the last: {}", nodeId, failedAttempts,
+                    failure);
+            failure = null;
+        }
+        failedAttempts = 0;
+        backoffMs = FIRST_BACKOFF_MS;
+    }
+
+    /** Waits for the answers sent so far, commits what they answer, and closes the consumer. */
+    private void finish() {
+        stopped = true;
+        try {
+            producer.flush();
+            collectAnswered();
+            if (!answered.isEmpty()) {
+                commitFinal();
+            }
         } catch (RuntimeException e) {
-            loopHealthy = false;
-            log.error("replica writer of {} stopped: {}; restart the sidecar", config.nodeId(), e.toString(), e);
+            log.warn("replica writer of {} closed without committing its last offsets ({}); the commands since "
+                    + "the last commit are read again at start, which is harmless: writes are idempotent", nodeId, e.toString());
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }
     }
 
-    private void commit() {
+    private void commitFinal() {
         try {
-            consumer.commitSync();
-        } catch (CommitFailedException | RebalanceInProgressException e) {
-            // the partitions moved on; the next owner re-delivers, and writes are idempotent
-            log.info("offset commit of {} skipped during a rebalance: {}", config.nodeId(), e.getMessage());
+            consumer.commitSync(answered, FINAL_COMMIT_TIMEOUT);
+        } catch (WakeupException e) {
+            consumer.commitSync(answered, FINAL_COMMIT_TIMEOUT); // the wake-up of close() that no poll consumed
         }
     }
 
-    private void handle(ConsumerRecords<byte[], byte[]> records) {
-        List<PutCommand> commands = new ArrayList<>(records.count());
-        List<Integer> ackPartitions = new ArrayList<>(records.count());
-        List<ReplicaWrite> writes = new ArrayList<>(records.count());
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-            try {
-                if (!(CommandFormat.decode(r.value()) instanceof PutBatch b) || !(b.replyTo() instanceof ReplyTo.AckPartition p)) {
-                    continue;
-                }
-                for (PutCommand c : b.puts()) {
-                    commands.add(c);
-                    ackPartitions.add(p.partition());
-                    writes.add(new ReplicaWrite(c.key(), c.event(), new ReplicaMeta(c.replicas(), b.origin(), c.replicationFactor(), 0)));
-                }
-            } catch (MalformedRecordException e) {
-                metrics.malformedCommand();
-                log.warn("skipping malformed command at {}-{} offset {}: {}", r.topic(), r.partition(), r.offset(),
-                        e.getMessage());
-            }
-        }
-        if (commands.isEmpty()) {
-            return;
-        }
-        List<WriteOutcome> outcomes;
-        try {
-            outcomes = store.write(writes);
-        } catch (RuntimeException e) {
-            log.error("store of {} failed for {} replicas: {}; acking ERROR so coordinators re-place them",
-                    config.nodeId(), writes.size(), e.getMessage());
-            for (int i = 0; i < commands.size(); i++) {
-                acks.send(ackPartitions.get(i), new Ack(commands.get(i).key(), config.nodeId(), Ack.Status.ERROR, e.getMessage()));
-            }
-            acks.flush();
-            return;
-        }
-        int stored = 0;
-        for (int i = 0; i < commands.size(); i++) {
-            PutCommand c = commands.get(i);
-            WriteOutcome o = outcomes.get(i);
-            if (o == WriteOutcome.CONFLICT) {
-                metrics.conflict();
-                acks.send(ackPartitions.get(i), Ack.conflict(c.key(), config.nodeId()));
-            } else {
-                stored += o == WriteOutcome.STORED ? 1 : 0;
-                acks.send(ackPartitions.get(i), Ack.ok(c.key(), config.nodeId()));
-            }
-        }
-        metrics.replicaWrites(stored);
-        acks.flush();
-    }
-
+    /** Stops the loop: the last answers go out and their offsets are committed. Safe to call twice. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         running = false;
-        if (!thread.isAlive()) {
-            consumer.close(Duration.ZERO);
+        sleeper.wakeUp();
+        if (thread.getState() == Thread.State.NEW) {
+            finish();
             return;
         }
         consumer.wakeup();
