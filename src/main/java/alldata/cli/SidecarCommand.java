@@ -5,20 +5,39 @@ import alldata.sidecar.SidecarConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code alldata sidecar --config FILE}: one production sidecar against an existing Kafka. */
 @Command(name = "sidecar", mixinStandardHelpOptions = true,
         description = {"Run one sidecar (coordinator, replica writer, membership, HTTP) against an existing Kafka.",
                 "Settings come from the properties file; ALLDATA_* environment variables override them."})
 final class SidecarCommand implements Callable<Integer> {
-    @Option(names = "--config", required = true, description = "The sidecar's properties file (see config/).")
-    Path config;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    What what;
+
+    static final class What {
+        @Option(names = "--config", description = "The sidecar's properties file (see config/).")
+        Path config;
+
+        @Option(names = "--print-config-reference",
+                description = "Print every config key (type, default, allowed values, meaning) as a Markdown table and exit.")
+        boolean printReference;
+    }
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        SidecarConfig c = SidecarConfig.load(config);
+        if (what.printReference) {
+            spec.commandLine().getOut().print(SidecarConfig.markdownTable());
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+        SidecarConfig c = SidecarConfig.load(what.config);
         Sidecar sidecar = Sidecar.start(c);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

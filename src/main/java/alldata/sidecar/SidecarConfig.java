@@ -1,139 +1,217 @@
 package alldata.sidecar;
 
+import static alldata.sidecar.Setting.Range.atLeast;
+import static alldata.sidecar.Setting.Range.between;
+
 import alldata.core.CommitLevel;
 import alldata.core.ReplicationStrategy;
 import alldata.protocol.Topics;
 import java.io.IOException;
 import java.io.Reader;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Properties;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Everything a sidecar is configured with, read from a properties file with environment overrides.
  *
- * <p>Every key is listed in {@link Key} with its default and meaning. Keys starting with {@code kafka.}
- * go unchanged (prefix removed) to every Kafka client the sidecar makes: bootstrap servers, security,
- * SASL/SSL, timeouts. An environment variable {@code ALLDATA_<KEY>} ({@code .} and {@code -} as
- * {@code _}, upper case) overrides the file, e.g. {@code ALLDATA_NODE_ID}, {@code ALLDATA_KAFKA_BOOTSTRAP_SERVERS}.
+ * <p>Every key is a {@link Setting} constant below, holding its type, default, allowed values and meaning;
+ * {@link #get(Setting)} returns its parsed value. Keys starting with {@code kafka.} go unchanged (prefix
+ * removed) to every Kafka client the sidecar makes: bootstrap servers, security, SASL/SSL, timeouts. Any
+ * other key is refused, naming the closest known key, so that a typo fails at start instead of being
+ * silently ignored. An environment variable {@code ALLDATA_<KEY>} ({@code .} and {@code -} as {@code _},
+ * upper case) overrides the file, e.g. {@code ALLDATA_NODE_ID}, {@code ALLDATA_KAFKA_BOOTSTRAP_SERVERS};
+ * other {@code ALLDATA_*} variables are ignored (the launcher reads {@code ALLDATA_JAVA_OPTS}).
+ *
+ * <p><b>Adding a key</b> is one {@code public static final Setting<…>} constant in this class, made by a
+ * {@code Setting.of…} factory (it is found by reflection, in declaration order); read it with
+ * {@code config.get(KEY)} or a convenience accessor. Then run {@code SidecarConfigTest}: it fails until the
+ * README's configuration table, printed by {@link #markdownTable()}, is updated.
  */
-public record SidecarConfig(
-        String nodeId,
-        String zone,
-        String region,
-        Path dataDir,
-        String httpBind,
-        int httpPort,
-        Topics topics,
-        int ingestPartitions,
-        int commandPartitions,
-        int resultsPartitions,
-        short topicReplicationFactor,
-        CommitLevel commitLevel,
-        ReplicationStrategy strategy,
-        long replicaTimeoutMs,
-        int maxEventBytes,
-        long heartbeatMs,
-        long sessionTimeoutMs,
-        String processingGuarantee,
-        int streamThreads,
-        long commitIntervalMs,
-        Map<String, String> kafka) {
-
-    /** Every configuration key, its default and what it means. */
-    public enum Key {
-        NODE_ID("node.id", null, "This node's unique id (letters, digits, '-', '_'); names its command topic."),
-        ZONE("zone", "default", "The node's zone within its region."),
-        REGION("region", "default", "The node's region."),
-        DATA_DIR("data.dir", "./data/${node.id}", "Directory of the node's RocksDB replica store and Streams state."),
-        HTTP_BIND("http.bind", "127.0.0.1", "Address the HTTP API binds to."),
-        HTTP_PORT("http.port", "8080", "HTTP API port (0 picks a free one)."),
-        TOPIC_PREFIX("topic.prefix", Topics.DEFAULT_PREFIX, "Prefix of every AllData topic."),
-        INGEST_PARTITIONS("topic.ingest.partitions", "6", "Partitions of the ingest and ack topics, when the sidecar creates them."),
-        COMMAND_PARTITIONS("topic.commands.partitions", "1", "Partitions of this node's command topic, when created."),
-        RESULTS_PARTITIONS("topic.results.partitions", "6", "Partitions of the results topic, when created."),
-        TOPIC_REPLICATION_FACTOR("topic.replication.factor", "1", "Replication factor of the Kafka topics the sidecar creates."),
-        COMMIT_LEVEL("commit.level", "QUORUM", "Default commit level: ONE, QUORUM or ALL."),
-        REPLICATION_FACTOR("replication.factor", "1", "Replicas per event, the local one included."),
-        OTHER_ZONE_REPLICAS("replication.other.zone.replicas", "0", "Replicas to place in other zones of the region."),
-        OTHER_REGION_REPLICAS("replication.other.region.replicas", "0", "Replicas to place in other regions."),
-        REPLICA_TIMEOUT_MS("replica.timeout.ms", "5000", "Time a replica has to ack before it is re-placed."),
-        MAX_EVENT_BYTES("max.event.bytes", "1048576", "Largest accepted event; larger ones are rejected and dead-lettered."),
-        HEARTBEAT_MS("membership.heartbeat.ms", "1000", "Interval of this node's membership heartbeats."),
-        SESSION_TIMEOUT_MS("membership.session.timeout.ms", "10000", "A peer is live while its last heartbeat is younger than this."),
-        PROCESSING_GUARANTEE("processing.guarantee", "at_least_once", "Coordinator guarantee: at_least_once or exactly_once_v2."),
-        STREAM_THREADS("stream.threads", "1", "Kafka Streams threads of the coordinator."),
-        COMMIT_INTERVAL_MS("commit.interval.ms", "500", "Kafka Streams commit interval of the coordinator: how often pending-put state is flushed and offsets committed.");
-
-        private final String name;
-        private final String defaultValue;
-        private final String doc;
-
-        Key(String name, String defaultValue, String doc) {
-            this.name = name;
-            this.defaultValue = defaultValue;
-            this.doc = doc;
-        }
-
-        public String key() {
-            return name;
-        }
-
-        public String defaultValue() {
-            return defaultValue;
-        }
-
-        public String doc() {
-            return doc;
-        }
-
-        /** The environment variable that overrides this key. */
-        public String envName() {
-            return envName(name);
-        }
-
-        static String envName(String key) {
-            return "ALLDATA_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-        }
-    }
+public final class SidecarConfig {
 
     /** Prefix of the keys passed to the Kafka clients. */
     public static final String KAFKA_PREFIX = "kafka.";
 
-    public SidecarConfig {
-        Objects.requireNonNull(nodeId, "nodeId");
-        if (!nodeId.matches("[A-Za-z0-9_-]+")) {
-            throw new IllegalArgumentException("node.id '" + nodeId + "' may only hold letters, digits, '-' and '_'");
+    public static final Setting<String> NODE_ID = Setting.ofPattern("node.id", null, "[A-Za-z0-9_-]+",
+            "letters, digits, '-' and '_'", "This node's unique id; names its command topic `alldata.node.<id>.commands`.");
+    public static final Setting<String> ZONE = Setting.ofString("zone", "default",
+            "The node's zone within its region; placement spreads replicas over zones.");
+    public static final Setting<String> REGION = Setting.ofString("region", "default",
+            "The node's region; placement spreads replicas over regions.");
+    public static final Setting<Path> DATA_DIR = Setting.ofPath("data.dir", "./data/${node.id}",
+            "Directory of the node's RocksDB replica store and Streams state.");
+    public static final Setting<String> HTTP_BIND = Setting.ofString("http.bind", "127.0.0.1",
+            "Address the HTTP API binds to.");
+    public static final Setting<Integer> HTTP_PORT = Setting.ofInt("http.port", 8080, between(0, 65_535),
+            "HTTP API port (0 picks a free one).");
+    public static final Setting<String> TOPIC_PREFIX = Setting.ofString("topic.prefix", Topics.DEFAULT_PREFIX,
+            "Prefix of every AllData topic.");
+    public static final Setting<Integer> INGEST_PARTITIONS = Setting.ofInt("topic.ingest.partitions", 6, atLeast(1),
+            "Partitions of the ingest and ack topics (they must match), when the sidecar creates them.");
+    public static final Setting<Integer> COMMAND_PARTITIONS = Setting.ofInt("topic.commands.partitions", 1, atLeast(1),
+            "Partitions of this node's command topic, when created.");
+    public static final Setting<Integer> RESULTS_PARTITIONS = Setting.ofInt("topic.results.partitions", 6, atLeast(1),
+            "Partitions of the results topic, when created.");
+    public static final Setting<Short> TOPIC_REPLICATION_FACTOR = Setting.ofShort("topic.replication.factor",
+            (short) 1, atLeast(1), "Replication factor of the Kafka topics the sidecar creates.");
+    public static final Setting<CommitLevel> COMMIT_LEVEL = Setting.ofEnum("commit.level", CommitLevel.class,
+            CommitLevel.QUORUM, "Default commit level of a put.");
+    public static final Setting<Integer> REPLICATION_FACTOR = Setting.ofInt("replication.factor", 1, atLeast(1),
+            "Replicas per event, the local one included.");
+    public static final Setting<Integer> OTHER_ZONE_REPLICAS = Setting.ofInt("replication.other.zone.replicas", 0,
+            atLeast(0), "Replicas to place in other zones of the region.");
+    public static final Setting<Integer> OTHER_REGION_REPLICAS = Setting.ofInt("replication.other.region.replicas", 0,
+            atLeast(0), "Replicas to place in other regions.");
+    public static final Setting<Long> REPLICA_TIMEOUT_MS = Setting.ofLong("replica.timeout.ms", 5000, atLeast(1),
+            "A replica not acked within this time is re-placed on a spare node.");
+    public static final Setting<Integer> MAX_EVENT_BYTES = Setting.ofInt("max.event.bytes", 1_048_576, atLeast(1),
+            "Largest accepted event; larger ones are rejected (FAILED) and dead-lettered.");
+    public static final Setting<Long> HEARTBEAT_MS = Setting.ofLong("membership.heartbeat.ms", 1000, atLeast(1),
+            "Interval of this node's membership heartbeats.");
+    public static final Setting<Long> SESSION_TIMEOUT_MS = Setting.ofLong("membership.session.timeout.ms", 10_000,
+            atLeast(1), "A peer is live while its last heartbeat is younger than this.");
+    public static final Setting<String> PROCESSING_GUARANTEE = Setting.ofChoice("processing.guarantee",
+            "at_least_once", List.of("at_least_once", "exactly_once_v2"), "Kafka Streams guarantee of the coordinator.");
+    public static final Setting<Integer> STREAM_THREADS = Setting.ofInt("stream.threads", 1, atLeast(1),
+            "Kafka Streams threads of the coordinator.");
+    public static final Setting<Long> COMMIT_INTERVAL_MS = Setting.ofLong("commit.interval.ms", 500, atLeast(0),
+            "Kafka Streams commit interval of the coordinator: how often pending-put state is flushed and offsets committed.");
+
+    /** The one {@code kafka.*} key that must be set; also offered as a suggestion for misspelt keys. */
+    private static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+
+    private final Map<Setting<?>, Object> values;
+    private final Map<String, String> kafka;
+    private final Topics topics;
+    private final ReplicationStrategy strategy;
+
+    private SidecarConfig(Map<Setting<?>, Object> values, Map<String, String> kafka) {
+        this.values = Map.copyOf(values);
+        this.kafka = Map.copyOf(kafka);
+        if (!this.kafka.containsKey(BOOTSTRAP_SERVERS)) {
+            throw new IllegalArgumentException(KAFKA_PREFIX + BOOTSTRAP_SERVERS + " is not set (config file or "
+                    + Setting.envName(KAFKA_PREFIX + BOOTSTRAP_SERVERS) + ")");
         }
-        kafka = Map.copyOf(kafka);
-        if (!kafka.containsKey("bootstrap.servers")) {
-            throw new IllegalArgumentException("kafka.bootstrap.servers is not set (config file or "
-                    + Key.envName("kafka.bootstrap.servers") + ")");
-        }
-        if (!processingGuarantee.equals("at_least_once") && !processingGuarantee.equals("exactly_once_v2")) {
-            throw new IllegalArgumentException("processing.guarantee must be at_least_once or exactly_once_v2, got '"
-                    + processingGuarantee + "'");
-        }
-        positive("topic.ingest.partitions", ingestPartitions);
-        positive("topic.commands.partitions", commandPartitions);
-        positive("topic.results.partitions", resultsPartitions);
-        positive("topic.replication.factor", topicReplicationFactor);
-        positive("replica.timeout.ms", replicaTimeoutMs);
-        positive("max.event.bytes", maxEventBytes);
-        positive("membership.heartbeat.ms", heartbeatMs);
-        positive("membership.session.timeout.ms", sessionTimeoutMs);
-        positive("stream.threads", streamThreads);
+        this.topics = new Topics(get(TOPIC_PREFIX));
+        this.strategy = new ReplicationStrategy(get(REPLICATION_FACTOR), get(OTHER_ZONE_REPLICAS),
+                get(OTHER_REGION_REPLICAS));
     }
 
-    private static void positive(String key, long value) {
-        if (value <= 0) {
-            throw new IllegalArgumentException(key + " must be positive, got " + value);
+    /** Every defined setting, in declaration order. */
+    public static List<Setting<?>> settings() {
+        return Defined.ALL;
+    }
+
+    /**
+     * The parsed value of {@code setting}.
+     *
+     * @throws IllegalArgumentException if {@code setting} is not one of this class's constants
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T get(Setting<T> setting) {
+        Object value = values.get(setting);
+        if (value == null) {
+            throw new IllegalArgumentException(setting.key() + " is not a sidecar setting (not a constant of SidecarConfig)");
         }
+        return (T) value;
+    }
+
+    public String nodeId() {
+        return get(NODE_ID);
+    }
+
+    public String zone() {
+        return get(ZONE);
+    }
+
+    public String region() {
+        return get(REGION);
+    }
+
+    public Path dataDir() {
+        return get(DATA_DIR);
+    }
+
+    public String httpBind() {
+        return get(HTTP_BIND);
+    }
+
+    public int httpPort() {
+        return get(HTTP_PORT);
+    }
+
+    public Topics topics() {
+        return topics;
+    }
+
+    public int ingestPartitions() {
+        return get(INGEST_PARTITIONS);
+    }
+
+    public int commandPartitions() {
+        return get(COMMAND_PARTITIONS);
+    }
+
+    public int resultsPartitions() {
+        return get(RESULTS_PARTITIONS);
+    }
+
+    public short topicReplicationFactor() {
+        return get(TOPIC_REPLICATION_FACTOR);
+    }
+
+    public CommitLevel commitLevel() {
+        return get(COMMIT_LEVEL);
+    }
+
+    public ReplicationStrategy strategy() {
+        return strategy;
+    }
+
+    public long replicaTimeoutMs() {
+        return get(REPLICA_TIMEOUT_MS);
+    }
+
+    public int maxEventBytes() {
+        return get(MAX_EVENT_BYTES);
+    }
+
+    public long heartbeatMs() {
+        return get(HEARTBEAT_MS);
+    }
+
+    public long sessionTimeoutMs() {
+        return get(SESSION_TIMEOUT_MS);
+    }
+
+    public String processingGuarantee() {
+        return get(PROCESSING_GUARANTEE);
+    }
+
+    public int streamThreads() {
+        return get(STREAM_THREADS);
+    }
+
+    public long commitIntervalMs() {
+        return get(COMMIT_INTERVAL_MS);
+    }
+
+    /** The {@code kafka.*} settings without the prefix (unmodifiable). */
+    public Map<String, String> kafka() {
+        return kafka;
     }
 
     /** Largest record key / correlation id accepted at ingest. */
@@ -153,12 +231,19 @@ public record SidecarConfig(
 
     /** The bootstrap servers the Kafka clients use. */
     public String bootstrapServers() {
-        return kafka.get("bootstrap.servers");
+        return kafka.get(BOOTSTRAP_SERVERS);
     }
 
     /** The Kafka client properties ({@code kafka.*} keys without the prefix). */
     public Map<String, Object> kafkaClientConfig() {
         return new LinkedHashMap<>(kafka);
+    }
+
+    /** A copy with other Kafka client settings (tests and the dev cluster). */
+    public SidecarConfig withKafka(Map<String, String> more) {
+        Map<String, String> k = new LinkedHashMap<>(kafka);
+        k.putAll(more);
+        return new SidecarConfig(values, k);
     }
 
     /** Reads a properties file, applying environment overrides from {@link System#getenv()}. */
@@ -175,93 +260,122 @@ public record SidecarConfig(
     /**
      * Builds a config from key/value pairs and environment overrides.
      *
-     * @throws IllegalArgumentException naming the key of a missing or invalid value
+     * @throws IllegalArgumentException naming an unknown key (and the closest known one), or the key of a
+     *                                  missing or invalid value with what is allowed
      */
     public static SidecarConfig from(Map<String, String> values, Map<String, String> env) {
+        refuseUnknownKeys(values.keySet());
         Map<String, String> v = new LinkedHashMap<>(values);
-        // environment overrides: known keys, and kafka.* keys whose names the file already has or that are well known
-        for (Key k : Key.values()) {
-            String e = env.get(k.envName());
+        for (Setting<?> s : settings()) {
+            String e = env.get(s.envName());
             if (e != null) {
-                v.put(k.key(), e);
+                v.put(s.key(), e);
             }
         }
-        for (Map.Entry<String, String> e : env.entrySet()) {
-            String prefix = "ALLDATA_KAFKA_";
-            if (e.getKey().startsWith(prefix)) {
-                String key = KAFKA_PREFIX + e.getKey().substring(prefix.length()).toLowerCase(Locale.ROOT).replace('_', '.');
-                v.put(key, e.getValue());
+        // every ALLDATA_KAFKA_* variable sets a kafka.* key (underscores as dots), whether or not the file has it
+        String kafkaEnv = "ALLDATA_KAFKA_";
+        env.forEach((name, value) -> {
+            if (name.startsWith(kafkaEnv)) {
+                v.put(KAFKA_PREFIX + name.substring(kafkaEnv.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
             }
+        });
+        String nodeId = parse(v, NODE_ID, null);
+        Map<Setting<?>, Object> parsed = new HashMap<>();
+        for (Setting<?> s : settings()) {
+            parsed.put(s, parse(v, s, nodeId));
         }
-        String nodeId = require(v, Key.NODE_ID);
         Map<String, String> kafka = new LinkedHashMap<>();
         v.forEach((key, value) -> {
             if (key.startsWith(KAFKA_PREFIX)) {
                 kafka.put(key.substring(KAFKA_PREFIX.length()), value);
             }
         });
-        String dataDir = get(v, Key.DATA_DIR).replace("${node.id}", nodeId);
-        return new SidecarConfig(
-                nodeId,
-                get(v, Key.ZONE),
-                get(v, Key.REGION),
-                Path.of(dataDir),
-                get(v, Key.HTTP_BIND),
-                intValue(v, Key.HTTP_PORT),
-                new Topics(get(v, Key.TOPIC_PREFIX)),
-                intValue(v, Key.INGEST_PARTITIONS),
-                intValue(v, Key.COMMAND_PARTITIONS),
-                intValue(v, Key.RESULTS_PARTITIONS),
-                (short) intValue(v, Key.TOPIC_REPLICATION_FACTOR),
-                parse(v, Key.COMMIT_LEVEL, CommitLevel::parse),
-                parse(v, Key.REPLICATION_FACTOR, s -> new ReplicationStrategy(Integer.parseInt(s.strip()),
-                        intValue(v, Key.OTHER_ZONE_REPLICAS), intValue(v, Key.OTHER_REGION_REPLICAS))),
-                longValue(v, Key.REPLICA_TIMEOUT_MS),
-                intValue(v, Key.MAX_EVENT_BYTES),
-                longValue(v, Key.HEARTBEAT_MS),
-                longValue(v, Key.SESSION_TIMEOUT_MS),
-                get(v, Key.PROCESSING_GUARANTEE),
-                intValue(v, Key.STREAM_THREADS),
-                longValue(v, Key.COMMIT_INTERVAL_MS),
-                kafka);
+        return new SidecarConfig(parsed, kafka);
     }
 
-    private static String require(Map<String, String> v, Key k) {
-        String value = v.get(k.key());
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(k.key() + " is not set (config file or " + k.envName() + "): " + k.doc());
+    private static void refuseUnknownKeys(Collection<String> keys) {
+        List<String> known = new ArrayList<>(settings().stream().map(Setting::key).toList());
+        known.add(KAFKA_PREFIX + BOOTSTRAP_SERVERS);
+        List<String> problems = new ArrayList<>();
+        for (String key : new TreeSet<>(keys)) {
+            if (!key.startsWith(KAFKA_PREFIX) && !known.contains(key)) {
+                problems.add("unknown config key '" + key + "'" + ClosestKey.among(key, known)
+                        .map(k -> " (did you mean '" + k + "'?)").orElse(""));
+            }
         }
-        return value.strip();
-    }
-
-    private static String get(Map<String, String> v, Key k) {
-        String value = v.get(k.key());
-        return value == null || value.isBlank() ? k.defaultValue() : value.strip();
-    }
-
-    private static int intValue(Map<String, String> v, Key k) {
-        return parse(v, k, s -> Integer.parseInt(s.strip()));
-    }
-
-    private static long longValue(Map<String, String> v, Key k) {
-        return parse(v, k, s -> Long.parseLong(s.strip()));
-    }
-
-    private static <T> T parse(Map<String, String> v, Key k, java.util.function.Function<String, T> parser) {
-        String raw = get(v, k);
-        try {
-            return parser.apply(raw);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(k.key() + " has an invalid value '" + raw + "': " + e.getMessage(), e);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
         }
     }
 
-    /** A copy with other Kafka client settings (tests and the dev cluster). */
-    public SidecarConfig withKafka(Map<String, String> more) {
-        Map<String, String> k = new LinkedHashMap<>(kafka);
-        k.putAll(more);
-        return new SidecarConfig(nodeId, zone, region, dataDir, httpBind, httpPort, topics, ingestPartitions,
-                commandPartitions, resultsPartitions, topicReplicationFactor, commitLevel, strategy, replicaTimeoutMs,
-                maxEventBytes, heartbeatMs, sessionTimeoutMs, processingGuarantee, streamThreads, commitIntervalMs, k);
+    /** The value of {@code s}: set (blanks around it removed), else its default; {@code ${node.id}} expanded where the setting allows. */
+    private static <T> T parse(Map<String, String> v, Setting<T> s, String nodeId) {
+        String raw = v.get(s.key());
+        raw = raw == null || raw.isBlank() ? s.defaultText() : raw.strip();
+        if (raw == null) {
+            throw new IllegalArgumentException(s.key() + " is not set (config file or " + s.envName() + "): " + s.doc());
+        }
+        return s.parse(s.expandsNodeId() ? raw.replace("${node.id}", nodeId) : raw);
+    }
+
+    /**
+     * The configuration reference as a Markdown table (key, type, default, allowed values, meaning), as it
+     * stands in the README between {@code <!-- config-table:begin -->} and {@code <!-- config-table:end -->}.
+     */
+    public static String markdownTable() {
+        StringBuilder t = new StringBuilder("| key | type | default | allowed | meaning |\n|---|---|---|---|---|\n");
+        for (Setting<?> s : settings()) {
+            t.append("| `").append(s.key()).append("` | ").append(s.type()).append(" | ")
+                    .append(s.required() ? "(required)" : "`" + s.defaultText() + "`").append(" | ")
+                    .append(cell(s.allowed())).append(" | ").append(cell(s.doc())).append(" |\n");
+        }
+        return t.toString();
+    }
+
+    private static String cell(String text) {
+        return text.replace("|", "\\|");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SidecarConfig c && values.equals(c.values) && kafka.equals(c.kafka);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * values.hashCode() + kafka.hashCode();
+    }
+
+    /** The settings and the names (not the values, which may be secrets) of the Kafka client settings. */
+    @Override
+    public String toString() {
+        return settings().stream().map(s -> s.key() + "=" + values.get(s)).collect(Collectors.joining(", ",
+                "SidecarConfig[", ", kafka keys=" + new TreeSet<>(kafka.keySet()) + "]"));
+    }
+
+    /** The setting constants, collected once this class is initialised (a holder, so that the constants exist first). */
+    private static final class Defined {
+        static final List<Setting<?>> ALL = collect();
+
+        private static List<Setting<?>> collect() {
+            List<Setting<?>> all = new ArrayList<>();
+            for (Field f : SidecarConfig.class.getDeclaredFields()) {
+                int m = f.getModifiers();
+                if (f.getType() == Setting.class && Modifier.isStatic(m) && Modifier.isPublic(m) && Modifier.isFinal(m)) {
+                    Setting<?> s;
+                    try {
+                        s = (Setting<?>) f.get(null);
+                    } catch (IllegalAccessException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    if (s.key().startsWith(KAFKA_PREFIX) || all.stream().anyMatch(o -> o.key().equals(s.key()))) {
+                        throw new IllegalStateException("setting " + f.getName() + ": key '" + s.key()
+                                + "' is defined twice or shadows the kafka.* pass-through");
+                    }
+                    all.add(s);
+                }
+            }
+            return List.copyOf(all);
+        }
     }
 }

@@ -1,17 +1,23 @@
 package alldata.sidecar;
 
-import alldata.core.CommitLevel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import alldata.core.CommitLevel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class SidecarConfigTest {
     private static final Map<String, String> MIN = Map.of("node.id", "n1", "kafka.bootstrap.servers", "localhost:1");
+    private static final String TABLE_BEGIN = "<!-- config-table:begin -->\n";
+    private static final String TABLE_END = "<!-- config-table:end -->";
 
     @Test
     void defaultsApplyToEveryUnsetKey() {
@@ -23,6 +29,107 @@ class SidecarConfigTest {
         assertThat(c.httpBind()).isEqualTo("127.0.0.1");
         assertThat(c.topics().ingest()).isEqualTo("alldata.ingest");
         assertThat(c.dataDir()).isEqualTo(Path.of("./data/n1"));
+        assertThat(c.processingGuarantee()).isEqualTo("at_least_once");
+        assertThat(c.topicReplicationFactor()).isEqualTo((short) 1);
+    }
+
+    @Test
+    void everySettingParsesItsDefaultAndAnUnsetKeyGetsIt() {
+        SidecarConfig c = SidecarConfig.from(MIN, Map.of());
+        assertThat(SidecarConfig.settings()).hasSizeGreaterThanOrEqualTo(22).contains(SidecarConfig.MAX_EVENT_BYTES);
+        for (Setting<?> s : SidecarConfig.settings()) {
+            if (s.required()) {
+                assertThat(s).isEqualTo(SidecarConfig.NODE_ID);
+            } else if (s != SidecarConfig.DATA_DIR) { // its default names the node: checked above
+                assertThat(c.get(s)).as(s.key()).isEqualTo(s.parse(s.defaultText()));
+            }
+        }
+    }
+
+    @Test
+    void getIsTypedAndRefusesASettingThatIsNotDefinedHere() {
+        SidecarConfig c = SidecarConfig.from(with("commit.level", "one"), Map.of());
+        CommitLevel level = c.get(SidecarConfig.COMMIT_LEVEL);
+        int max = c.get(SidecarConfig.MAX_EVENT_BYTES);
+        assertThat(level).isEqualTo(CommitLevel.ONE);
+        assertThat(max).isEqualTo(1_048_576);
+        Setting<Integer> stray = Setting.ofInt("stray.key", 1, Setting.Range.atLeast(0), "Not a sidecar setting.");
+        assertThatThrownBy(() -> c.get(stray)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("stray.key");
+    }
+
+    @Test
+    void unknownKeyIsRefusedNamingTheClosestKnownKey() {
+        assertThatThrownBy(() -> SidecarConfig.from(with("replicaton.factor", "3"), Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown config key 'replicaton.factor' (did you mean 'replication.factor'?)");
+        assertThatThrownBy(() -> SidecarConfig.from(with("kafak.bootstrap.servers", "b:1"), Map.of()))
+                .hasMessage("unknown config key 'kafak.bootstrap.servers' (did you mean 'kafka.bootstrap.servers'?)");
+    }
+
+    @Test
+    void unknownKeyWithNothingCloseGetsNoSuggestion() {
+        assertThatThrownBy(() -> SidecarConfig.from(with("colour", "blue"), Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown config key 'colour'");
+    }
+
+    @Test
+    void everyUnknownKeyIsNamedAndRefusedBeforeAnyOtherCheck() {
+        Map<String, String> v = new HashMap<>(Map.of("node_id", "n1", "colour", "blue"));
+        assertThatThrownBy(() -> SidecarConfig.from(v, Map.of()))
+                .hasMessage("unknown config key 'colour'; unknown config key 'node_id' (did you mean 'node.id'?)");
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = ';', value = {
+            "max.event.bytes;0;>= 1",
+            "max.event.bytes;-5;>= 1",
+            "max.event.bytes;99999999999;>= 1",
+            "http.port;70000;0..65535",
+            "http.port;-1;0..65535",
+            "topic.replication.factor;40000;1..32767",
+            "topic.ingest.partitions;0;>= 1",
+            "replica.timeout.ms;0;>= 1",
+            "replication.factor;0;>= 1",
+            "replication.other.zone.replicas;-1;>= 0",
+            "commit.interval.ms;-1;>= 0",
+            "stream.threads;two;>= 1",
+            "replica.timeout.ms;soon;>= 1",
+            "membership.heartbeat.ms;1.5;>= 1",
+            "commit.level;MOST;one of ONE, QUORUM, ALL",
+            "processing.guarantee;maybe;one of at_least_once, exactly_once_v2",
+            "processing.guarantee;EXACTLY_ONCE_V2;one of at_least_once, exactly_once_v2",
+            "node.id;bad id!;letters, digits, '-' and '_'"})
+    void valuesOutOfRangeOrOfTheWrongTypeNameKeyValueAndRange(String key, String value, String allowed) {
+        assertThatThrownBy(() -> SidecarConfig.from(with(key, value), Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(key + " has an invalid value '" + value + "'")
+                .hasMessageContaining(allowed);
+    }
+
+    @Test
+    void missingRequiredValuesNameTheirKey() {
+        assertThatThrownBy(() -> SidecarConfig.from(Map.of("kafka.bootstrap.servers", "b:1"), Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("node.id is not set")
+                .hasMessageContaining("ALLDATA_NODE_ID");
+        assertThatThrownBy(() -> SidecarConfig.from(Map.of("node.id", " ", "kafka.bootstrap.servers", "b:1"), Map.of()))
+                .hasMessageContaining("node.id is not set");
+        assertThatThrownBy(() -> SidecarConfig.from(Map.of("node.id", "n"), Map.of()))
+                .hasMessageContaining("kafka.bootstrap.servers is not set");
+    }
+
+    @Test
+    void blankValuesTakeTheDefaultAndValuesAreStripped() {
+        SidecarConfig c = SidecarConfig.from(with("replica.timeout.ms", "  "), Map.of());
+        assertThat(c.replicaTimeoutMs()).isEqualTo(5000);
+        assertThat(SidecarConfig.from(with("stream.threads", " 3 "), Map.of()).streamThreads()).isEqualTo(3);
+    }
+
+    @Test
+    void dataDirMayNameTheNode() {
+        assertThat(SidecarConfig.from(with("data.dir", "/var/lib/alldata/${node.id}"), Map.of()).dataDir())
+                .isEqualTo(Path.of("/var/lib/alldata/n1"));
     }
 
     @Test
@@ -31,34 +138,36 @@ class SidecarConfigTest {
                 "kafka.security.protocol", "SASL_PLAINTEXT", "kafka.sasl.mechanism", "PLAIN"), Map.of());
         assertThat(c.kafkaClientConfig()).containsEntry("bootstrap.servers", "b:1")
                 .containsEntry("security.protocol", "SASL_PLAINTEXT").containsEntry("sasl.mechanism", "PLAIN");
+        SidecarConfig more = c.withKafka(Map.of("linger.ms", "5"));
+        assertThat(more.kafka()).containsEntry("linger.ms", "5").containsEntry("sasl.mechanism", "PLAIN");
+        assertThat(more.nodeId()).isEqualTo("n1");
+        assertThat(c.kafka()).doesNotContainKey("linger.ms");
     }
 
     @Test
     void environmentOverridesTheFile() {
         SidecarConfig c = SidecarConfig.from(MIN, Map.of("ALLDATA_NODE_ID", "n2", "ALLDATA_REPLICATION_FACTOR", "3",
-                "ALLDATA_KAFKA_BOOTSTRAP_SERVERS", "env:9", "ALLDATA_COMMIT_LEVEL", "all"));
+                "ALLDATA_KAFKA_BOOTSTRAP_SERVERS", "env:9", "ALLDATA_COMMIT_LEVEL", "all",
+                "ALLDATA_KAFKA_SECURITY_PROTOCOL", "SSL"));
         assertThat(c.nodeId()).isEqualTo("n2");
         assertThat(c.strategy().replicationFactor()).isEqualTo(3);
         assertThat(c.bootstrapServers()).isEqualTo("env:9");
         assertThat(c.commitLevel()).isEqualTo(CommitLevel.ALL);
+        assertThat(c.kafka()).containsEntry("security.protocol", "SSL");
     }
 
     @Test
-    void badValuesNameTheirKey() {
-        assertThatThrownBy(() -> SidecarConfig.from(Map.of("kafka.bootstrap.servers", "b:1"), Map.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("node.id is not set");
-        assertThatThrownBy(() -> SidecarConfig.from(Map.of("node.id", "n"), Map.of()))
-                .hasMessageContaining("kafka.bootstrap.servers");
-        assertThatThrownBy(() -> SidecarConfig.from(with("commit.level", "MOST"), Map.of()))
-                .hasMessageContaining("commit.level").hasMessageContaining("MOST");
-        assertThatThrownBy(() -> SidecarConfig.from(with("replica.timeout.ms", "soon"), Map.of()))
-                .hasMessageContaining("replica.timeout.ms");
-        assertThatThrownBy(() -> SidecarConfig.from(with("replication.factor", "0"), Map.of()))
-                .hasMessageContaining("replicationFactor");
-        assertThatThrownBy(() -> SidecarConfig.from(with("node.id", "bad id!"), Map.of()))
-                .hasMessageContaining("node.id");
-        assertThatThrownBy(() -> SidecarConfig.from(with("processing.guarantee", "maybe"), Map.of()))
-                .hasMessageContaining("processing.guarantee");
+    void environmentValuesAreCheckedAndUnknownVariablesIgnored() {
+        assertThatThrownBy(() -> SidecarConfig.from(MIN, Map.of("ALLDATA_MAX_EVENT_BYTES", "-1")))
+                .hasMessageStartingWith("max.event.bytes has an invalid value '-1'");
+        SidecarConfig c = SidecarConfig.from(MIN, Map.of("ALLDATA_JAVA_OPTS", "-Xmx1g", "ALLDATA_REPLICATON_FACTOR", "3"));
+        assertThat(c.strategy().replicationFactor()).isEqualTo(1);
+    }
+
+    @Test
+    void toStringShowsNoKafkaValuesWhichMayBeSecrets() {
+        SidecarConfig c = SidecarConfig.from(with("kafka.sasl.jaas.config", "password=\"hunter2\""), Map.of());
+        assertThat(c.toString()).contains("node.id=n1", "sasl.jaas.config").doesNotContain("hunter2");
     }
 
     @Test
@@ -71,8 +180,22 @@ class SidecarConfigTest {
         assertThat(SidecarConfig.load(f).nodeId()).isEqualTo("x");
     }
 
+    @Test
+    void readmeConfigurationTableMatchesTheDefinitions() throws Exception {
+        String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
+        int begin = readme.indexOf(TABLE_BEGIN);
+        int end = readme.indexOf(TABLE_END);
+        assertThat(begin).as("README.md has " + TABLE_BEGIN.strip()).isNotNegative();
+        assertThat(end).as("README.md has " + TABLE_END + " after the begin marker").isGreaterThan(begin);
+        String expected = SidecarConfig.markdownTable();
+        assertThat(readme.substring(begin + TABLE_BEGIN.length(), end))
+                .as("README.md's configuration table is out of date; paste this between the markers "
+                        + "(or run: alldata sidecar --print-config-reference):%n%s", expected)
+                .isEqualTo(expected);
+    }
+
     private static Map<String, String> with(String k, String v) {
-        Map<String, String> m = new java.util.HashMap<>(MIN);
+        Map<String, String> m = new HashMap<>(MIN);
         m.put(k, v);
         return m;
     }
