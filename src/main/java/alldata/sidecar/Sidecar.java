@@ -1,6 +1,7 @@
 package alldata.sidecar;
 
 import alldata.sidecar.coordinator.CoordinatorTopology;
+import alldata.sidecar.http.Health;
 import alldata.sidecar.http.HttpApi;
 import alldata.sidecar.membership.MembershipAgent;
 import alldata.sidecar.membership.PeerDirectory;
@@ -9,6 +10,9 @@ import alldata.sidecar.replica.ReplicaWriter;
 import alldata.store.RocksReplicaStore;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
@@ -40,13 +44,18 @@ public final class Sidecar implements AutoCloseable {
     private final MembershipAgent membership;
     private final ReplicaWriter writer;
     private final KafkaStreams streams;
+    private final Readiness.CoordinatorState coordinatorState = new Readiness.CoordinatorState();
+    private final Readiness readiness;
     private final HttpApi http;
+    private volatile boolean started;
     private volatile boolean closed;
 
     private Sidecar(SidecarConfig config) throws IOException, InterruptedException {
         this.config = config;
         this.metrics = new SidecarMetrics(config.nodeId());
         this.store = RocksReplicaStore.open(config.dataDir().resolve("replicas"));
+        // what is open so far, closed in reverse when a later part cannot be made
+        Deque<AutoCloseable> opened = new ArrayDeque<>(List.of(store));
         try {
             try (Admin admin = Admin.create(config.kafkaClientConfig())) {
                 TopicAdmin.ensureTopics(admin, config);
@@ -57,23 +66,59 @@ public final class Sidecar implements AutoCloseable {
             producerProps.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 10);
             producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
             this.producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
+            opened.push(producer);
             this.directory = new PeerDirectory(config.nodeId(), config.zone(), config.region(),
                     config.sessionTimeoutMs(), System::currentTimeMillis);
             AckSender acks = new AckSender(producer, config.topics());
-            this.http = new HttpApi(config.httpBind(), config.httpPort(), store, this::health, metrics::scrape);
+            this.readiness = new Readiness(List.of(
+                    Readiness.open(this::lifecycleProblem),
+                    Readiness.replicaStore(store::writeFailure),
+                    Readiness.coordinator(coordinatorState),
+                    Readiness.replicaWriter(this::writerRunning),
+                    Readiness.membership(this::membershipRunning, directory::seesSelf, config.topics().membership())),
+                    () -> config.nodeId() + ", coordinator " + coordinatorState.state() + ", "
+                            + directory.live().size() + " live members");
+            this.http = new HttpApi(config.httpBind(), config.httpPort(), store, readiness::check, metrics::scrape);
+            opened.push(http);
             this.membership = new MembershipAgent(config, http.address(), producer, directory, System::currentTimeMillis,
                     store::writeFailure);
+            opened.push(membership);
             this.writer = new ReplicaWriter(config, store, acks, metrics);
+            opened.push(writer);
             this.streams = new KafkaStreams(CoordinatorTopology.build(config, directory, store, acks, metrics),
                     CoordinatorTopology.streamsConfig(config));
+            opened.push(streams);
+            streams.setStateListener(coordinatorState);
             streams.setUncaughtExceptionHandler(e -> {
                 log.error("coordinator thread of {} died: {}; replacing the thread", config.nodeId(), e.toString(), e);
                 return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
             });
         } catch (RuntimeException | IOException | InterruptedException e) {
-            store.close();
+            for (AutoCloseable c : opened) {
+                try {
+                    c.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             throw e;
         }
+    }
+
+    /** "starting" until {@link #start} has started every part, "shutting down" once closing. */
+    private Optional<String> lifecycleProblem() {
+        if (closed) {
+            return Optional.of("shutting down");
+        }
+        return started ? Optional.empty() : Optional.of("starting");
+    }
+
+    private boolean writerRunning() {
+        return writer.healthy();
+    }
+
+    private boolean membershipRunning() {
+        return membership.healthy();
     }
 
     /**
@@ -84,9 +129,15 @@ public final class Sidecar implements AutoCloseable {
      */
     public static Sidecar start(SidecarConfig config) throws IOException, InterruptedException {
         Sidecar s = new Sidecar(config);
-        s.membership.start();
-        s.writer.start();
-        s.streams.start();
+        try {
+            s.membership.start();
+            s.writer.start();
+            s.streams.start();
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        s.started = true;
         log.info("sidecar {} started (zone {}, region {}, HTTP on {}, Kafka at {})", config.nodeId(), config.zone(),
                 config.region(), s.http.address(), config.bootstrapServers());
         return s;
@@ -125,28 +176,13 @@ public final class Sidecar implements AutoCloseable {
         return streams.state();
     }
 
-    /** Healthy once every loop runs and this node sees itself in the membership view. */
-    public HttpApi.Health health() {
-        if (closed) {
-            return new HttpApi.Health(false, "shutting down");
-        }
-        KafkaStreams.State s = streams.state();
-        if (s != KafkaStreams.State.RUNNING && s != KafkaStreams.State.REBALANCING) {
-            return new HttpApi.Health(false, "coordinator is " + s);
-        }
-        Optional<String> storeFailure = store.writeFailure();
-        if (storeFailure.isPresent()) {
-            return new HttpApi.Health(false, "replica store failing: " + storeFailure.get()
-                    + "; its replicas are re-placed on other nodes; fix the disk, then restart this sidecar");
-        }
-        if (!writer.healthy()) {
-            return new HttpApi.Health(false, "replica writer not running");
-        }
-        if (!membership.healthy() || !directory.seesSelf()) {
-            return new HttpApi.Health(false, "not yet live in the membership view");
-        }
-        return new HttpApi.Health(true, "ok: " + config.nodeId() + " coordinator " + s + ", "
-                + directory.live().size() + " live members");
+    /**
+     * Readiness ({@code /health/ready}): healthy once the coordinator runs, the replica store takes writes,
+     * the replica writer polls and this node sees itself live in the membership view; otherwise the first
+     * failing check says why.
+     */
+    public Health health() {
+        return readiness.check();
     }
 
     @Override

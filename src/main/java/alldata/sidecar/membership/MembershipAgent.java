@@ -46,6 +46,7 @@ public final class MembershipAgent implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile boolean started;
     private volatile boolean loopHealthy;
 
     /**
@@ -70,6 +71,7 @@ public final class MembershipAgent implements AutoCloseable {
 
     /** Sends the first heartbeat and starts following the topic. */
     public void start() {
+        started = true;
         heartbeat(MemberRecord.State.UP);
         thread.start();
     }
@@ -155,13 +157,20 @@ public final class MembershipAgent implements AutoCloseable {
                 .get(30, TimeUnit.SECONDS);
     }
 
-    /** Announces LEAVING, then writes this node's tombstone, and stops following the topic. */
+    /**
+     * Announces LEAVING, then writes this node's tombstone, and stops following the topic. An agent that
+     * was never started announces nothing: a sidecar that failed to start never joined.
+     */
     @Override
     public void close() {
         if (!running) {
             return;
         }
         running = false;
+        if (!started) {
+            consumer.close(Duration.ZERO);
+            return;
+        }
         if (thread.isAlive()) {
             consumer.wakeup();
         } else {
