@@ -1,5 +1,6 @@
 package alldata.sidecar;
 
+import alldata.protocol.Topics;
 import alldata.sidecar.coordinator.CoordinatorTopology;
 import alldata.sidecar.http.Health;
 import alldata.sidecar.http.HttpApi;
@@ -47,6 +48,7 @@ public final class Sidecar implements AutoCloseable {
     private final Readiness.CoordinatorState coordinatorState = new Readiness.CoordinatorState();
     private final Readiness readiness;
     private final HttpApi http;
+    private final MeterBindings meters;
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -93,6 +95,9 @@ public final class Sidecar implements AutoCloseable {
                 log.error("coordinator thread of {} died: {}; replacing the thread", config.nodeId(), e.toString(), e);
                 return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
             });
+            this.meters = new MeterBindings(metrics.registry(), config.nodeId());
+            opened.push(meters);
+            bindMeters();
         } catch (RuntimeException | IOException | InterruptedException e) {
             for (AutoCloseable c : opened) {
                 try {
@@ -103,6 +108,24 @@ public final class Sidecar implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** JVM, Kafka clients and Streams, the store's RocksDB statistics, and consumer lag, on {@code /metrics}. */
+    private void bindMeters() {
+        Topics topics = config.topics();
+        meters.bindJvm();
+        meters.bindKafkaClient(producer);
+        meters.bindKafkaClient(writer.consumerForMetrics());
+        meters.bindKafkaClient(membership.consumerForMetrics());
+        meters.bindKafkaStreams(streams);
+        meters.bind(new StoreMeters(store));
+        meters.bind(new ConsumerLag("alldata.replica.commands.lag",
+                "Records of this node's command topic its replica writer has yet to read", writer.consumerForMetrics()::metrics,
+                topics.commands(config.nodeId())));
+        meters.bind(new ConsumerLag("alldata.coordinator.ingest.lag",
+                "Ingest records this node's coordinator tasks have yet to read", streams::metrics, topics.ingest()));
+        meters.bind(new ConsumerLag("alldata.coordinator.acks.lag",
+                "Ack records this node's coordinator tasks have yet to read", streams::metrics, topics.acks()));
     }
 
     /** "starting" until {@link #start} has started every part, "shutting down" once closing. */
@@ -200,6 +223,7 @@ public final class Sidecar implements AutoCloseable {
         writer.close();
         producer.close(Duration.ofSeconds(10));
         http.close();
+        meters.close(); // after HTTP: no scrape reads a closed client or store
         store.close();
     }
 }

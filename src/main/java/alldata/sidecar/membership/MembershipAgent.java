@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -74,6 +75,14 @@ public final class MembershipAgent implements AutoCloseable {
         started = true;
         heartbeat(MemberRecord.State.UP);
         thread.start();
+    }
+
+    /**
+     * The membership consumer, for metric binders only: they read its {@code metrics()}, which is safe from
+     * any thread; nothing else of it may be used outside the agent's loop.
+     */
+    public Consumer<?, ?> consumerForMetrics() {
+        return consumer;
     }
 
     /** True while the agent's loop runs without errors. */

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -68,6 +69,14 @@ public final class ReplicaWriter implements AutoCloseable {
 
     public void start() {
         thread.start();
+    }
+
+    /**
+     * The command consumer, for metric binders only: they read its {@code metrics()}, which is safe from any
+     * thread; nothing else of it may be used outside the writer's loop.
+     */
+    public Consumer<?, ?> consumerForMetrics() {
+        return consumer;
     }
 
     /** True while the loop runs (store failures are the store's to report: {@link RocksReplicaStore#writeFailure()}). */
