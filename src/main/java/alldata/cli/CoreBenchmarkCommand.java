@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
  * durable store writes/s with one WAL sync per batch of 1, 100 and 1000 events.
  */
 @Command(name = "bench-core", mixinStandardHelpOptions = true,
-        description = "Measure placements/s, PendingPut transitions/s and synced RocksDB writes/s (no Kafka).")
+        description = {"Measure placements/s, PendingPut transitions/s and synced RocksDB",
+                "writes/s (no Kafka)."})
 final class CoreBenchmarkCommand implements Callable<Integer> {
     @Option(names = "--event-size", defaultValue = "200", description = "Event size in bytes (default ${DEFAULT-VALUE}).")
     int eventSize;
