@@ -268,25 +268,51 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
      * @param to   first key (or key prefix) to exclude; {@code null} for the end
      */
     public List<StoredEvent> scan(String from, String to, int limit) {
+        return scanRange(from, to, limit, false);
+    }
+
+    /**
+     * The newest {@code limit} events with {@code from <= key < to}, returned in key (time) order, like
+     * {@link #scan}: "the latest events" without knowing when they were written.
+     *
+     * @param from first key (or key prefix) to include; {@code null} for the beginning
+     * @param to   first key (or key prefix) to exclude; {@code null} for the end
+     */
+    public List<StoredEvent> scanNewest(String from, String to, int limit) {
+        return scanRange(from, to, limit, true);
+    }
+
+    /** The first (or, {@code newest}, the last) {@code limit} events of [from, to), in key order. */
+    private List<StoredEvent> scanRange(String from, String to, int limit, boolean newest) {
         ensureOpen();
         if (limit < 0) {
             throw new IllegalArgumentException("limit must not be negative, got " + limit);
         }
         List<StoredEvent> out = new ArrayList<>(Math.min(limit, 1024));
-        try (Slice upper = to == null ? null : new Slice(to.getBytes(StandardCharsets.US_ASCII));
-             ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
+        try (Slice lower = from == null ? null : new Slice(from.getBytes(StandardCharsets.US_ASCII));
+             Slice upper = to == null ? null : new Slice(to.getBytes(StandardCharsets.US_ASCII));
+             ReadOptions ro = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
              RocksIterator it = db.newIterator(events, ro)) {
-            if (from == null) {
-                it.seekToFirst();
+            // with bounds set, seekToFirst and seekToLast stay within them
+            if (newest) {
+                it.seekToLast();
             } else {
-                it.seek(from.getBytes(StandardCharsets.US_ASCII));
+                it.seekToFirst();
             }
-            for (; it.isValid() && out.size() < limit; it.next()) {
+            while (it.isValid() && out.size() < limit) {
                 out.add(new StoredEvent(new String(it.key(), StandardCharsets.US_ASCII), it.value()));
+                if (newest) {
+                    it.prev();
+                } else {
+                    it.next();
+                }
             }
             it.status();
         } catch (RocksDBException e) {
             throw new StoreException("scan of " + dir + " failed: " + e.getMessage(), e);
+        }
+        if (newest) {
+            Collections.reverse(out);
         }
         return out;
     }
@@ -349,34 +375,6 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
     /** The current value of {@code property} (of the events column family where it is per column family). */
     public long property(Property property) {
         return longProperty(property.name);
-    }
-
-    /**
-     * The newest {@code limit} events with {@code from <= key < to}, returned in key (time) order, like
-     * {@link #scan}: "the latest events" without knowing when they were written.
-     *
-     * @param from first key (or key prefix) to include; {@code null} for the beginning
-     * @param to   first key (or key prefix) to exclude; {@code null} for the end
-     */
-    public List<StoredEvent> scanNewest(String from, String to, int limit) {
-        ensureOpen();
-        if (limit < 0) {
-            throw new IllegalArgumentException("limit must not be negative, got " + limit);
-        }
-        List<StoredEvent> out = new ArrayList<>(Math.min(limit, 1024));
-        try (Slice lower = from == null ? null : new Slice(from.getBytes(StandardCharsets.US_ASCII));
-             Slice upper = to == null ? null : new Slice(to.getBytes(StandardCharsets.US_ASCII));
-             ReadOptions ro = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
-             RocksIterator it = db.newIterator(events, ro)) {
-            for (it.seekToLast(); it.isValid() && out.size() < limit; it.prev()) {
-                out.add(new StoredEvent(new String(it.key(), StandardCharsets.US_ASCII), it.value()));
-            }
-            it.status();
-        } catch (RocksDBException e) {
-            throw new StoreException("scan of " + dir + " failed: " + e.getMessage(), e);
-        }
-        Collections.reverse(out);
-        return out;
     }
 
     /** RocksDB's estimate of the number of stored events. */
