@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "AllData: a distributed, master-less, write-once immutable event store on Kafka and RocksDB.",
         subcommands = {
                 DevCommand.class,
+                BrokerCommand.class,
                 SidecarCommand.class,
                 PutCommandLine.class,
                 HttpReadCommands.Get.class,

@@ -4,6 +4,7 @@ import alldata.client.AllDataClient;
 import alldata.core.CommitLevel;
 import alldata.dev.LocalCluster;
 import alldata.dev.LoadResult;
+import alldata.dev.LocalPorts;
 import alldata.dev.WindowedPuts;
 import alldata.protocol.Topics;
 import alldata.sidecar.Sidecar;
@@ -29,25 +30,30 @@ import picocli.CommandLine.Spec;
  * process, with an optional demo load.
  */
 @Command(name = "dev", mixinStandardHelpOptions = true,
-        description = {"Run a local cluster: an embedded Kafka broker and N sidecars (zones a, b, c of region 'local').",
+        description = {"Run a local cluster in this process: an embedded Kafka broker and",
+                "N sidecars in zones a, b, c of region 'local'.",
                 "With --demo N it produces N sample events, shows progress and a summary.",
-                "Keeps serving until Ctrl-C unless --exit-after-demo (exit code 0 when every demo event COMMITTED)."})
+                "Serves until Ctrl-C, or stops after the demo with --exit-after-demo",
+                "(exit code 0 when every demo event COMMITTED)."})
 public final class DevCommand implements Callable<Integer> {
+    /** Demo puts in flight at once: the latency it reports is under this much concurrent load. */
+    private static final int DEMO_WINDOW = 2_000;
 
     @Option(names = "--nodes", defaultValue = "3", description = "Sidecars to run (default ${DEFAULT-VALUE}).")
     int nodes;
 
-    @Option(names = "--kafka-port", defaultValue = "9092", description = "Port of the embedded broker (default ${DEFAULT-VALUE}).")
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Port of the broker (default ${DEFAULT-VALUE}).")
     int kafkaPort;
 
-    @Option(names = "--data-dir", defaultValue = "./data", description = "Where the broker and the nodes keep data (default ${DEFAULT-VALUE}).")
+    @Option(names = "--data-dir", defaultValue = "./data", description = "Broker and node data (default ${DEFAULT-VALUE}).")
     Path dataDir;
 
     @Option(names = "--http-port-base", defaultValue = "8080",
-            description = "Node i serves HTTP on this + i (default ${DEFAULT-VALUE}, so node-1 is 8081).")
+            description = {"Node i serves HTTP on this + i", "(default ${DEFAULT-VALUE}: node-1 on 8081)."})
     int httpPortBase;
 
-    @Option(names = "--replication-factor", description = "Replicas per event (default: 3, or the node count if smaller).")
+    @Option(names = "--replication-factor",
+            description = {"Replicas per event, at most --nodes", "(default 3, or --nodes if fewer)."})
     Integer replicationFactor;
 
     @Option(names = "--commit-level", defaultValue = "QUORUM", description = "Default commit level (default ${DEFAULT-VALUE}).")
@@ -56,10 +62,10 @@ public final class DevCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "6", description = "Ingest and ack partitions (default ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--demo", defaultValue = "0", description = "Produce this many sample events once the cluster is ready.")
+    @Option(names = "--demo", defaultValue = "0", description = "Produce this many sample events once ready.")
     int demo;
 
-    @Option(names = "--exit-after-demo", description = "Stop after the demo instead of serving until Ctrl-C.")
+    @Option(names = "--exit-after-demo", description = "Stop after the demo instead of serving.")
     boolean exitAfterDemo;
 
     @Spec
@@ -68,17 +74,20 @@ public final class DevCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (nodes < 1) {
-            throw new IllegalArgumentException("--nodes must be at least 1");
+        int rf = validate();
+        LocalPorts.requireFree(kafkaPort, "the Kafka broker", "--kafka-port");
+        if (httpPortBase != 0) {
+            for (int i = 1; i <= nodes; i++) {
+                LocalPorts.requireFree(httpPortBase + i, "HTTP of node-" + i, "--http-port-base (node i uses it + i)");
+            }
         }
-        int rf = replicationFactor != null ? replicationFactor : Math.min(3, nodes);
         LocalCluster cluster = LocalCluster.start(dataDir, kafkaPort, nodes, httpPortBase, rf, commitLevel, partitions, Map.of());
         Thread hook = new Thread(cluster::close, "alldata-dev-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             out.printf("Kafka: %s%n", cluster.bootstrapServers());
             for (Sidecar s : cluster.sidecars()) {
-                out.printf("  %-8s zone %s  http://%s  (try: curl http://%s/health)%n", s.nodeId(), s.config().zone(),
+                out.printf("  %-8s zone %s  http://%s  (try: curl http://%s/health/ready)%n", s.nodeId(), s.config().zone(),
                         s.httpAddress(), s.httpAddress());
             }
             out.printf("replication factor %d, %d other-zone replicas, commit level %s%n", rf,
@@ -104,21 +113,43 @@ public final class DevCommand implements Callable<Integer> {
         }
     }
 
+    /** Refuses settings that could only fail later; returns the replication factor to use. */
+    private int validate() {
+        if (nodes < 1) {
+            throw new IllegalArgumentException("--nodes must be at least 1, got " + nodes);
+        }
+        int rf = replicationFactor != null ? replicationFactor : Math.min(3, nodes);
+        if (rf < 1 || rf > nodes) {
+            throw new IllegalArgumentException("--replication-factor " + rf + " needs " + rf + " nodes to place its replicas"
+                    + " but --nodes is " + nodes + ": every put would fail; use --replication-factor 1.." + nodes
+                    + " or more --nodes");
+        }
+        if (partitions < 1) {
+            throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
+        }
+        if (demo < 0) {
+            throw new IllegalArgumentException("--demo must not be negative, got " + demo);
+        }
+        for (int port : new int[] {kafkaPort, httpPortBase, httpPortBase == 0 ? 0 : httpPortBase + nodes}) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("ports must be within 0..65535: check --kafka-port and --http-port-base");
+            }
+        }
+        return rf;
+    }
+
     private int runDemo(PrintWriter out, LocalCluster cluster) throws Exception {
         Map<String, String> zoneOf = new HashMap<>();
         for (Sidecar s : cluster.sidecars()) {
             zoneOf.put(s.nodeId(), s.config().zone());
         }
-        Map<String, AtomicLong> perZone = new TreeMap<>();
-        for (String z : LocalCluster.ZONES) {
-            perZone.put(z, new AtomicLong());
-        }
+        AckedPerZone perZone = new AckedPerZone(zoneOf);
         List<String> firstErrors = java.util.Collections.synchronizedList(new ArrayList<>());
         long start = System.nanoTime();
         LoadResult result;
         try (AllDataClient client = new AllDataClient(Map.of("bootstrap.servers", cluster.bootstrapServers()),
                 Topics.defaults(), Duration.ofSeconds(60))) {
-            WindowedPuts puts = new WindowedPuts(client, 2_000);
+            WindowedPuts puts = new WindowedPuts(client, DEMO_WINDOW);
             Thread progress = new Thread(() -> {
                 while (!Thread.currentThread().isInterrupted()) {
                     try {
@@ -137,9 +168,7 @@ public final class DevCommand implements Callable<Integer> {
             progress.start();
             result = puts.run(demo, DevCommand::demoEvent, (o, e) -> {
                 if (e == null && o.committed()) {
-                    for (String node : o.replicas()) {
-                        perZone.computeIfAbsent(zoneOf.getOrDefault(node, "?"), z -> new AtomicLong()).incrementAndGet();
-                    }
+                    perZone.add(o.acked());
                 } else if (firstErrors.size() < 5) {
                     firstErrors.add(e != null ? e.getMessage() : o.error());
                 }
@@ -153,14 +182,41 @@ public final class DevCommand implements Callable<Integer> {
         out.printf("committed:   %d%n", result.succeeded());
         out.printf("failed:      %d%n", result.failed());
         out.printf("throughput:  %.0f events/s (%.1f s)%n", result.eventsPerS(), result.seconds());
-        out.printf("commit latency (client, produce -> outcome): p50 %.1f ms, p99 %.1f ms%n",
-                all.getValueAtPercentile(50) / 1000.0, all.getValueAtPercentile(99) / 1000.0);
-        out.print("replicas per zone:");
-        perZone.forEach((z, n) -> out.printf(" %s=%d", z, n.get()));
-        out.println();
+        out.printf("commit latency (client, produce -> outcome, up to %d puts in flight at once): p50 %.1f ms, p99 %.1f ms%n",
+                Math.min(DEMO_WINDOW, demo), all.getValueAtPercentile(50) / 1000.0, all.getValueAtPercentile(99) / 1000.0);
+        out.println("acked replicas per zone (stored when the commit level was met):" + perZone);
         firstErrors.forEach(e -> out.println("  error: " + e));
         out.flush();
         return (int) result.failed();
+    }
+
+    /**
+     * Replicas per zone over committed puts, counted from each outcome's acked list: the replicas known
+     * stored when the commit level was met (not the planned ones; later acks are not in the outcome).
+     */
+    static final class AckedPerZone {
+        private final Map<String, String> zoneOf;
+        private final Map<String, AtomicLong> counts = new TreeMap<>();
+
+        AckedPerZone(Map<String, String> zoneOf) {
+            this.zoneOf = Map.copyOf(zoneOf);
+            zoneOf.values().forEach(z -> counts.put(z, new AtomicLong()));
+        }
+
+        /** Counts one committed put's acked replicas ({@code PutOutcome.acked()}). */
+        synchronized void add(List<String> acked) {
+            for (String node : acked) {
+                counts.computeIfAbsent(zoneOf.getOrDefault(node, "?"), z -> new AtomicLong()).incrementAndGet();
+            }
+        }
+
+        /** " a=1000 b=998 c=667", zones in order. */
+        @Override
+        public synchronized String toString() {
+            StringBuilder sb = new StringBuilder();
+            counts.forEach((z, n) -> sb.append(' ').append(z).append('=').append(n.get()));
+            return sb.toString();
+        }
     }
 
     private static byte[] demoEvent(int i) {

@@ -57,16 +57,25 @@ final class HttpReadCommands {
     }
 
     @Command(name = "scan", mixinStandardHelpOptions = true,
-            description = "Print the events with FROM <= key < TO on a node, in key (time) order, as JSON lines.")
+            description = {"Print events of a node as JSON lines, in key (time) order.",
+                    "With --from: the first --limit events with FROM <= key < TO.",
+                    "Without --from: the newest --limit events (before TO, if given).",
+                    "Keys start with the UTC time, yyyyMMdd'T'HHmmssSSS, so any prefix of it",
+                    "is a bound: --from $(date -u +%%Y%%m%%d) is today, 20261125T04 an hour."})
     static final class Scan implements Callable<Integer> {
-        @Option(names = "--from", description = "First key or time prefix to include, e.g. 20261125T04.")
+        /** Events shown without {@code --from} unless {@code --limit} says otherwise: a screenful. */
+        static final int NEWEST_LIMIT = 10;
+        static final int RANGE_LIMIT = 1000;
+
+        @Option(names = "--from", description = "First key or time prefix to include.")
         String from;
 
         @Option(names = "--to", description = "First key or time prefix to exclude.")
         String to;
 
-        @Option(names = "--limit", defaultValue = "1000", description = "At most this many events (default ${DEFAULT-VALUE}).")
-        int limit;
+        @Option(names = "--limit", description = {"At most this many events", "(default " + RANGE_LIMIT + ", or "
+                + NEWEST_LIMIT + " without --from)."})
+        Integer limit;
 
         @Option(names = "--http", defaultValue = "localhost:8081", description = "The node's HTTP address (default ${DEFAULT-VALUE}).")
         String http;
@@ -76,19 +85,34 @@ final class HttpReadCommands {
 
         @Override
         public Integer call() throws Exception {
-            StringBuilder url = new StringBuilder("http://").append(http).append("/events?limit=").append(limit);
-            if (from != null) {
+            if (from != null && to != null && from.compareTo(to) > 0) {
+                throw new IllegalArgumentException("--from " + from + " is after --to " + to
+                        + ": no key can match (the range is FROM <= key < TO)");
+            }
+            boolean newest = from == null;
+            int n = limit != null ? limit : newest ? NEWEST_LIMIT : RANGE_LIMIT;
+            StringBuilder url = new StringBuilder("http://").append(http).append("/events?limit=").append(n);
+            if (newest) {
+                url.append("&newest=true");
+            } else {
                 url.append("&from=").append(URLEncoder.encode(from, StandardCharsets.UTF_8));
             }
             if (to != null) {
                 url.append("&to=").append(URLEncoder.encode(to, StandardCharsets.UTF_8));
             }
-            String body = fetch(spec.commandLine().getErr(), url.toString());
+            PrintWriter err = spec.commandLine().getErr();
+            String body = fetch(err, url.toString());
             if (body == null) {
                 return 1;
             }
             spec.commandLine().getOut().print(body);
             spec.commandLine().getOut().flush();
+            if (body.isEmpty()) {
+                // the hint goes to stderr: stdout stays JSON lines
+                err.println("no events " + (newest ? "" : "from " + from + " ") + (to == null ? "" : "before " + to + " ")
+                        + "on " + http + (newest ? "" : " (try 'alldata scan' without --from for the newest ones)"));
+                err.flush();
+            }
             return 0;
         }
     }

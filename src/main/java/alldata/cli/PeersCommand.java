@@ -8,10 +8,12 @@ import alldata.sidecar.membership.PeerDirectory;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -24,9 +26,11 @@ import picocli.CommandLine.Spec;
 /** {@code alldata peers [list | drop ID]}: the membership view, and dropping a dead peer. */
 @Command(name = "peers", mixinStandardHelpOptions = true,
         description = {"List the members of the cluster (from the membership topic), or drop one.",
-                "  peers            same as 'peers list'",
-                "  peers list       node, zone, region, state, live, last heartbeat, HTTP address",
-                "  peers drop ID    write ID's tombstone (a live node re-announces itself with its next heartbeat)"})
+                "  peers          same as 'peers list'",
+                "  peers list     node, zone, region, state, live, last heartbeat, HTTP",
+                "  peers drop ID  write ID's tombstone, so that coordinators stop placing",
+                "                 replicas on it (a live node re-announces itself with",
+                "                 its next heartbeat)"})
 final class PeersCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
@@ -68,7 +72,7 @@ final class PeersCommand implements Callable<Integer> {
                 }
                 PeerDirectory view = read(config);
                 if (view.get(id) == null) {
-                    err.println("error: unknown peer '" + id + "': 'alldata peers list' shows the known ones");
+                    err.println("error: " + unknownPeer(id, view.all()));
                     return 1;
                 }
                 try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -82,6 +86,13 @@ final class PeersCommand implements Callable<Integer> {
                 return 2;
             }
         }
+    }
+
+    /** Why {@code id} cannot be dropped, naming the members that can. */
+    static String unknownPeer(String id, Collection<MemberRecord> members) {
+        String known = members.stream().map(MemberRecord::node).sorted().collect(Collectors.joining(", "));
+        return "unknown peer '" + id + "': " + (known.isEmpty() ? "the membership topic has no members"
+                : "the known peers are " + known);
     }
 
     private PeerDirectory read(Map<String, Object> config) {

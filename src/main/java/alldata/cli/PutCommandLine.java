@@ -1,6 +1,7 @@
 package alldata.cli;
 
 import alldata.client.AllDataClient;
+import alldata.core.CommitLevel;
 import alldata.protocol.PutOutcome;
 import alldata.protocol.Wire;
 import java.io.BufferedReader;
@@ -22,14 +23,16 @@ import picocli.CommandLine.Spec;
 
 /** {@code alldata put}: produces JSON lines as events and prints each one's outcome. */
 @Command(name = "put", mixinStandardHelpOptions = true,
-        description = {"Produce events (one JSON object per line, from stdin or --file) and print each outcome as JSON.",
+        description = {"Produce events (one JSON object per line, from stdin or --file) and",
+                "print each outcome as JSON.",
                 "Exit code: 0 all COMMITTED, 1 some FAILED or timed out, 2 bad usage."})
 final class PutCommandLine implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--commit-level", description = "ONE, QUORUM or ALL (default: the sidecars' default).")
-    String commitLevel;
+    @Option(names = "--commit-level",
+            description = {"${COMPLETION-CANDIDATES} (default: the sidecars' default)."})
+    CommitLevel commitLevel; // an enum, so that a wrong level is refused before any event is sent
 
     @Option(names = "--file", description = "Read events from this file instead of stdin.")
     Path file;
@@ -58,7 +61,8 @@ final class PutCommandLine implements Callable<Integer> {
         try (AllDataClient client = new AllDataClient(kafka.clientConfig(), kafka.topics(), timeout)) {
             List<CompletableFuture<PutOutcome>> futures = new ArrayList<>(lines.size());
             for (String line : lines) {
-                futures.add(client.put(null, line.getBytes(StandardCharsets.UTF_8), commitLevel));
+                futures.add(client.put(null, line.getBytes(StandardCharsets.UTF_8),
+                        commitLevel == null ? null : commitLevel.name()));
             }
             for (CompletableFuture<PutOutcome> f : futures) {
                 try {

@@ -33,10 +33,11 @@ import picocli.CommandLine.Spec;
  * store (read through their HTTP APIs), and lists under-replicated and missing events.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Check every COMMITTED outcome against the nodes' stores (via their HTTP APIs).",
-                "Lists missing and under-replicated events, replicas whose bytes differ, and ingest records",
-                "stored under two keys. Exit code: 0 all good, 1 a COMMITTED event has fewer than its required",
-                "replicas (or another inconsistency), 2 bad usage."})
+        description = {"Check every COMMITTED outcome against the nodes' stores (via HTTP).",
+                "Lists missing and under-replicated events, replicas whose bytes differ,",
+                "and ingest records stored under two keys.",
+                "Exit code: 0 all good; 1 a COMMITTED event has fewer than its required",
+                "replicas, or another inconsistency; 2 bad usage."})
 final class VerifyCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;

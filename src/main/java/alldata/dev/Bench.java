@@ -94,7 +94,9 @@ public final class Bench {
                         trips.run(f.in(), f.out(), payload, warmup);
                     }
                     settle();
+                    ThreadCpu cpu = ThreadCpu.start();
                     floor = BenchReport.Phase.of(trips.run(f.in(), f.out(), payload, options.events()));
+                    say("floor CPU by thread:\n" + cpu.report(options.events()));
                 }
             }
             say("raw produce (acks=all) of " + options.events() + " events...");
@@ -105,7 +107,9 @@ public final class Bench {
             BenchReport.Phase rawTrip = BenchReport.Phase.of(trips.run(tripTopic, tripTopic, payload, options.events()));
             say("coordinated puts, " + shape() + "...");
             settle();
+            ThreadCpu cpu = ThreadCpu.start();
             BenchReport.Phase system = BenchReport.Phase.of(coordinated(servers, topics, options.events()));
+            say("coordinated CPU by thread:\n" + cpu.report(options.events()));
             for (Sidecar s : cluster.sidecars()) {
                 double[] lag = s.metrics().meanLagsMs();
                 log.printf("bench: %s mean ingest lag %.1f ms, ack lag %.1f ms, commit latency %.1f ms%n", s.nodeId(),

@@ -1,6 +1,8 @@
 package alldata.sidecar;
 
+import alldata.protocol.Topics;
 import alldata.sidecar.coordinator.CoordinatorTopology;
+import alldata.sidecar.http.Health;
 import alldata.sidecar.http.HttpApi;
 import alldata.sidecar.membership.MembershipAgent;
 import alldata.sidecar.membership.PeerDirectory;
@@ -10,6 +12,9 @@ import alldata.protocol.ClientDefaults;
 import alldata.store.RocksReplicaStore;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
@@ -41,13 +46,19 @@ public final class Sidecar implements AutoCloseable {
     private final MembershipAgent membership;
     private final ReplicaWriter writer;
     private final KafkaStreams streams;
+    private final Readiness.CoordinatorState coordinatorState = new Readiness.CoordinatorState();
+    private final Readiness readiness;
     private final HttpApi http;
+    private final MeterBindings meters;
+    private volatile boolean started;
     private volatile boolean closed;
 
     private Sidecar(SidecarConfig config) throws IOException, InterruptedException {
         this.config = config;
         this.metrics = new SidecarMetrics(config.nodeId());
         this.store = RocksReplicaStore.open(config.dataDir().resolve("replicas"));
+        // what is open so far, closed in reverse when a later part cannot be made
+        Deque<AutoCloseable> opened = new ArrayDeque<>(List.of(store));
         try {
             try (Admin admin = Admin.create(config.kafkaClientConfig())) {
                 TopicAdmin.ensureTopics(admin, config);
@@ -58,28 +69,85 @@ public final class Sidecar implements AutoCloseable {
             producerProps = ClientDefaults.producer(producerProps);
             producerProps.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicAdmin.maxRequestBytes(config));
             this.producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
+            opened.push(producer);
             this.directory = new PeerDirectory(config.nodeId(), config.zone(), config.region(),
                     config.sessionTimeoutMs(), System::currentTimeMillis);
             AckSender acks = new AckSender(producer, config.topics());
-            this.http = new HttpApi(config.httpBind(), config.httpPort(), store, this::health, metrics::scrape);
+            this.readiness = new Readiness(List.of(
+                    Readiness.open(this::lifecycleProblem),
+                    Readiness.replicaStore(store::writeFailure),
+                    Readiness.coordinator(coordinatorState),
+                    Readiness.replicaWriter(this::writerRunning),
+                    Readiness.membership(this::membershipRunning, directory::seesSelf, config.topics().membership())),
+                    () -> config.nodeId() + ", coordinator " + coordinatorState.state() + ", "
+                            + directory.live().size() + " live members");
+            this.http = new HttpApi(config.httpBind(), config.httpPort(), store, readiness::check, metrics::scrape);
+            opened.push(http);
             this.writer = ReplicaWriter.create(config, store, producer, metrics);
+            opened.push(writer);
             // LEAVING while this node cannot take replicas: peers stop placing them here until it recovers
             this.membership = new MembershipAgent(config, http.address(), producer, directory, System::currentTimeMillis,
                     () -> store.writeFailure()
                             .map(f -> "replica store failing: " + f + "; fix the disk, then restart this sidecar")
                             .or(() -> writer.failure().map(f -> "replica writer failing: " + f
                                     + "; it retries by itself")));
+            opened.push(membership);
             CoordinatorTopology coordinator = CoordinatorTopology.of(config, directory, store, acks::sendClock, metrics);
             this.streams = new KafkaStreams(coordinator.topology(), CoordinatorTopology.streamsConfig(config),
                     coordinator.clientSupplier());
+            opened.push(streams);
+            streams.setStateListener(coordinatorState);
             streams.setUncaughtExceptionHandler(e -> {
                 log.error("coordinator thread of {} died: {}; replacing the thread", config.nodeId(), e.toString(), e);
                 return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
             });
+            this.meters = new MeterBindings(metrics.registry(), config.nodeId());
+            opened.push(meters);
+            bindMeters();
         } catch (RuntimeException | IOException | InterruptedException e) {
-            store.close();
+            for (AutoCloseable c : opened) {
+                try {
+                    c.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             throw e;
         }
+    }
+
+    /** JVM, Kafka clients and Streams, the store's RocksDB statistics, and consumer lag, on {@code /metrics}. */
+    private void bindMeters() {
+        Topics topics = config.topics();
+        meters.bindJvm();
+        meters.bindKafkaClient(producer);
+        meters.bindKafkaClient(writer.consumerForMetrics());
+        meters.bindKafkaClient(membership.consumerForMetrics());
+        meters.bindKafkaStreams(streams);
+        meters.bind(new StoreMeters(store));
+        meters.bind(new ConsumerLag("alldata.replica.commands.lag",
+                "Records of this node's command topic its replica writer has yet to read", writer.consumerForMetrics()::metrics,
+                topics.commands(config.nodeId())));
+        meters.bind(new ConsumerLag("alldata.coordinator.ingest.lag",
+                "Ingest records this node's coordinator tasks have yet to read", streams::metrics, topics.ingest()));
+        meters.bind(new ConsumerLag("alldata.coordinator.acks.lag",
+                "Ack records this node's coordinator tasks have yet to read", streams::metrics, topics.acks()));
+    }
+
+    /** "starting" until {@link #start} has started every part, "shutting down" once closing. */
+    private Optional<String> lifecycleProblem() {
+        if (closed) {
+            return Optional.of("shutting down");
+        }
+        return started ? Optional.empty() : Optional.of("starting");
+    }
+
+    private boolean writerRunning() {
+        return writer.healthy();
+    }
+
+    private boolean membershipRunning() {
+        return membership.healthy();
     }
 
     /**
@@ -90,9 +158,15 @@ public final class Sidecar implements AutoCloseable {
      */
     public static Sidecar start(SidecarConfig config) throws IOException, InterruptedException {
         Sidecar s = new Sidecar(config);
-        s.membership.start();
-        s.writer.start();
-        s.streams.start();
+        try {
+            s.membership.start();
+            s.writer.start();
+            s.streams.start();
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        s.started = true;
         log.info("sidecar {} started (zone {}, region {}, HTTP on {}, Kafka at {})", config.nodeId(), config.zone(),
                 config.region(), s.http.address(), config.bootstrapServers());
         return s;
@@ -131,28 +205,13 @@ public final class Sidecar implements AutoCloseable {
         return streams.state();
     }
 
-    /** Healthy once every loop runs and this node sees itself in the membership view. */
-    public HttpApi.Health health() {
-        if (closed) {
-            return new HttpApi.Health(false, "shutting down");
-        }
-        KafkaStreams.State s = streams.state();
-        if (s != KafkaStreams.State.RUNNING && s != KafkaStreams.State.REBALANCING) {
-            return new HttpApi.Health(false, "coordinator is " + s);
-        }
-        Optional<String> storeFailure = store.writeFailure();
-        if (storeFailure.isPresent()) {
-            return new HttpApi.Health(false, "replica store failing: " + storeFailure.get()
-                    + "; its replicas are re-placed on other nodes; fix the disk, then restart this sidecar");
-        }
-        if (!writer.healthy()) {
-            return new HttpApi.Health(false, "replica writer not running");
-        }
-        if (!membership.healthy() || !directory.seesSelf()) {
-            return new HttpApi.Health(false, "not yet live in the membership view");
-        }
-        return new HttpApi.Health(true, "ok: " + config.nodeId() + " coordinator " + s + ", "
-                + directory.live().size() + " live members");
+    /**
+     * Readiness ({@code /health/ready}): healthy once the coordinator runs, the replica store takes writes,
+     * the replica writer polls and this node sees itself live in the membership view; otherwise the first
+     * failing check says why.
+     */
+    public Health health() {
+        return readiness.check();
     }
 
     @Override
@@ -170,6 +229,7 @@ public final class Sidecar implements AutoCloseable {
         writer.close();
         producer.close(Duration.ofSeconds(10));
         http.close();
+        meters.close(); // after HTTP: no scrape reads a closed client or store
         store.close();
     }
 }

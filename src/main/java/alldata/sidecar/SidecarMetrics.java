@@ -4,6 +4,7 @@ import alldata.core.CommitLevel;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -142,6 +143,11 @@ public final class SidecarMetrics {
 
     public double malformedCommandCount() {
         return malformedCommands.count();
+    }
+
+    /** The registry, for {@link MeterBindings}. */
+    MeterRegistry registry() {
+        return registry;
     }
 
     /** Prometheus text exposition. */

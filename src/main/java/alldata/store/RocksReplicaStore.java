@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,8 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
+import org.rocksdb.Statistics;
+import org.rocksdb.TickerType;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
@@ -48,6 +51,10 @@ import org.slf4j.LoggerFactory;
  * <p>Durability uses group commit: {@link #write(List)} stores a whole batch with one WAL sync, and
  * {@link #put(String, byte[])} queues the write for a writer thread that drains everything queued into
  * one such batch. Futures of {@code put} complete on that writer thread.
+ *
+ * <p>RocksDB statistics are on (the default level, without per-operation timers), so that operators
+ * see bytes written, WAL syncs, write stalls and cache hits: {@link #counter(Counter)} and
+ * {@link #property(Property)}.
  */
 public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RocksReplicaStore.class);
@@ -58,6 +65,7 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
     }
 
     private final Path dir;
+    private final Statistics statistics;
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions cfOptions;
     private final BloomFilter bloomFilter = new BloomFilter(10, false);
@@ -88,8 +96,9 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
 
     private RocksReplicaStore(Path dir, Options options) {
         this.dir = dir;
+        this.statistics = new Statistics();
         this.dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
-                .setIncreaseParallelism(2).setKeepLogFileNum(5);
+                .setIncreaseParallelism(2).setKeepLogFileNum(5).setStatistics(statistics);
         // bloom filters: the coordinator looks up every new key (is it stored already?), and nearly all miss
         this.cfOptions = new ColumnFamilyOptions().setCompressionType(CompressionType.LZ4_COMPRESSION)
                 .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(bloomFilter));
@@ -262,32 +271,118 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
      * @param to   first key (or key prefix) to exclude; {@code null} for the end
      */
     public List<StoredEvent> scan(String from, String to, int limit) {
+        return scanRange(from, to, limit, false);
+    }
+
+    /**
+     * The newest {@code limit} events with {@code from <= key < to}, returned in key (time) order, like
+     * {@link #scan}: "the latest events" without knowing when they were written.
+     *
+     * @param from first key (or key prefix) to include; {@code null} for the beginning
+     * @param to   first key (or key prefix) to exclude; {@code null} for the end
+     */
+    public List<StoredEvent> scanNewest(String from, String to, int limit) {
+        return scanRange(from, to, limit, true);
+    }
+
+    /** The first (or, {@code newest}, the last) {@code limit} events of [from, to), in key order. */
+    private List<StoredEvent> scanRange(String from, String to, int limit, boolean newest) {
         ensureOpen();
         if (limit < 0) {
             throw new IllegalArgumentException("limit must not be negative, got " + limit);
         }
         List<StoredEvent> out = new ArrayList<>(Math.min(limit, 1024));
-        try (Slice upper = to == null ? null : new Slice(to.getBytes(StandardCharsets.US_ASCII));
-             ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
+        try (Slice lower = from == null ? null : new Slice(from.getBytes(StandardCharsets.US_ASCII));
+             Slice upper = to == null ? null : new Slice(to.getBytes(StandardCharsets.US_ASCII));
+             ReadOptions ro = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
              RocksIterator it = db.newIterator(events, ro)) {
-            if (from == null) {
-                it.seekToFirst();
+            // with bounds set, seekToFirst and seekToLast stay within them
+            if (newest) {
+                it.seekToLast();
             } else {
-                it.seek(from.getBytes(StandardCharsets.US_ASCII));
+                it.seekToFirst();
             }
-            for (; it.isValid() && out.size() < limit; it.next()) {
+            while (it.isValid() && out.size() < limit) {
                 out.add(new StoredEvent(new String(it.key(), StandardCharsets.US_ASCII), it.value()));
+                if (newest) {
+                    it.prev();
+                } else {
+                    it.next();
+                }
             }
             it.status();
         } catch (RocksDBException e) {
             throw new StoreException("scan of " + dir + " failed: " + e.getMessage(), e);
         }
+        if (newest) {
+            Collections.reverse(out);
+        }
         return out;
+    }
+
+    /** A RocksDB statistics counter of this store, counted since it was opened. */
+    public enum Counter {
+        /** Bytes of keys and values written (the WAL and compaction not included). */
+        BYTES_WRITTEN(TickerType.BYTES_WRITTEN),
+        /** Bytes of keys and values read by gets. */
+        BYTES_READ(TickerType.BYTES_READ),
+        /** WAL syncs: one per durable write batch (group commit). */
+        WAL_SYNCS(TickerType.WAL_FILE_SYNCED),
+        /** Bytes written to the WAL. */
+        WAL_BYTES(TickerType.WAL_FILE_BYTES),
+        /** Microseconds writers were stalled or slowed down by RocksDB (too many memtables or L0 files). */
+        STALL_MICROS(TickerType.STALL_MICROS),
+        BLOCK_CACHE_HITS(TickerType.BLOCK_CACHE_HIT),
+        BLOCK_CACHE_MISSES(TickerType.BLOCK_CACHE_MISS),
+        /** Bytes compaction read and wrote. */
+        COMPACTION_READ_BYTES(TickerType.COMPACT_READ_BYTES),
+        COMPACTION_WRITE_BYTES(TickerType.COMPACT_WRITE_BYTES),
+        /** Bytes memtable flushes wrote to SST files. */
+        FLUSH_WRITE_BYTES(TickerType.FLUSH_WRITE_BYTES);
+
+        private final TickerType ticker;
+
+        Counter(TickerType ticker) {
+            this.ticker = ticker;
+        }
+    }
+
+    /** A RocksDB property of this store: a current value, not a count. */
+    public enum Property {
+        /** 1 when a compaction of the events is pending, else 0. */
+        COMPACTION_PENDING("rocksdb.compaction-pending"),
+        /** Bytes compaction estimates it has to rewrite to bring the events within the level targets. */
+        PENDING_COMPACTION_BYTES("rocksdb.estimate-pending-compaction-bytes"),
+        /** Compactions running now. */
+        RUNNING_COMPACTIONS("rocksdb.num-running-compactions"),
+        /** Estimated number of stored events. */
+        ESTIMATED_EVENTS("rocksdb.estimate-num-keys"),
+        /** 1 while RocksDB stops writes (a write stall), else 0. */
+        WRITE_STOPPED("rocksdb.is-write-stopped"),
+        /** Background errors (flush or compaction) since the store was opened. */
+        BACKGROUND_ERRORS("rocksdb.background-errors");
+
+        private final String name;
+
+        Property(String name) {
+            this.name = name;
+        }
+    }
+
+    /** The value of {@code counter} since this store was opened. */
+    public long counter(Counter counter) {
+        ensureOpen();
+        return statistics.getTickerCount(counter.ticker);
+    }
+
+    /** The current value of {@code property} (of the events column family where it is per column family). */
+    public long property(Property property) {
+        return longProperty(property.name);
     }
 
     /** RocksDB's estimate of the number of stored events. */
     public long approximateCount() {
-        return longProperty("rocksdb.estimate-num-keys");
+        return property(Property.ESTIMATED_EVENTS);
     }
 
     /** RocksDB's estimate of the bytes the events take (memtables and SST files). */
@@ -379,5 +474,6 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
         cfOptions.close();
         bloomFilter.close();
         dbOptions.close();
+        statistics.close();
     }
 }

@@ -93,9 +93,9 @@ final class ProcessCluster implements AutoCloseable {
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** What {@code /health} of node {@code i} says, with its status code. */
+    /** What {@code /health/ready} of node {@code i} says, with its status code. */
     String healthDetail(int i) throws IOException, InterruptedException {
-        HttpResponse<String> r = get(i, "/health");
+        HttpResponse<String> r = get(i, "/health/ready");
         return r.statusCode() + " " + r.body();
     }
 
@@ -106,7 +106,7 @@ final class ProcessCluster implements AutoCloseable {
 
     boolean healthy(int i) {
         try {
-            return get(i, "/health").statusCode() == 200;
+            return get(i, "/health/ready").statusCode() == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {

@@ -336,13 +336,23 @@ abstract class SidecarClusterSuite {
     void healthAndMetricsAreServed() throws Exception {
         Sidecar node = cluster.sidecars().get(0);
         put("{\"metrics\":1}", CommitLevel.QUORUM);
-        HttpResponse<byte[]> health = httpGet(node, "/health");
-        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(httpGet(node, "/health").statusCode()).isEqualTo(200);
+        assertThat(httpGet(node, "/health/live").statusCode()).isEqualTo(200);
+        HttpResponse<byte[]> ready = httpGet(node, "/health/ready");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(new String(ready.body(), StandardCharsets.UTF_8)).startsWith("ready: " + node.nodeId());
         String metrics = new String(httpGet(node, "/metrics").body(), StandardCharsets.UTF_8);
         assertThat(metrics).contains("alldata_puts_committed_total").contains("alldata_commit_latency_seconds_bucket")
                 .contains("alldata_replicas_replaced_total").contains("alldata_puts_pending")
                 .contains("alldata_store_size_bytes").contains("alldata_replica_writes_total")
                 .contains("alldata_replicas_conflicts_total");
+        // the ready-made binders: JVM, Kafka clients and Streams, RocksDB statistics, consumer lag
+        assertThat(metrics).contains("jvm_memory_used_bytes{", "jvm_gc_", "jvm_threads_live_threads{",
+                "jvm_classes_loaded_classes{", "system_cpu_count{", "kafka_producer_", "kafka_consumer_", "kafka_stream_",
+                "alldata_store_written_bytes_total{", "alldata_store_wal_syncs_total{", "alldata_store_write_stall_seconds_total{",
+                "alldata_store_block_cache_hits_total{", "alldata_store_compaction_pending{",
+                "alldata_replica_commands_lag_records{", "alldata_coordinator_ingest_lag_records{",
+                "alldata_coordinator_acks_lag_records{");
     }
 
     @Test

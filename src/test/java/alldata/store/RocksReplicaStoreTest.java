@@ -131,6 +131,43 @@ class RocksReplicaStoreTest {
     }
 
     @Test
+    void scanNewestReturnsTheLastEventsOfTheRangeInKeyOrder() {
+        try (RocksReplicaStore store = RocksReplicaStore.open(dir)) {
+            List<ReplicaWrite> writes = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                writes.add(new ReplicaWrite(key(i), bytes("e" + i), null));
+            }
+            store.write(writes);
+            assertThat(store.scanNewest(null, null, 3)).extracting(StoredEvent::key).containsExactly(key(7), key(8), key(9));
+            assertThat(store.scanNewest(key(2), key(5), 10)).extracting(StoredEvent::key)
+                    .containsExactly(key(2), key(3), key(4));
+            assertThat(store.scanNewest(key(2), key(5), 2)).extracting(StoredEvent::key).containsExactly(key(3), key(4));
+            assertThat(store.scanNewest(null, key(1), 5)).extracting(StoredEvent::key).containsExactly(key(0));
+            assertThat(store.scanNewest(key(5), key(5), 5)).isEmpty();
+            assertThat(store.scanNewest(null, null, 0)).isEmpty();
+            assertThat(store.scanNewest(key(9), null, 1).get(0).event()).isEqualTo(bytes("e9"));
+            assertThatThrownBy(() -> store.scanNewest(null, null, -1)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void statisticsCountWritesReadsAndWalSyncs() {
+        try (RocksReplicaStore store = RocksReplicaStore.open(dir)) {
+            assertThat(store.counter(RocksReplicaStore.Counter.BYTES_WRITTEN)).isZero();
+            store.write(List.of(new ReplicaWrite(key(1), bytes("{\"a\":1}"), null)));
+            store.write(List.of(new ReplicaWrite(key(2), bytes("{\"a\":2}"), null)));
+            store.get(key(1));
+            assertThat(store.counter(RocksReplicaStore.Counter.BYTES_WRITTEN)).isPositive();
+            assertThat(store.counter(RocksReplicaStore.Counter.WAL_SYNCS)).isEqualTo(2);
+            assertThat(store.counter(RocksReplicaStore.Counter.BYTES_READ)).isPositive();
+            for (RocksReplicaStore.Property p : RocksReplicaStore.Property.values()) {
+                assertThat(store.property(p)).as(p.name()).isNotNegative();
+            }
+            assertThat(store.property(RocksReplicaStore.Property.ESTIMATED_EVENTS)).isEqualTo(2);
+        }
+    }
+
+    @Test
     void scanByTimePrefixSelectsATimeRange() {
         try (RocksReplicaStore store = RocksReplicaStore.open(dir)) {
             store.write(List.of(

@@ -1,5 +1,6 @@
 package alldata.sidecar.http;
 
+import alldata.core.AllDataKey;
 import alldata.store.RocksReplicaStore;
 import alldata.store.StoredEvent;
 import com.sun.net.httpserver.HttpExchange;
@@ -7,45 +8,80 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * A sidecar's HTTP API: {@code GET /events/{key}}, {@code GET /events?from=&to=&limit=} (JSON lines in
- * key order), {@code GET /health} and {@code GET /metrics} (Prometheus text).
+ * A sidecar's HTTP API:
+ * <ul>
+ *   <li>{@code GET /events/{key}}: the event's exact bytes; 404 when absent, 400 when not an AllData key;</li>
+ *   <li>{@code GET /events?from=&to=&limit=&newest=}: JSON lines in key (time) order with
+ *       {@code from <= key < to}; {@code newest=true} gives the last {@code limit} of the range instead of the
+ *       first;</li>
+ *   <li>{@code GET /health/live}: 200 while the process serves HTTP (a failing disk does not change it);</li>
+ *   <li>{@code GET /health/ready} and its alias {@code GET /health}: 200 when the node can take work, else
+ *       503; the body says why in one line;</li>
+ *   <li>{@code GET /metrics}: Prometheus text.</li>
+ * </ul>
+ * HEAD of each answers like GET without a body; other methods get 405, other paths 404.
  */
 public final class HttpApi implements AutoCloseable {
     /** Default and largest {@code limit} of a scan. */
     public static final int DEFAULT_LIMIT = 1000;
     public static final int MAX_LIMIT = 100_000;
 
-    /** What {@code /health} reports. */
-    public record Health(boolean healthy, String detail) {
+    private static final Set<String> SCAN_PARAMETERS = Set.of("from", "to", "limit", "newest");
+    private static final String TEXT = "text/plain; charset=utf-8";
+    private static final String PATHS = "/events/{key}, /events?from=&to=&limit=&newest=, /health/live, /health/ready, "
+            + "/metrics";
+
+    /** A response before it is sent: HEAD sends its status and headers only. */
+    private record Response(int status, String contentType, byte[] body) {
+        static Response text(int status, String line) {
+            return new Response(status, TEXT, (line + "\n").getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     private final HttpServer server;
+    private final RocksReplicaStore store;
+    private final Supplier<Health> readiness;
+    private final Supplier<String> metrics;
 
-    public HttpApi(String bind, int port, RocksReplicaStore store, Supplier<Health> health, Supplier<String> metrics)
+    /**
+     * Starts serving on {@code bind:port} (port 0 picks a free one).
+     *
+     * @param readiness what {@code /health/ready} reports
+     * @param metrics   the Prometheus text of {@code /metrics}
+     * @throws BindException naming the address when the port is taken
+     */
+    public HttpApi(String bind, int port, RocksReplicaStore store, Supplier<Health> readiness, Supplier<String> metrics)
             throws IOException {
-        server = HttpServer.create(new InetSocketAddress(bind, port), 64);
+        this.store = store;
+        this.readiness = readiness;
+        this.metrics = metrics;
+        try {
+            server = HttpServer.create(new InetSocketAddress(bind, port), 64);
+        } catch (BindException e) {
+            BindException clear = new BindException("HTTP port " + port + " on " + bind + " is already in use ("
+                    + e.getMessage() + "): stop what holds it or choose another port");
+            clear.initCause(e);
+            throw clear;
+        }
         server.setExecutor(Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "alldata-http-" + port);
             t.setDaemon(true);
             return t;
         }));
-        server.createContext("/events", ex -> handle(ex, () -> events(ex, store)));
-        server.createContext("/health", ex -> handle(ex, () -> {
-            Health h = health.get();
-            send(ex, h.healthy() ? 200 : 503, "text/plain", (h.detail() + "\n").getBytes(StandardCharsets.UTF_8));
-        }));
-        server.createContext("/metrics", ex -> handle(ex, () ->
-                send(ex, 200, "text/plain; version=0.0.4", metrics.get().getBytes(StandardCharsets.UTF_8))));
+        server.createContext("/", this::handle);
         server.start();
     }
 
@@ -59,46 +95,70 @@ public final class HttpApi implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private interface Handler {
-        void run() throws IOException;
-    }
-
-    private static void handle(HttpExchange ex, Handler h) throws IOException {
+    private void handle(HttpExchange ex) throws IOException {
         // errors are answered inside the exchange: a resource block would close it before a catch could reply
         try {
-            if (!"GET".equals(ex.getRequestMethod())) {
-                send(ex, 405, "text/plain", "only GET is supported\n".getBytes(StandardCharsets.UTF_8));
-                return;
+            String method = ex.getRequestMethod();
+            Response r;
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                ex.getResponseHeaders().set("Allow", "GET, HEAD");
+                r = Response.text(405, "method " + method + " not allowed: only GET and HEAD");
+            } else {
+                try {
+                    r = route(ex.getRequestURI().getRawPath(), ex.getRequestURI().getRawQuery());
+                } catch (IllegalArgumentException e) {
+                    r = Response.text(400, e.getMessage());
+                } catch (RuntimeException e) {
+                    r = Response.text(500, "internal error: " + e);
+                }
             }
-            try {
-                h.run();
-            } catch (IllegalArgumentException e) {
-                send(ex, 400, "text/plain", (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
-            } catch (RuntimeException e) {
-                send(ex, 500, "text/plain", ("internal error: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
-            }
+            send(ex, r);
         } finally {
             ex.close();
         }
     }
 
-    private static void events(HttpExchange ex, RocksReplicaStore store) throws IOException {
-        String path = ex.getRequestURI().getRawPath();
-        if (path.startsWith("/events/") && path.length() > "/events/".length()) {
-            String key = URLDecoder.decode(path.substring("/events/".length()), StandardCharsets.UTF_8);
-            var event = store.get(key);
-            if (event.isEmpty()) {
-                send(ex, 404, "text/plain", ("no event under key " + key + "\n").getBytes(StandardCharsets.UTF_8));
-            } else {
-                send(ex, 200, "application/json", event.get());
+    private Response route(String path, String rawQuery) throws IOException {
+        if (path.equals("/events") || path.equals("/events/")) {
+            return scan(query(rawQuery));
+        }
+        if (path.startsWith("/events/")) {
+            return get(URLDecoder.decode(path.substring("/events/".length()), StandardCharsets.UTF_8));
+        }
+        return switch (path) {
+            case "/health/live" -> Response.text(200, "live");
+            case "/health", "/health/ready" -> {
+                Health h = readiness.get();
+                yield Response.text(h.healthy() ? 200 : 503, h.detail());
             }
-            return;
+            case "/metrics" -> new Response(200, "text/plain; version=0.0.4; charset=utf-8",
+                    metrics.get().getBytes(StandardCharsets.UTF_8));
+            default -> Response.text(404, "no resource at " + path + "; there are " + PATHS);
+        };
+    }
+
+    private Response get(String key) {
+        if (!AllDataKey.isValid(key)) {
+            AllDataKey.parse(key); // throws the IllegalArgumentException that says what is wrong (a 400)
         }
-        if (!path.equals("/events") && !path.equals("/events/")) {
-            send(ex, 404, "text/plain", "not found\n".getBytes(StandardCharsets.UTF_8));
-            return;
+        var event = store.get(key);
+        return event.isEmpty() ? Response.text(404, "no event under key " + key + " on this node")
+                : new Response(200, "application/json", event.get());
+    }
+
+    private Response scan(Map<String, String> q) throws IOException {
+        for (String name : q.keySet()) {
+            if (!SCAN_PARAMETERS.contains(name)) {
+                throw new IllegalArgumentException("unknown parameter '" + name + "': a scan takes from, to, limit, newest");
+            }
         }
-        Map<String, String> q = query(ex.getRequestURI().getRawQuery());
+        q.values().removeIf(String::isEmpty); // "from=" means no bound, as if it were left out
+        String from = keyBound(q, "from");
+        String to = keyBound(q, "to");
+        if (from != null && to != null && from.compareTo(to) > 0) {
+            throw new IllegalArgumentException("from (" + from + ") is after to (" + to
+                    + "): no key can match; the range is from <= key < to");
+        }
         int limit = DEFAULT_LIMIT;
         if (q.containsKey("limit")) {
             try {
@@ -107,17 +167,32 @@ public final class HttpApi implements AutoCloseable {
                 throw new IllegalArgumentException("limit must be a number, got '" + q.get("limit") + "'");
             }
             if (limit < 0 || limit > MAX_LIMIT) {
-                throw new IllegalArgumentException("limit must be within 0.." + MAX_LIMIT);
+                throw new IllegalArgumentException("limit must be within 0.." + MAX_LIMIT + ", got " + limit);
             }
         }
-        List<StoredEvent> events = store.scan(q.get("from"), q.get("to"), limit);
+        boolean newest = switch (q.getOrDefault("newest", "false")) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("newest must be true or false, got '" + q.get("newest") + "'");
+        };
+        List<StoredEvent> events = newest ? store.scanNewest(from, to, limit) : store.scan(from, to, limit);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (StoredEvent e : events) {
             out.write(("{\"key\":\"" + e.key() + "\",\"event\":").getBytes(StandardCharsets.US_ASCII));
             out.write(oneLine(e.event()));
             out.write("}\n".getBytes(StandardCharsets.US_ASCII));
         }
-        send(ex, 200, "application/x-ndjson", out.toByteArray());
+        return new Response(200, "application/x-ndjson", out.toByteArray());
+    }
+
+    /** A scan bound: keys are printable ASCII, so anything else cannot bound them meaningfully. */
+    private static String keyBound(Map<String, String> q, String name) {
+        String v = q.get(name);
+        if (v != null && !v.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new IllegalArgumentException(name + " must be a key or key prefix (printable ASCII, e.g. 20261125T04), got '"
+                    + v + "'");
+        }
+        return v;
     }
 
     /**
@@ -147,19 +222,25 @@ public final class HttpApi implements AutoCloseable {
             int eq = pair.indexOf('=');
             String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
             String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            if (!v.isEmpty()) {
+            if (!k.isEmpty()) {
                 m.put(k, v);
             }
         }
         return m;
     }
 
-    private static void send(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", contentType);
-        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
+    private static void send(HttpExchange ex, Response r) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", r.contentType());
+        if (ex.getRequestMethod().equals("HEAD")) {
+            // the server sends no body for HEAD; the length header is the application's to set
+            ex.getResponseHeaders().set("Content-Length", Integer.toString(r.body().length));
+            ex.sendResponseHeaders(r.status(), -1);
+            return;
+        }
+        ex.sendResponseHeaders(r.status(), r.body().length == 0 ? -1 : r.body().length);
+        if (r.body().length > 0) {
             try (OutputStream os = ex.getResponseBody()) {
-                os.write(body);
+                os.write(r.body());
             }
         }
     }
@@ -167,6 +248,6 @@ public final class HttpApi implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
-        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+        ((ExecutorService) server.getExecutor()).shutdownNow();
     }
 }

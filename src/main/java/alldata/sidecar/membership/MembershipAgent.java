@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -47,6 +48,7 @@ public final class MembershipAgent implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile boolean started;
     private volatile boolean loopHealthy;
 
     /**
@@ -72,8 +74,17 @@ public final class MembershipAgent implements AutoCloseable {
 
     /** Sends the first heartbeat and starts following the topic. */
     public void start() {
+        started = true;
         heartbeat(MemberRecord.State.UP);
         thread.start();
+    }
+
+    /**
+     * The membership consumer, for metric binders only: they read its {@code metrics()}, which is safe from
+     * any thread; nothing else of it may be used outside the agent's loop.
+     */
+    public Consumer<?, ?> consumerForMetrics() {
+        return consumer;
     }
 
     /** True while the agent's loop runs without errors. */
@@ -159,13 +170,20 @@ public final class MembershipAgent implements AutoCloseable {
                 .get(30, TimeUnit.SECONDS);
     }
 
-    /** Announces LEAVING, then writes this node's tombstone, and stops following the topic. */
+    /**
+     * Announces LEAVING, then writes this node's tombstone, and stops following the topic. An agent that
+     * was never started announces nothing: a sidecar that failed to start never joined.
+     */
     @Override
     public void close() {
         if (!running) {
             return;
         }
         running = false;
+        if (!started) {
+            consumer.close(Duration.ZERO);
+            return;
+        }
         if (thread.isAlive()) {
             consumer.wakeup();
         } else {

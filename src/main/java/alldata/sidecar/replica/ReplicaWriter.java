@@ -180,6 +180,14 @@ public final class ReplicaWriter implements AutoCloseable {
         thread.start();
     }
 
+    /**
+     * The command consumer, for metric binders only: they read its {@code metrics()}, which is safe from any
+     * thread; nothing else of it may be used outside the writer's loop.
+     */
+    public Consumer<?, ?> consumerForMetrics() {
+        return consumer;
+    }
+
     /** True once the loop has polled and while it runs without failing. */
     public boolean healthy() {
         return polled && failure == null && !stopped;

@@ -1,0 +1,67 @@
+package alldata.dev;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * CPU time of this process's threads, grouped by name (digits folded, so that the three nodes' stream
+ * threads are one group): where a phase's CPU went. Threads that end during a phase are not counted.
+ */
+final class ThreadCpu {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private final Map<Long, Long> startNanos = new HashMap<>();
+
+    private ThreadCpu() {
+    }
+
+    /** A reading of every live thread's CPU time, to compare with later. */
+    static ThreadCpu start() {
+        ThreadCpu t = new ThreadCpu();
+        if (THREADS.isThreadCpuTimeSupported()) {
+            for (long id : THREADS.getAllThreadIds()) {
+                t.startNanos.put(id, Math.max(0, THREADS.getThreadCpuTime(id)));
+            }
+        }
+        return t;
+    }
+
+    /** CPU nanoseconds since {@link #start} per thread group, largest first. */
+    Map<String, Long> byGroup() {
+        Map<String, Long> groups = new HashMap<>();
+        for (long id : THREADS.getAllThreadIds()) {
+            long now = THREADS.getThreadCpuTime(id);
+            var info = THREADS.getThreadInfo(id);
+            if (now < 0 || info == null) {
+                continue;
+            }
+            long used = now - startNanos.getOrDefault(id, 0L);
+            if (used > 0) {
+                groups.merge(group(info.getThreadName()), used, Long::sum);
+            }
+        }
+        Map<String, Long> sorted = new LinkedHashMap<>();
+        groups.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
+    }
+
+    /** One line per group with at least 1 % of the total: µs per event and share. */
+    String report(int events) {
+        Map<String, Long> g = byGroup();
+        long total = g.values().stream().mapToLong(Long::longValue).sum();
+        StringBuilder sb = new StringBuilder();
+        g.forEach((name, ns) -> {
+            if (ns * 100 >= total) {
+                sb.append(String.format("  %6.1f us/event %5.1f%%  %s%n", ns / 1e3 / events, ns * 100.0 / total, name));
+            }
+        });
+        return sb.toString();
+    }
+
+    static String group(String threadName) {
+        return threadName.replaceAll("bench[0-9a-f]+\\.?", "").replaceAll("[0-9]+", "N");
+    }
+}

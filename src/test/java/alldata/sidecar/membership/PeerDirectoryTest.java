@@ -1,0 +1,98 @@
+package alldata.sidecar.membership;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import alldata.core.PeerLocation;
+import alldata.core.Placement;
+import alldata.protocol.MemberRecord;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The membership view on an injected clock: node-1 in zone a of region eu, session timeout 10 s. */
+class PeerDirectoryTest {
+    private static final long TIMEOUT = 10_000;
+
+    private final AtomicLong now = new AtomicLong(100_000);
+    private final PeerDirectory directory = new PeerDirectory("node-1", "a", "eu", TIMEOUT, now::get);
+
+    private static MemberRecord member(String node, String zone, String region, MemberRecord.State state, long heartbeatMs) {
+        return new MemberRecord(node, zone, region, "alldata.node." + node + ".commands", "127.0.0.1:8080", state, heartbeatMs);
+    }
+
+    private static MemberRecord up(String node, String zone, String region, long heartbeatMs) {
+        return member(node, zone, region, MemberRecord.State.UP, heartbeatMs);
+    }
+
+    @Test
+    void aMemberIsLiveWhileItsHeartbeatIsYoungerThanTheSessionTimeout() {
+        directory.apply("node-2", up("node-2", "a", "eu", 100_000));
+        assertThat(directory.isLive("node-2")).isTrue();
+        now.set(100_000 + TIMEOUT - 1);
+        assertThat(directory.isLive("node-2")).isTrue();
+        assertThat(directory.live()).extracting(MemberRecord::node).containsExactly("node-2");
+        now.set(100_000 + TIMEOUT);
+        assertThat(directory.isLive("node-2")).isFalse();
+        assertThat(directory.live()).isEmpty();
+        assertThat(directory.all()).extracting(MemberRecord::node).containsExactly("node-2"); // still known
+    }
+
+    @Test
+    void aTombstoneRemovesTheMember() {
+        directory.apply("node-2", up("node-2", "a", "eu", 100_000));
+        directory.apply("node-2", null);
+        assertThat(directory.get("node-2")).isNull();
+        assertThat(directory.isLive("node-2")).isFalse();
+        assertThat(directory.all()).isEmpty();
+        directory.apply("node-3", null); // a tombstone of an unknown node changes nothing
+        assertThat(directory.all()).isEmpty();
+    }
+
+    @Test
+    void theNewerHeartbeatWinsWhateverTheOrderRecordsArrive() {
+        directory.apply("node-2", up("node-2", "b", "eu", 99_000));
+        directory.apply("node-2", member("node-2", "b", "eu", MemberRecord.State.LEAVING, 95_000)); // older: ignored
+        assertThat(directory.get("node-2").state()).isEqualTo(MemberRecord.State.UP);
+        assertThat(directory.get("node-2").heartbeatMs()).isEqualTo(99_000);
+        directory.apply("node-2", up("node-2", "c", "eu", 99_500)); // newer: replaces, a moved zone included
+        assertThat(directory.get("node-2").zone()).isEqualTo("c");
+        directory.apply("node-2", member("node-2", "c", "eu", MemberRecord.State.LEAVING, 99_500)); // same time: the later wins
+        assertThat(directory.get("node-2").state()).isEqualTo(MemberRecord.State.LEAVING);
+    }
+
+    @Test
+    void aLeavingMemberIsNotLiveEvenWithAFreshHeartbeat() {
+        directory.apply("node-2", member("node-2", "b", "eu", MemberRecord.State.LEAVING, 100_000));
+        assertThat(directory.isLive("node-2")).isFalse();
+        assertThat(directory.live()).isEmpty();
+        assertThat(directory.liveCandidates()).isEmpty();
+        assertThat(directory.all()).hasSize(1);
+    }
+
+    @Test
+    void liveCandidatesAreLocatedRelativeToThisNodeAndExcludeIt() {
+        directory.apply("node-1", up("node-1", "a", "eu", 100_000));
+        directory.apply("node-2", up("node-2", "a", "eu", 100_000));
+        directory.apply("node-3", up("node-3", "b", "eu", 100_000));
+        directory.apply("node-4", up("node-4", "a", "us", 100_000)); // zone a, but of another region
+        directory.apply("node-5", up("node-5", "b", "eu", 100_000 - TIMEOUT)); // dead
+        directory.apply("node-6", member("node-6", "c", "eu", MemberRecord.State.LEAVING, 100_000));
+        assertThat(directory.liveCandidates()).containsExactlyInAnyOrder(
+                new Placement.Candidate("node-2", PeerLocation.sameZone()),
+                new Placement.Candidate("node-3", PeerLocation.zone("b")),
+                new Placement.Candidate("node-4", PeerLocation.region("us")));
+        assertThat(directory.live()).extracting(MemberRecord::node)
+                .containsExactlyInAnyOrder("node-1", "node-2", "node-3", "node-4");
+    }
+
+    @Test
+    void seesSelfOnlyWhileItsOwnRecordIsLive() {
+        assertThat(directory.seesSelf()).isFalse();
+        directory.apply("node-1", up("node-1", "a", "eu", 100_000));
+        assertThat(directory.seesSelf()).isTrue();
+        now.addAndGet(TIMEOUT);
+        assertThat(directory.seesSelf()).isFalse();
+        directory.apply("node-1", member("node-1", "a", "eu", MemberRecord.State.LEAVING, now.get()));
+        assertThat(directory.seesSelf()).isFalse();
+        assertThat(directory.selfId()).isEqualTo("node-1");
+    }
+}
