@@ -1,0 +1,44 @@
+package alldata.sidecar.coordinator;
+
+/**
+ * What an ingest record may carry; anything beyond is rejected before any work is done on it.
+ *
+ * @param maxEventBytes  largest event value in bytes, surrounding whitespace included ({@code max.event.bytes});
+ *                       an event of exactly this size is accepted
+ * @param maxKeyBytes    largest record key and largest correlation id in UTF-8 bytes ({@code max.key.bytes}):
+ *                       both become keys of records AllData writes (dead letters, results)
+ * @param maxHeaderBytes largest total of all header names (UTF-8) and values of one record ({@code max.header.bytes})
+ * @param maxDepth       deepest nesting of objects and arrays in an event, the event's own object counting
+ *                       as 1 ({@code max.event.depth})
+ */
+record IngestLimits(int maxEventBytes, int maxKeyBytes, int maxHeaderBytes, int maxDepth) {
+    /** Size of the smallest event, {@code {}}. */
+    static final int MIN_EVENT_BYTES = 2;
+    /**
+     * A correlation id travels through {@code DataOutput.writeUTF}, which takes at most 65,535 bytes of
+     * modified UTF-8; one UTF-8 byte becomes at most two of those (U+0000), so ids stay within half.
+     */
+    static final int MAX_KEY_BYTES = 32_767;
+    /**
+     * Jackson's default reader limit: every event AllData accepts can be read back by a consumer with a
+     * default-configured Jackson (and recursive JSON readers do not run out of stack well below that).
+     */
+    static final int MAX_DEPTH = 1_000;
+
+    IngestLimits {
+        if (maxEventBytes < MIN_EVENT_BYTES) {
+            throw new IllegalArgumentException("max.event.bytes must be at least " + MIN_EVENT_BYTES
+                    + " (the size of {}), got " + maxEventBytes);
+        }
+        if (maxKeyBytes < 1 || maxKeyBytes > MAX_KEY_BYTES) {
+            throw new IllegalArgumentException("max.key.bytes must be within 1.." + MAX_KEY_BYTES
+                    + " (a correlation id must fit writeUTF), got " + maxKeyBytes);
+        }
+        if (maxHeaderBytes < 1) {
+            throw new IllegalArgumentException("max.header.bytes must be positive, got " + maxHeaderBytes);
+        }
+        if (maxDepth < 1 || maxDepth > MAX_DEPTH) {
+            throw new IllegalArgumentException("max.event.depth must be within 1.." + MAX_DEPTH + ", got " + maxDepth);
+        }
+    }
+}
