@@ -5,6 +5,7 @@ import static alldata.sidecar.Setting.Range.between;
 
 import alldata.core.CommitLevel;
 import alldata.core.ReplicationStrategy;
+import alldata.core.WhenShort;
 import alldata.protocol.Topics;
 import java.io.IOException;
 import java.io.Reader;
@@ -83,8 +84,28 @@ public final class SidecarConfig {
             "Interval of this node's membership heartbeats.");
     public static final Setting<Long> SESSION_TIMEOUT_MS = Setting.ofLong("membership.session.timeout.ms", 10_000,
             atLeast(1), "A peer is live while its last heartbeat is younger than this.");
+    public static final Setting<Integer> MAX_KEY_BYTES = Setting.ofInt("max.key.bytes", 16_384, between(1, 1 << 20),
+            "Largest ingest record key and correlation id; larger ones are rejected (FAILED) and dead-lettered.");
+    public static final Setting<Integer> MAX_HEADER_BYTES = Setting.ofInt("max.header.bytes", 16_384, atLeast(1),
+            "Largest total size of an ingest record's header names and values; larger ones are rejected.");
+    public static final Setting<Integer> MAX_EVENT_DEPTH = Setting.ofInt("max.event.depth", 128, between(1, 1000),
+            "Deepest nesting of objects and arrays in an event (its own object counts 1); deeper ones are rejected.");
+    public static final Setting<WhenShort> PLACEMENT_WHEN_SHORT = Setting.ofEnum("placement.when.short",
+            WhenShort.class, WhenShort.DEGRADE, "With fewer live nodes than the replication factor: DEGRADE places the"
+                    + " replicas it can and commits at the commit level (the outcome's `owed` says how many are"
+                    + " missing; repair completes them); FAIL refuses the put.");
+    public static final Setting<Integer> MAX_PENDING_PUTS = Setting.ofInt("max.pending.puts", 5_000, atLeast(1),
+            "Puts in flight per coordinator task (ingest partition) before its ingest partition is paused.");
+    public static final Setting<Long> MAX_PENDING_BYTES = Setting.ofLong("max.pending.bytes", 32L << 20, atLeast(1),
+            "Event bytes in flight per coordinator task before its ingest partition is paused.");
+    public static final Setting<Integer> MAX_COMMAND_BATCH_BYTES = Setting.ofInt("max.command.batch.bytes", 256 * 1024,
+            between(1024, 64 << 20), "A coordinator task sends a node's command record once its events reach this size"
+                    + " (else at the end of each processing cycle).");
     public static final Setting<String> PROCESSING_GUARANTEE = Setting.ofChoice("processing.guarantee",
-            "at_least_once", List.of("at_least_once", "exactly_once_v2"), "Kafka Streams guarantee of the coordinator.");
+            "exactly_once_v2", List.of("at_least_once", "exactly_once_v2"), "Kafka Streams guarantee of the"
+                    + " coordinator. exactly_once_v2: exactly one outcome per ingest record, across crashes and"
+                    + " rebalances (outcomes are read read_committed). at_least_once: a replayed record may report its"
+                    + " outcome again (identical, never contradictory).");
     public static final Setting<Integer> STREAM_THREADS = Setting.ofInt("stream.threads", 1, atLeast(1),
             "Kafka Streams threads of the coordinator.");
     public static final Setting<Long> COMMIT_INTERVAL_MS = Setting.ofLong("commit.interval.ms", 500, atLeast(0),
@@ -214,19 +235,16 @@ public final class SidecarConfig {
         return kafka;
     }
 
-    /** Largest record key / correlation id accepted at ingest. */
     public int maxKeyBytes() {
-        return 16_384;
+        return get(MAX_KEY_BYTES);
     }
 
-    /** Largest total of an ingest record's headers. */
     public int maxHeaderBytes() {
-        return 16_384;
+        return get(MAX_HEADER_BYTES);
     }
 
-    /** A destination's command record is sent once its events reach this size. */
     public int maxCommandBatchBytes() {
-        return 256 * 1024;
+        return get(MAX_COMMAND_BATCH_BYTES);
     }
 
     /** The bootstrap servers the Kafka clients use. */

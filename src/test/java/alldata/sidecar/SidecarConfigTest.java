@@ -29,7 +29,7 @@ class SidecarConfigTest {
         assertThat(c.httpBind()).isEqualTo("127.0.0.1");
         assertThat(c.topics().ingest()).isEqualTo("alldata.ingest");
         assertThat(c.dataDir()).isEqualTo(Path.of("./data/n1"));
-        assertThat(c.processingGuarantee()).isEqualTo("at_least_once");
+        assertThat(c.processingGuarantee()).isEqualTo("exactly_once_v2");
         assertThat(c.topicReplicationFactor()).isEqualTo((short) 1);
     }
 

@@ -64,9 +64,11 @@ public final class CoordinatorTopology {
 
     static CoordinatorSettings settings(SidecarConfig config) {
         return new CoordinatorSettings(config.nodeId(), config.strategy(), config.commitLevel(), config.replicaTimeoutMs(),
-                alldata.core.WhenShort.DEGRADE,
-                new IngestLimits(config.maxEventBytes(), 16_384, 16_384, 64),
-                10_000, 64L << 20, 256 * 1024);
+                config.get(SidecarConfig.PLACEMENT_WHEN_SHORT),
+                new IngestLimits(config.maxEventBytes(), config.maxKeyBytes(), config.maxHeaderBytes(),
+                        config.get(SidecarConfig.MAX_EVENT_DEPTH)),
+                config.get(SidecarConfig.MAX_PENDING_PUTS), config.get(SidecarConfig.MAX_PENDING_BYTES),
+                config.maxCommandBatchBytes());
     }
 
     static Topology build(CoordinatorSettings settings, Topics topics, PeerDirectory peers, LocalReplica local,

@@ -17,7 +17,7 @@ sealed interface IngestDecision permits IngestDecision.Accepted, IngestDecision.
      * @param event         the exact bytes of the event's JSON object, without surrounding whitespace (the
      *                      record's value itself when it had none)
      * @param level         the commit level: the record's header, else the default
-     * @param correlationId the record's correlation id, exactly as given
+     * @param correlationId the record's correlation id (see {@link IngestValidator#check})
      */
     record Accepted(String key, byte[] event, CommitLevel level, String correlationId) implements IngestDecision {
         public Accepted {
@@ -51,7 +51,8 @@ sealed interface IngestDecision permits IngestDecision.Accepted, IngestDecision.
      * @param reason        one line saying what is wrong and which limit or rule it breaks
      * @param correlationId the record's correlation id; when the id itself is unusable (too long, not UTF-8)
      *                      a bounded stand-in, see {@link IngestValidator#check}
-     * @param level         the commit level, or null when the commit-level header itself was bad
+     * @param level         the commit level, or null when the commit-level header itself was bad (or the check
+     *                      failed unexpectedly)
      */
     record Rejected(String reason, String correlationId, CommitLevel level) implements IngestDecision {
         public Rejected {

@@ -15,10 +15,10 @@ record IngestLimits(int maxEventBytes, int maxKeyBytes, int maxHeaderBytes, int 
     /** Size of the smallest event, {@code {}}. */
     static final int MIN_EVENT_BYTES = 2;
     /**
-     * A correlation id travels through {@code DataOutput.writeUTF}, which takes at most 65,535 bytes of
-     * modified UTF-8; one UTF-8 byte becomes at most two of those (U+0000), so ids stay within half.
+     * A correlation id is echoed in every outcome and kept with its pending put; the results and changelog
+     * topics are sized for it, so it stays far below a record's size.
      */
-    static final int MAX_KEY_BYTES = 32_767;
+    static final int MAX_KEY_BYTES = 1 << 20;
     /**
      * Jackson's default reader limit: every event AllData accepts can be read back by a consumer with a
      * default-configured Jackson (and recursive JSON readers do not run out of stack well below that).
@@ -32,7 +32,7 @@ record IngestLimits(int maxEventBytes, int maxKeyBytes, int maxHeaderBytes, int 
         }
         if (maxKeyBytes < 1 || maxKeyBytes > MAX_KEY_BYTES) {
             throw new IllegalArgumentException("max.key.bytes must be within 1.." + MAX_KEY_BYTES
-                    + " (a correlation id must fit writeUTF), got " + maxKeyBytes);
+                    + ", got " + maxKeyBytes);
         }
         if (maxHeaderBytes < 1) {
             throw new IllegalArgumentException("max.header.bytes must be positive, got " + maxHeaderBytes);

@@ -23,6 +23,7 @@ final class OutcomePublisher {
 
     private final ProcessorContext<byte[], byte[]> context;
     private final int replicationFactor;
+    private long published;
 
     OutcomePublisher(ProcessorContext<byte[], byte[]> context, int replicationFactor) {
         this.context = context;
@@ -30,7 +31,6 @@ final class OutcomePublisher {
     }
 
     void committed(PendingEntry entry, List<String> acked) {
-        PendingPut put = entry.put();
         publish(outcome(entry, PutOutcome.Status.COMMITTED, acked, null, null));
     }
 
@@ -64,7 +64,13 @@ final class OutcomePublisher {
         context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers), DEAD_LETTER_SINK);
     }
 
+    /** Outcomes published so far. */
+    long published() {
+        return published;
+    }
+
     private void publish(PutOutcome o) {
+        published++;
         context.forward(new Record<>(o.correlationId().getBytes(StandardCharsets.UTF_8), Wire.encode(o),
                 context.currentSystemTimeMs()), RESULTS_SINK);
     }
