@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -64,8 +63,8 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
     private CommandBatcher commands;
     private OutcomePublisher outcomes;
     private TopicPartition ingestPartition;
-    private boolean exactlyOnce;
-    private long outcomesCommitted;
+    private CommitPolicy commits;
+    private long outcomesSeen;
     private long ackClockMs = Long.MIN_VALUE;
     private long lastClockSentMs;
 
@@ -91,8 +90,7 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
         this.outcomes = new OutcomePublisher(context, settings.replicationFactor());
         this.commands = new CommandBatcher(settings.nodeId(), partition, settings.maxBatchBytes(), this::sendCommand);
         this.puts = new PendingPuts(settings, store, peers, local, commands, outcomes, metrics);
-        this.exactlyOnce = StreamsConfig.EXACTLY_ONCE_V2.equals(
-                context.appConfigs().get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+        this.commits = CommitPolicy.of(context);
         int loaded = puts.load();
         if (loaded > 0) {
             log.info("task {} took over {} pending puts; their replicas are asked again", context.taskId(), loaded);
@@ -168,10 +166,7 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
 
     /**
      * The end of a processing cycle: apply local answers, resume taken-over puts, send one record per
-     * destination. With exactly-once, outcomes become visible only when their transaction commits: a cycle
-     * that published any asks for a commit at once instead of waiting for the commit interval. Under load
-     * this is group commit: records arriving during one commit are processed and committed together by
-     * the next, so commits stay few while a lone put waits for one commit, not for the interval.
+     * destination, and ask for a commit if outcomes wait for one ({@link CommitPolicy}).
      */
     private void endOfCycle(long wallNow) {
         puts.drainLocalAnswers(wallNow);
@@ -179,10 +174,9 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
             puts.resumeLoaded(wallNow);
         }
         commands.flush();
-        if (exactlyOnce && outcomes.published() > outcomesCommitted) {
-            outcomesCommitted = outcomes.published();
-            context.commit();
-        }
+        commits.produced(outcomes.published() - outcomesSeen);
+        outcomesSeen = outcomes.published();
+        commits.endOfCycle(context, wallNow);
     }
 
     private void tick(long wallNow) {

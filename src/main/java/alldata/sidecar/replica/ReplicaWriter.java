@@ -26,6 +26,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -65,6 +66,11 @@ public final class ReplicaWriter implements AutoCloseable {
     static final long FIRST_BACKOFF_MS = 100;
     static final long MAX_BACKOFF_MS = 10_000;
     static final int MAX_POLL_RECORDS = 2000;
+    /**
+     * Offsets are committed at most this often. A commit is only a restart point (commands read again after
+     * a crash are answered again, idempotently), and one per poll was a broker request per few commands.
+     */
+    static final long OFFSET_COMMIT_INTERVAL_MS = 1000;
     /** Bounds the last commit at close: with Kafka gone, shutting down matters more (re-delivery is harmless). */
     private static final Duration FINAL_COMMIT_TIMEOUT = Duration.ofSeconds(5);
 
@@ -106,6 +112,7 @@ public final class ReplicaWriter implements AutoCloseable {
     private final SidecarMetrics metrics;
     private final java.util.function.Consumer<AckBatch> replies;
     private final Sleeper sleeper;
+    private final LongSupplier clockMs;
     private final Thread thread;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean running = true;
@@ -114,6 +121,7 @@ public final class ReplicaWriter implements AutoCloseable {
     private final Deque<PollInFlight> inFlight = new ArrayDeque<>();
     private final Map<TopicPartition, OffsetAndMetadata> answered = new HashMap<>();
     private boolean commitDue;
+    private long lastCommitMs = Long.MIN_VALUE / 2;
     private Exception commitFailure;
     private long backoffMs = FIRST_BACKOFF_MS;
     private int failedAttempts;
@@ -153,12 +161,12 @@ public final class ReplicaWriter implements AutoCloseable {
     public ReplicaWriter(SidecarConfig config, RocksReplicaStore store, Consumer<byte[], byte[]> consumer,
                          Producer<byte[], byte[]> producer, SidecarMetrics metrics,
                          java.util.function.Consumer<AckBatch> replies) {
-        this(config, store::write, consumer, producer, metrics, replies, new UntilClosed());
+        this(config, store::write, consumer, producer, metrics, replies, new UntilClosed(), System::currentTimeMillis);
     }
 
     ReplicaWriter(SidecarConfig config, BatchStore store, Consumer<byte[], byte[]> consumer,
                   Producer<byte[], byte[]> producer, SidecarMetrics metrics,
-                  java.util.function.Consumer<AckBatch> replies, Sleeper sleeper) {
+                  java.util.function.Consumer<AckBatch> replies, Sleeper sleeper, LongSupplier clockMs) {
         this.nodeId = config.nodeId();
         this.topic = config.topics().commands(nodeId);
         this.store = store;
@@ -168,6 +176,7 @@ public final class ReplicaWriter implements AutoCloseable {
         this.metrics = metrics;
         this.replies = replies;
         this.sleeper = sleeper;
+        this.clockMs = clockMs;
         this.thread = new Thread(this::run, "alldata-replica-writer-" + nodeId);
         this.thread.setDaemon(true);
     }
@@ -339,8 +348,10 @@ public final class ReplicaWriter implements AutoCloseable {
      */
     private void settle() {
         collectAnswered();
-        if (commitDue) {
+        long now = clockMs.getAsLong();
+        if (commitDue && now - lastCommitMs >= OFFSET_COMMIT_INTERVAL_MS) {
             commitDue = false; // before the call: its callback may ask for the commit again
+            lastCommitMs = now;
             try {
                 consumer.commitAsync(Map.copyOf(answered), this::onCommitted);
             } catch (RuntimeException e) {

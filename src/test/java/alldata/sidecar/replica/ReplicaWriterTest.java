@@ -87,6 +87,9 @@ class ReplicaWriterTest {
     private final Consumer consumer = new Consumer();
     private final SidecarMetrics metrics = new SidecarMetrics(NODE);
     private final List<Long> sleeps = new ArrayList<>();
+    /** The writer's clock: unless a test stops it, every reading is one offset-commit interval later. */
+    private final java.util.concurrent.atomic.AtomicLong clockMs = new java.util.concurrent.atomic.AtomicLong();
+    private boolean clockRuns = true;
     private final List<AckBatch> replies = new ArrayList<>();
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     private final ch.qos.logback.classic.Logger writerLog =
@@ -123,7 +126,8 @@ class ReplicaWriterTest {
         writer = new ReplicaWriter(CONFIG, writes -> {
             storeWrites++;
             return store.write(writes);
-        }, consumer, producer, metrics, replies::add, sleeps::add);
+        }, consumer, producer, metrics, replies::add, sleeps::add,
+                () -> clockRuns ? clockMs.addAndGet(ReplicaWriter.OFFSET_COMMIT_INTERVAL_MS) : clockMs.get());
         consumer.updateBeginningOffsets(Map.of(COMMANDS, 0L));
         consumer.schedulePollTask(() -> consumer.rebalance(List.of(COMMANDS)));
         writer.runOnce();
@@ -201,6 +205,22 @@ class ReplicaWriterTest {
         assertThat(acks.stream().flatMap(r -> answers(r).acks().stream()))
                 .allSatisfy(a -> assertThat(a).isEqualTo(Ack.ok(a.key(), NODE)));
         assertThat(committed()).contains(3L);
+    }
+
+    @Test
+    void offsetsAreCommittedAtMostOncePerIntervalNotAfterEveryPoll() {
+        startWriter(true);
+        clockRuns = false;
+        deliver(batch("n0", 1, put("k1", "{}")));
+        writer.runOnce();
+        deliver(batch("n0", 1, put("k2", "{}")));
+        writer.runOnce();
+        writer.runOnce();
+        assertThat(committed()).as("one commit in the interval").contains(1L);
+
+        clockMs.addAndGet(ReplicaWriter.OFFSET_COMMIT_INTERVAL_MS);
+        writer.runOnce();
+        assertThat(committed()).contains(2L);
     }
 
     @Test

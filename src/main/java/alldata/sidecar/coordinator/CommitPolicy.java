@@ -1,0 +1,47 @@
+package alldata.sidecar.coordinator;
+
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.api.ProcessingContext;
+
+/**
+ * When a task asks Kafka Streams for a commit. With {@code exactly_once_v2} what a task writes becomes
+ * visible only when its transaction commits, so waiting for {@code commit.interval.ms} would add that
+ * interval to every put. Instead a task that produced output asks for a commit at the end of its cycle:
+ * a lone put waits for one commit, not for the interval. Under load, records that arrive while one
+ * commit runs are processed and committed together by the next (group commit), and a minimum gap
+ * between asks bounds the commits per second, each of which writes a marker to every partition the
+ * transaction touched. With {@code at_least_once} output is visible at once and nothing is asked.
+ */
+public final class CommitPolicy {
+    /** Shortest time between two asks of one task: at most this many commits per second under load. */
+    public static final long MIN_GAP_MS = 10;
+
+    private final boolean exactlyOnce;
+    private long produced;
+    private long committed;
+    private long lastAskMs = Long.MIN_VALUE / 2;
+
+    private CommitPolicy(boolean exactlyOnce) {
+        this.exactlyOnce = exactlyOnce;
+    }
+
+    /** The policy for the task of {@code context}, from its processing guarantee. */
+    public static CommitPolicy of(ProcessingContext context) {
+        return new CommitPolicy(StreamsConfig.EXACTLY_ONCE_V2.equals(
+                context.appConfigs().get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)));
+    }
+
+    /** The task wrote {@code records} that readers see only once committed. */
+    public void produced(long records) {
+        produced += records;
+    }
+
+    /** At the end of a processing cycle: asks for a commit when output waits for one and the gap has passed. */
+    public void endOfCycle(ProcessingContext context, long nowMs) {
+        if (exactlyOnce && produced > committed && nowMs - lastAskMs >= MIN_GAP_MS) {
+            committed = produced;
+            lastAskMs = nowMs;
+            context.commit();
+        }
+    }
+}
