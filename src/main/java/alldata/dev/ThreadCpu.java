@@ -13,6 +13,7 @@ import java.util.Map;
 final class ThreadCpu {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private final Map<Long, Long> startNanos = new HashMap<>();
+    private final Map<Long, Long> startUserNanos = new HashMap<>();
 
     private ThreadCpu() {
     }
@@ -23,6 +24,7 @@ final class ThreadCpu {
         if (THREADS.isThreadCpuTimeSupported()) {
             for (long id : THREADS.getAllThreadIds()) {
                 t.startNanos.put(id, Math.max(0, THREADS.getThreadCpuTime(id)));
+                t.startUserNanos.put(id, Math.max(0, THREADS.getThreadUserTime(id)));
             }
         }
         return t;
@@ -30,14 +32,18 @@ final class ThreadCpu {
 
     /** CPU nanoseconds since {@link #start} per thread group, largest first. */
     Map<String, Long> byGroup() {
+        return byGroup(false);
+    }
+
+    private Map<String, Long> byGroup(boolean userOnly) {
         Map<String, Long> groups = new HashMap<>();
         for (long id : THREADS.getAllThreadIds()) {
-            long now = THREADS.getThreadCpuTime(id);
+            long now = userOnly ? THREADS.getThreadUserTime(id) : THREADS.getThreadCpuTime(id);
             var info = THREADS.getThreadInfo(id);
             if (now < 0 || info == null) {
                 continue;
             }
-            long used = now - startNanos.getOrDefault(id, 0L);
+            long used = now - (userOnly ? startUserNanos : startNanos).getOrDefault(id, 0L);
             if (used > 0) {
                 groups.merge(group(info.getThreadName()), used, Long::sum);
             }
@@ -48,14 +54,17 @@ final class ThreadCpu {
         return sorted;
     }
 
-    /** One line per group with at least 1 % of the total: µs per event and share. */
+    /** One line per group with at least 1 % of the total: µs per event, share, and the share spent in the kernel. */
     String report(int events) {
-        Map<String, Long> g = byGroup();
+        Map<String, Long> g = byGroup(false);
+        Map<String, Long> user = byGroup(true);
         long total = g.values().stream().mapToLong(Long::longValue).sum();
         StringBuilder sb = new StringBuilder();
         g.forEach((name, ns) -> {
             if (ns * 100 >= total) {
-                sb.append(String.format("  %6.1f us/event %5.1f%%  %s%n", ns / 1e3 / events, ns * 100.0 / total, name));
+                long sys = Math.max(0, ns - user.getOrDefault(name, 0L));
+                sb.append(String.format("  %6.1f us/event %5.1f%%  (kernel %3.0f%%)  %s%n", ns / 1e3 / events,
+                        ns * 100.0 / total, sys * 100.0 / ns, name));
             }
         });
         return sb.toString();

@@ -83,7 +83,8 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
      */
     private volatile String writeFailure;
 
-    private record QueuedWrite(ReplicaWrite write, CompletableFuture<WriteOutcome> done) {
+    /** Writes waiting for the next group commit: one put, or a caller's whole batch. */
+    private record QueuedWrite(List<ReplicaWrite> writes, CompletableFuture<List<WriteOutcome>> done) {
     }
 
     /** Store settings. */
@@ -170,12 +171,16 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
     /** Queues one write for the next group commit; completes with its outcome once synced. */
     public CompletableFuture<WriteOutcome> put(ReplicaWrite write) {
         Objects.requireNonNull(write, "write");
-        CompletableFuture<WriteOutcome> done = new CompletableFuture<>();
+        return enqueue(List.of(write)).thenApply(outcomes -> outcomes.get(0));
+    }
+
+    private CompletableFuture<List<WriteOutcome>> enqueue(List<ReplicaWrite> writes) {
+        CompletableFuture<List<WriteOutcome>> done = new CompletableFuture<>();
         if (closed.get()) {
             done.completeExceptionally(new StoreException("replica store in " + dir + " is closed"));
             return done;
         }
-        queue.add(new QueuedWrite(write, done));
+        queue.add(new QueuedWrite(writes, done));
         return done;
     }
 
@@ -188,7 +193,19 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
      */
     public List<WriteOutcome> write(List<ReplicaWrite> writes) {
         ensureOpen();
-        return writeBatch(writes);
+        if (writes.isEmpty()) {
+            return List.of();
+        }
+        // through the group-commit thread, so that this batch and the local puts queued meanwhile share one
+        // WAL sync (a sync costs far more than the writes it covers)
+        try {
+            return enqueue(writes).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
     }
 
     /**
@@ -425,9 +442,14 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
     }
 
     private void commit(List<QueuedWrite> group) {
-        List<ReplicaWrite> writes = new ArrayList<>(group.size());
-        for (QueuedWrite q : group) {
-            writes.add(q.write());
+        List<ReplicaWrite> writes;
+        if (group.size() == 1) {
+            writes = group.get(0).writes();
+        } else {
+            writes = new ArrayList<>();
+            for (QueuedWrite q : group) {
+                writes.addAll(q.writes());
+            }
         }
         List<WriteOutcome> outcomes;
         try {
@@ -438,8 +460,11 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
             }
             return;
         }
-        for (int i = 0; i < group.size(); i++) {
-            group.get(i).done().complete(outcomes.get(i));
+        int at = 0;
+        for (QueuedWrite q : group) {
+            int n = q.writes().size();
+            q.done().complete(outcomes.subList(at, at + n));
+            at += n;
         }
     }
 

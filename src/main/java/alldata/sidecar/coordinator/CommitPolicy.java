@@ -44,4 +44,12 @@ public final class CommitPolicy {
             context.commit();
         }
     }
+
+    /**
+     * When the next ask is due (wall clock), or {@link Long#MAX_VALUE} when no output waits for a commit: the
+     * stream thread must not block in poll past it.
+     */
+    public long nextAskAtMs() {
+        return exactlyOnce && produced > committed ? lastAskMs + MIN_GAP_MS : Long.MAX_VALUE;
+    }
 }

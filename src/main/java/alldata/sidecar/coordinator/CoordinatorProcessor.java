@@ -108,10 +108,19 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
         } else {
             onIngest(record, md, now);
         }
-        if (commands.buffered() > 0) {
-            // don't let the stream thread block in poll while commands wait for the end of the cycle
+        wakeIfWaiting(now);
+    }
+
+    /**
+     * Keeps the stream thread from blocking in poll (Streams waits up to {@code poll.ms}, 100 ms, for records)
+     * while something waits for the end of a cycle: commands to flush, local answers to apply, outcomes
+     * waiting for their commit.
+     */
+    private void wakeIfWaiting(long now) {
+        if (commands.buffered() > 0 || puts.localWritesInFlight() > 0) {
             gate.wakeBy(now + CYCLE_MS);
         }
+        gate.wakeBy(Math.max(now + CYCLE_MS, commits.nextAskAtMs()));
     }
 
     private void onIngest(Record<byte[], byte[]> record, RecordMetadata md, long now) {
@@ -177,6 +186,7 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
         commits.produced(outcomes.published() - outcomesSeen);
         outcomesSeen = outcomes.published();
         commits.endOfCycle(context, wallNow);
+        wakeIfWaiting(wallNow);
     }
 
     private void tick(long wallNow) {

@@ -54,6 +54,8 @@ final class PendingPuts {
     /** Answers of local replica writes: completed on the store's thread, applied on the stream thread. */
     private final Queue<Ack> localAnswers = new ConcurrentLinkedQueue<>();
     private final ActionHandler handler = new ActionHandler();
+    /** Local writes sent to the store whose answer has not been applied yet. */
+    private int localWritesInFlight;
     private List<String> toResume = List.of();
     private long bytes;
 
@@ -168,8 +170,14 @@ final class PendingPuts {
     void drainLocalAnswers(long nowMs) {
         Ack a;
         while ((a = localAnswers.poll()) != null) {
+            localWritesInFlight--;
             answer(a, nowMs);
         }
+    }
+
+    /** Local writes whose answers have not been applied yet. */
+    int localWritesInFlight() {
+        return localWritesInFlight;
     }
 
     /** Times out every replica whose deadline is at or before {@code nowMs}. */
@@ -197,6 +205,7 @@ final class PendingPuts {
         pending.clear();
         deadlines.clear();
         localAnswers.clear();
+        localWritesInFlight = 0;
         bytes = 0;
     }
 
@@ -291,6 +300,7 @@ final class PendingPuts {
             PendingPut put = current.put();
             List<String> plan = nodes(put);
             if (node.equals(settings.nodeId())) {
+                localWritesInFlight++;
                 local.write(put.key(), put.event(), new ReplicaMeta(plan, settings.nodeId(), put.replicationFactor(), 0),
                         localAnswers::add);
             } else if (refuseIfDown && !peers.isLive(node)) {
