@@ -4,9 +4,9 @@ import alldata.core.CommitLevel;
 import alldata.protocol.AllDataHeaders;
 import alldata.protocol.ClientDefaults;
 import alldata.protocol.MalformedRecordException;
+import alldata.protocol.OutcomeJson;
 import alldata.protocol.PutOutcome;
 import alldata.protocol.Topics;
-import alldata.protocol.Wire;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -171,7 +171,7 @@ public final class AllDataClient implements AutoCloseable {
                     CompletableFuture<PutOutcome> f = waiting.remove(new String(r.key(), StandardCharsets.UTF_8));
                     if (f != null) {
                         try {
-                            f.complete(Wire.decode(r.value(), PutOutcome.class));
+                            f.complete(OutcomeJson.decode(r.value()));
                         } catch (MalformedRecordException e) {
                             f.completeExceptionally(e);
                         }

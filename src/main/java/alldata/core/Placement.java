@@ -68,73 +68,111 @@ public record Placement(List<String> replicas, List<String> spares, Adherence ad
      * @param strategy replication factor and strategy
      */
     public static Placement plan(String localId, String key, Collection<Candidate> peers, ReplicationStrategy strategy) {
-        Objects.requireNonNull(localId, "localId");
-        Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(strategy, "strategy");
-        SplittableRandom random = new SplittableRandom(seed(key));
+        return Planner.of(localId, peers).plan(key, strategy);
+    }
 
-        List<Candidate> sorted = new ArrayList<>(peers.size());
-        Set<String> seen = new HashSet<>();
-        for (Candidate c : peers) {
-            if (!c.id().equals(localId) && seen.add(c.id())) {
-                sorted.add(c);
-            }
+    /**
+     * Plans many keys against one view of the peers: the peers are deduplicated, sorted and grouped by zone and
+     * region once, and each {@link #plan} only draws its key's random order. Immutable and thread-safe.
+     */
+    public static final class Planner {
+        private final String localId;
+        private final List<String> sameZone;
+        private final List<List<String>> zones;
+        private final List<List<String>> regions;
+
+        private Planner(String localId, List<String> sameZone, List<List<String>> zones, List<List<String>> regions) {
+            this.localId = localId;
+            this.sameZone = sameZone;
+            this.zones = zones;
+            this.regions = regions;
         }
-        sorted.sort((a, b) -> a.id().compareTo(b.id()));
 
-        List<String> sameZone = new ArrayList<>();
-        Map<String, List<String>> byZone = new TreeMap<>();
-        Map<String, List<String>> byRegion = new TreeMap<>();
-        for (Candidate c : sorted) {
-            if (c.location() instanceof PeerLocation.OtherZone z) {
-                byZone.computeIfAbsent(z.zone(), k -> new ArrayList<>()).add(c.id());
-            } else if (c.location() instanceof PeerLocation.OtherRegion r) {
-                byRegion.computeIfAbsent(r.region(), k -> new ArrayList<>()).add(c.id());
+        /**
+         * @param localId the coordinator's own node id (always the first replica)
+         * @param peers   the live peers (the local node, if present, is ignored)
+         */
+        public static Planner of(String localId, Collection<Candidate> peers) {
+            Objects.requireNonNull(localId, "localId");
+            List<Candidate> sorted = new ArrayList<>(peers.size());
+            Set<String> seen = new HashSet<>();
+            for (Candidate c : peers) {
+                if (!c.id().equals(localId) && seen.add(c.id())) {
+                    sorted.add(c);
+                }
+            }
+            sorted.sort((a, b) -> a.id().compareTo(b.id()));
+            List<String> sameZone = new ArrayList<>();
+            Map<String, List<String>> byZone = new TreeMap<>();
+            Map<String, List<String>> byRegion = new TreeMap<>();
+            for (Candidate c : sorted) {
+                if (c.location() instanceof PeerLocation.OtherZone z) {
+                    byZone.computeIfAbsent(z.zone(), k -> new ArrayList<>()).add(c.id());
+                } else if (c.location() instanceof PeerLocation.OtherRegion r) {
+                    byRegion.computeIfAbsent(r.region(), k -> new ArrayList<>()).add(c.id());
+                } else {
+                    sameZone.add(c.id());
+                }
+            }
+            return new Planner(localId, List.copyOf(sameZone), copies(byZone), copies(byRegion));
+        }
+
+        private static List<List<String>> copies(Map<String, List<String>> groups) {
+            List<List<String>> out = new ArrayList<>(groups.size());
+            groups.values().forEach(g -> out.add(List.copyOf(g)));
+            return List.copyOf(out);
+        }
+
+        /** Plans the replicas of {@code key}; see {@link Placement#plan}. */
+        public Placement plan(String key, ReplicationStrategy strategy) {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(strategy, "strategy");
+            SplittableRandom random = new SplittableRandom(seed(key));
+            List<String> zoneOrder = spread(zones, random);
+            List<String> regionOrder = spread(regions, random);
+            List<String> same = new ArrayList<>(sameZone);
+            shuffle(same, random);
+
+            int rf = strategy.replicationFactor();
+            List<String> replicas = new ArrayList<>(rf);
+            replicas.add(localId);
+            int zoneTaken = take(zoneOrder, Math.min(strategy.otherZoneReplicas(), rf - replicas.size()), replicas);
+            int regionTaken = take(regionOrder, Math.min(strategy.otherRegionReplicas(), rf - replicas.size()), replicas);
+            int sameTaken = take(same, rf - replicas.size(), replicas);
+
+            // step 5, "get it done": any unused peer, other zones first, then other regions, then same zone
+            List<String> fallback = new ArrayList<>(zoneOrder.size() + regionOrder.size() + same.size());
+            fallback.addAll(zoneOrder.subList(zoneTaken, zoneOrder.size()));
+            fallback.addAll(regionOrder.subList(regionTaken, regionOrder.size()));
+            fallback.addAll(same.subList(sameTaken, same.size()));
+            int missing = rf - replicas.size();
+            List<String> filled = fallback.subList(0, Math.min(missing, fallback.size()));
+            replicas.addAll(filled);
+            List<String> spares = new ArrayList<>(fallback.subList(filled.size(), fallback.size()));
+
+            Adherence adherence;
+            if (replicas.size() < rf) {
+                adherence = Adherence.FAIL;
             } else {
-                sameZone.add(c.id());
+                int wantedZone = Math.min(strategy.otherZoneReplicas(), rf - 1);
+                int wantedRegion = Math.min(strategy.otherRegionReplicas(), rf - 1 - wantedZone);
+                adherence = zoneTaken >= wantedZone && regionTaken >= wantedRegion
+                        ? Adherence.MEETS_STRICT : Adherence.MEETS_SOFT;
             }
+            return new Placement(replicas, spares, adherence);
         }
-        List<String> zoneOrder = spread(byZone, random);
-        List<String> regionOrder = spread(byRegion, random);
-        shuffle(sameZone, random);
-
-        int rf = strategy.replicationFactor();
-        List<String> replicas = new ArrayList<>(rf);
-        replicas.add(localId);
-        int zoneTaken = take(zoneOrder, Math.min(strategy.otherZoneReplicas(), rf - replicas.size()), replicas);
-        int regionTaken = take(regionOrder, Math.min(strategy.otherRegionReplicas(), rf - replicas.size()), replicas);
-        int sameTaken = take(sameZone, rf - replicas.size(), replicas);
-
-        // step 5, "get it done": any unused peer, other zones first, then other regions, then same zone
-        List<String> fallback = new ArrayList<>(sorted.size());
-        fallback.addAll(zoneOrder.subList(zoneTaken, zoneOrder.size()));
-        fallback.addAll(regionOrder.subList(regionTaken, regionOrder.size()));
-        fallback.addAll(sameZone.subList(sameTaken, sameZone.size()));
-        int missing = rf - replicas.size();
-        List<String> filled = fallback.subList(0, Math.min(missing, fallback.size()));
-        replicas.addAll(filled);
-        List<String> spares = new ArrayList<>(fallback.subList(filled.size(), fallback.size()));
-
-        Adherence adherence;
-        if (replicas.size() < rf) {
-            adherence = Adherence.FAIL;
-        } else {
-            int wantedZone = Math.min(strategy.otherZoneReplicas(), rf - 1);
-            int wantedRegion = Math.min(strategy.otherRegionReplicas(), rf - 1 - wantedZone);
-            adherence = zoneTaken >= wantedZone && regionTaken >= wantedRegion
-                    ? Adherence.MEETS_STRICT : Adherence.MEETS_SOFT;
-        }
-        return new Placement(replicas, spares, adherence);
     }
 
     /**
      * Orders the peers of each group (zone or region) so that taking a prefix spreads as evenly as
      * possible: one random peer of each group, the groups in random order, then a second round, and so on.
      */
-    private static List<String> spread(Map<String, List<String>> groups, SplittableRandom random) {
-        List<List<String>> lists = new ArrayList<>(groups.values());
-        for (List<String> l : lists) {
+    private static List<String> spread(List<List<String>> groups, SplittableRandom random) {
+        List<List<String>> lists = new ArrayList<>(groups.size());
+        for (List<String> g : groups) {
+            List<String> l = new ArrayList<>(g);
             shuffle(l, random);
+            lists.add(l);
         }
         shuffle(lists, random);
         List<String> order = new ArrayList<>();

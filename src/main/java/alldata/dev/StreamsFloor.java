@@ -1,6 +1,7 @@
 package alldata.dev;
 
 import alldata.sidecar.Sidecar;
+import alldata.sidecar.SidecarConfig;
 import alldata.sidecar.coordinator.PassThroughHop;
 import alldata.sidecar.coordinator.CoordinatorTopology;
 import java.time.Duration;
@@ -38,7 +39,7 @@ final class StreamsFloor implements AutoCloseable {
                 props.put(StreamsConfig.APPLICATION_ID_CONFIG, app);
                 props.put(StreamsConfig.CLIENT_ID_CONFIG, app + "-" + s.nodeId());
                 props.put(StreamsConfig.STATE_DIR_CONFIG, s.config().dataDir().resolve("floor").toAbsolutePath().toString());
-                PassThroughHop hop = new PassThroughHop(floor.in, floor.out);
+                PassThroughHop hop = new PassThroughHop(floor.in, floor.out, s.config().get(SidecarConfig.COMMIT_MIN_INTERVAL_MS));
                 KafkaStreams k = new KafkaStreams(hop.topology(), props, hop.clientSupplier());
                 floor.instances.add(k);
                 k.start();

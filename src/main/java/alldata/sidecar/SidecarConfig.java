@@ -108,6 +108,10 @@ public final class SidecarConfig {
                     + " outcome again (identical, never contradictory).");
     public static final Setting<Integer> STREAM_THREADS = Setting.ofInt("stream.threads", 1, atLeast(1),
             "Kafka Streams threads of the coordinator.");
+    public static final Setting<Long> COMMIT_MIN_INTERVAL_MS = Setting.ofLong("commit.min.interval.ms", 10, atLeast(0),
+            "With exactly_once_v2, outcomes are visible once their transaction commits: a coordinator task that"
+                    + " published outcomes asks for a commit at the end of its cycle, but at most this often (under load"
+                    + " one commit covers everything processed meanwhile).");
     public static final Setting<Long> COMMIT_INTERVAL_MS = Setting.ofLong("commit.interval.ms", 500, atLeast(0),
             "Kafka Streams commit interval of the coordinator: how often pending-put state is flushed and offsets committed.");
 

@@ -80,6 +80,13 @@ class AllDataKeyTest {
     }
 
     @Property
+    void theTimePrefixIsWhatDateTimeFormatterWrites(@ForAll @LongRange(min = -62_167_219_200_000L, max = MAX_MS) long ms) {
+        java.time.format.DateTimeFormatter reference = java.time.format.DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmssSSS")
+                .withZone(java.time.ZoneOffset.UTC);
+        assertThat(AllDataKey.timePrefix(Instant.ofEpochMilli(ms))).isEqualTo(reference.format(Instant.ofEpochMilli(ms)));
+    }
+
+    @Property
     void generatedKeysRoundTrip(@ForAll @LongRange(min = 0, max = MAX_MS) long ms,
                                 @ForAll @LongRange(min = 0, max = AllDataKey.Generated.MAX_SEQUENCE) long sequence) {
         AllDataKey.Generated k = new AllDataKey.Generated(Instant.ofEpochMilli(ms), sequence);

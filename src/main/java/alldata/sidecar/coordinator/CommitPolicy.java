@@ -13,22 +13,26 @@ import org.apache.kafka.streams.processor.api.ProcessingContext;
  * transaction touched. With {@code at_least_once} output is visible at once and nothing is asked.
  */
 public final class CommitPolicy {
-    /** Shortest time between two asks of one task: at most this many commits per second under load. */
-    public static final long MIN_GAP_MS = 10;
-
     private final boolean exactlyOnce;
+    private final long minIntervalMs;
     private long produced;
     private long committed;
     private long lastAskMs = Long.MIN_VALUE / 2;
 
-    private CommitPolicy(boolean exactlyOnce) {
+    private CommitPolicy(boolean exactlyOnce, long minIntervalMs) {
         this.exactlyOnce = exactlyOnce;
+        this.minIntervalMs = minIntervalMs;
     }
 
-    /** The policy for the task of {@code context}, from its processing guarantee. */
-    public static CommitPolicy of(ProcessingContext context) {
+    /**
+     * The policy for the task of {@code context}, from its processing guarantee.
+     *
+     * @param minIntervalMs shortest time between two asks of one task: under load, commits happen at most this
+     *                      often, each covering everything processed meanwhile
+     */
+    public static CommitPolicy of(ProcessingContext context, long minIntervalMs) {
         return new CommitPolicy(StreamsConfig.EXACTLY_ONCE_V2.equals(
-                context.appConfigs().get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)));
+                context.appConfigs().get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)), minIntervalMs);
     }
 
     /** The task wrote {@code records} that readers see only once committed. */
@@ -38,7 +42,7 @@ public final class CommitPolicy {
 
     /** At the end of a processing cycle: asks for a commit when output waits for one and the gap has passed. */
     public void endOfCycle(ProcessingContext context, long nowMs) {
-        if (exactlyOnce && produced > committed && nowMs - lastAskMs >= MIN_GAP_MS) {
+        if (exactlyOnce && produced > committed && nowMs - lastAskMs >= minIntervalMs) {
             committed = produced;
             lastAskMs = nowMs;
             context.commit();
@@ -50,6 +54,6 @@ public final class CommitPolicy {
      * stream thread must not block in poll past it.
      */
     public long nextAskAtMs() {
-        return exactlyOnce && produced > committed ? lastAskMs + MIN_GAP_MS : Long.MAX_VALUE;
+        return exactlyOnce && produced > committed ? lastAskMs + minIntervalMs : Long.MAX_VALUE;
     }
 }

@@ -90,7 +90,7 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
         this.outcomes = new OutcomePublisher(context, settings.replicationFactor());
         this.commands = new CommandBatcher(settings.nodeId(), partition, settings.maxBatchBytes(), this::sendCommand);
         this.puts = new PendingPuts(settings, store, peers, local, commands, outcomes, metrics);
-        this.commits = CommitPolicy.of(context);
+        this.commits = CommitPolicy.of(context, settings.commitMinIntervalMs());
         int loaded = puts.load();
         if (loaded > 0) {
             log.info("task {} took over {} pending puts; their replicas are asked again", context.taskId(), loaded);

@@ -18,10 +18,11 @@ import java.util.Objects;
  * @param maxPendingPuts    puts in flight per task before its ingest partition is paused
  * @param maxPendingBytes   event bytes in flight per task before its ingest partition is paused
  * @param maxBatchBytes     a destination's command record is sent once its events reach this size
+ * @param commitMinIntervalMs shortest time between two commits a task asks for (exactly-once)
  */
 record CoordinatorSettings(String nodeId, ReplicationStrategy strategy, CommitLevel defaultLevel, long replicaTimeoutMs,
                            WhenShort whenShort, IngestLimits limits, int maxPendingPuts, long maxPendingBytes,
-                           int maxBatchBytes) {
+                           int maxBatchBytes, long commitMinIntervalMs) {
     CoordinatorSettings {
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(strategy, "strategy");

@@ -4,7 +4,7 @@ import alldata.core.CommitLevel;
 import alldata.core.PendingPut;
 import alldata.protocol.AllDataHeaders;
 import alldata.protocol.PutOutcome;
-import alldata.protocol.Wire;
+import alldata.protocol.OutcomeJson;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.kafka.common.header.Headers;
@@ -71,7 +71,7 @@ final class OutcomePublisher {
 
     private void publish(PutOutcome o) {
         published++;
-        context.forward(new Record<>(o.correlationId().getBytes(StandardCharsets.UTF_8), Wire.encode(o),
+        context.forward(new Record<>(o.correlationId().getBytes(StandardCharsets.UTF_8), OutcomeJson.encode(o),
                 context.currentSystemTimeMs()), RESULTS_SINK);
     }
 }

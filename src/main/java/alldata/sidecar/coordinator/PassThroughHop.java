@@ -20,12 +20,16 @@ public final class PassThroughHop {
     private final IngestGate gate = new IngestGate();
     private final Topology topology;
 
-    /** A hop from {@code in} to {@code out}; each KafkaStreams instance needs its own. */
-    public PassThroughHop(String in, String out) {
+    /**
+     * A hop from {@code in} to {@code out}; each KafkaStreams instance needs its own.
+     *
+     * @param commitMinIntervalMs the coordinator's {@code commit.min.interval.ms}
+     */
+    public PassThroughHop(String in, String out, long commitMinIntervalMs) {
         ByteArrayDeserializer bytesIn = new ByteArrayDeserializer();
         ByteArraySerializer bytesOut = new ByteArraySerializer();
         this.topology = new Topology().addSource("in", bytesIn, bytesIn, in)
-                .addProcessor("pass", () -> new Forward(gate), "in")
+                .addProcessor("pass", () -> new Forward(gate, commitMinIntervalMs), "in")
                 .addSink("out", out, bytesOut, bytesOut, "pass");
     }
 
@@ -40,17 +44,19 @@ public final class PassThroughHop {
 
     private static final class Forward implements Processor<byte[], byte[], byte[], byte[]> {
         private final IngestGate gate;
+        private final long commitMinIntervalMs;
         private ProcessorContext<byte[], byte[]> context;
         private CommitPolicy commits;
 
-        Forward(IngestGate gate) {
+        Forward(IngestGate gate, long commitMinIntervalMs) {
             this.gate = gate;
+            this.commitMinIntervalMs = commitMinIntervalMs;
         }
 
         @Override
         public void init(ProcessorContext<byte[], byte[]> context) {
             this.context = context;
-            this.commits = CommitPolicy.of(context);
+            this.commits = CommitPolicy.of(context, commitMinIntervalMs);
             context.schedule(Duration.ofMillis(CoordinatorProcessor.CYCLE_MS), PunctuationType.WALL_CLOCK_TIME, now -> {
                 commits.endOfCycle(context, now);
                 wake(now);

@@ -135,7 +135,7 @@ final class PendingPuts {
      * (each holder answers OK) instead of planning against a live view that may have changed.
      */
     private Placement plan(String key) {
-        Placement fresh = Placement.plan(settings.nodeId(), key, peers.liveCandidates(), settings.strategy());
+        Placement fresh = peers.planner().plan(key, settings.strategy());
         Optional<ReplicaMeta> held = local.storedMeta(key);
         if (held.isEmpty() || held.get().replicas().isEmpty()) {
             return fresh;

@@ -22,6 +22,14 @@ public final class PeerDirectory {
     private final long sessionTimeoutMs;
     private final LongSupplier clock;
     private final Map<String, MemberRecord> members = new ConcurrentHashMap<>();
+    /** The last planner and the live view it was made from; reused while the view stays the same. */
+    private volatile PlannerSnapshot planner;
+
+    private record PlannerSnapshot(List<Placement.Candidate> candidates, Placement.Planner planner, long atMs) {
+    }
+
+    /** How long a live view is reused before it is looked at again (placement also re-checks liveness per replica). */
+    static final long PLANNER_REUSE_MS = 100;
 
     public PeerDirectory(String selfId, String selfZone, String selfRegion, long sessionTimeoutMs, LongSupplier clock) {
         this.selfId = selfId;
@@ -73,6 +81,23 @@ public final class PeerDirectory {
             }
         }
         return out;
+    }
+
+    /**
+     * A placement planner for the current live peers. Every put needs one: the view is looked at again at most
+     * every {@value #PLANNER_REUSE_MS} ms, and the planner is rebuilt only when the live peers changed.
+     */
+    public Placement.Planner planner() {
+        long now = clock.getAsLong();
+        PlannerSnapshot snap = planner;
+        if (snap != null && now - snap.atMs() < PLANNER_REUSE_MS && now >= snap.atMs()) {
+            return snap.planner();
+        }
+        List<Placement.Candidate> live = liveCandidates();
+        live.sort((a, b) -> a.id().compareTo(b.id()));
+        Placement.Planner p = snap != null && snap.candidates().equals(live) ? snap.planner() : Placement.Planner.of(selfId, live);
+        planner = new PlannerSnapshot(live, p, now);
+        return p;
     }
 
     /** The member record of {@code nodeId}, if known. */

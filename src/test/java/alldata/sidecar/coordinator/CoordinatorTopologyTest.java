@@ -99,7 +99,7 @@ class CoordinatorTopologyTest {
             });
         }
         CoordinatorSettings settings = new CoordinatorSettings("node-1", new ReplicationStrategy(3, 2, 0), level, 5_000,
-                WhenShort.DEGRADE, new IngestLimits(1024, 1024, 4096, 64), maxPendingPuts, 1L << 30, 64 * 1024);
+                WhenShort.DEGRADE, new IngestLimits(1024, 1024, 4096, 64), maxPendingPuts, 1L << 30, 64 * 1024, 10);
         gate = new IngestGate();
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "coordinator-test");

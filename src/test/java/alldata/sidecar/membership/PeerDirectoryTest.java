@@ -95,4 +95,21 @@ class PeerDirectoryTest {
         assertThat(directory.seesSelf()).isFalse();
         assertThat(directory.selfId()).isEqualTo("node-1");
     }
+
+    @Test
+    void thePlannerIsReusedWhileTheLiveViewHoldsAndFollowsItWhenAPeerDies() {
+        directory.apply("node-2", up("node-2", "b", "eu", now.get()));
+        directory.apply("node-3", up("node-3", "c", "eu", now.get()));
+        alldata.core.ReplicationStrategy rf3 = new alldata.core.ReplicationStrategy(3, 2, 0);
+        var first = directory.planner();
+        assertThat(directory.planner()).isSameAs(first);
+        assertThat(first.plan("k", rf3).replicas()).containsExactlyInAnyOrder("node-1", "node-2", "node-3");
+
+        now.addAndGet(PeerDirectory.PLANNER_REUSE_MS);
+        assertThat(directory.planner()).as("same live peers: same planner").isSameAs(first);
+
+        now.addAndGet(TIMEOUT); // both heartbeats age out
+        directory.apply("node-2", up("node-2", "b", "eu", now.get()));
+        assertThat(directory.planner().plan("k", rf3).replicas()).containsExactly("node-1", "node-2");
+    }
 }
