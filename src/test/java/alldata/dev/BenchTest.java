@@ -12,7 +12,7 @@ class BenchTest {
         for (int size : new int[] {Bench.MIN_EVENT_SIZE, 11, 200, 4096}) {
             byte[] e = Bench.event(size);
             assertThat(e).hasSize(size);
-            assertThat(alldata.protocol.Wire.eventObject(e)).isEqualTo(e);
+            assertThat(alldata.protocol.Wire.json().readTree(e).isObject()).isTrue();
             assertThat(new String(e, StandardCharsets.US_ASCII)).startsWith("{\"pad\":\"");
         }
     }

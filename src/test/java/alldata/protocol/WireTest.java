@@ -13,31 +13,6 @@ class WireTest {
     }
 
     @Test
-    void eventObjectKeepsTheExactBytesOfTheObject() {
-        byte[] event = b("{ \"n\" : 1.50, \"s\":\"caf\\u00e9 ☕\", \"big\": 123456789012345678901234567890 }");
-        assertThat(Wire.eventObject(event)).isEqualTo(event);
-    }
-
-    @Test
-    void eventObjectDropsOnlySurroundingWhitespace() {
-        assertThat(Wire.eventObject(b("  {\"a\":1}\n"))).isEqualTo(b("{\"a\":1}"));
-    }
-
-    @Test
-    void eventObjectRejectsEverythingThatIsNotOneObject() {
-        assertThatThrownBy(() -> Wire.eventObject(b("not json"))).isInstanceOf(MalformedRecordException.class)
-                .hasMessageContaining("not valid JSON");
-        assertThatThrownBy(() -> Wire.eventObject(b("[1]"))).hasMessageContaining("not a JSON object").hasMessageContaining("an array");
-        assertThatThrownBy(() -> Wire.eventObject(b("\"s\""))).hasMessageContaining("a string");
-        assertThatThrownBy(() -> Wire.eventObject(b("{\"a\":1} {\"b\":2}"))).hasMessageContaining("content after");
-        assertThatThrownBy(() -> Wire.eventObject(b("{\"a\":"))).hasMessageContaining("not valid JSON");
-        assertThatThrownBy(() -> Wire.eventObject(b(""))).hasMessageContaining("empty");
-        assertThatThrownBy(() -> Wire.eventObject(null)).hasMessageContaining("null");
-        assertThatThrownBy(() -> Wire.eventObject(new byte[] {'{', '"', (byte) 0xC3, '"', ':', '1', '}'}))
-                .isInstanceOf(MalformedRecordException.class);
-    }
-
-    @Test
     void ackAndOutcomeAndMemberRoundTripWithDesignFieldNames() throws Exception {
         Ack ack = new Ack("k", "node-2", Ack.Status.CONFLICT, "different");
         assertThat(Wire.decode(Wire.encode(ack), Ack.class)).isEqualTo(ack);
