@@ -89,8 +89,9 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
         KeyValueStore<String, byte[]> store = context.getStateStore(STORE);
         this.outcomes = new OutcomePublisher(context, settings.replicationFactor());
         this.commands = new CommandBatcher(settings.nodeId(), partition, settings.maxBatchBytes(), this::sendCommand);
-        this.puts = new PendingPuts(settings, store, peers, local, commands, outcomes, metrics);
         this.commits = CommitPolicy.of(context, settings.commitMinIntervalMs());
+        this.puts = new PendingPuts(settings, store, peers, local, commands, outcomes, metrics, commits.exactlyOnce(),
+                () -> gate.committedPosition(ingestPartition));
         int loaded = puts.load();
         if (loaded > 0) {
             log.info("task {} took over {} pending puts; their replicas are asked again", context.taskId(), loaded);
@@ -120,7 +121,7 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
         if (commands.buffered() > 0 || puts.localWritesInFlight() > 0) {
             gate.wakeBy(now + CYCLE_MS);
         }
-        gate.wakeBy(Math.max(now + CYCLE_MS, commits.nextAskAtMs()));
+        gate.wakeBy(Math.max(now + CYCLE_MS, commits.nextAskAtMs(puts.outcomesWaitForOffsets())));
     }
 
     private void onIngest(Record<byte[], byte[]> record, RecordMetadata md, long now) {
@@ -182,10 +183,11 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
         if (puts.resumePending()) {
             puts.resumeLoaded(wallNow);
         }
+        puts.publishReady(wallNow);
         commands.flush();
         commits.produced(outcomes.published() - outcomesSeen);
         outcomesSeen = outcomes.published();
-        commits.endOfCycle(context, wallNow);
+        commits.endOfCycle(context, wallNow, puts.outcomesWaitForOffsets());
         wakeIfWaiting(wallNow);
     }
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -54,6 +55,27 @@ final class GatedConsumer extends KafkaConsumer<byte[], byte[]> {
         if (!toResume.isEmpty()) {
             super.resume(toResume);
         }
+    }
+
+    // at_least_once commits offsets through the main consumer: the gate learns which ingest records will never
+    // be read again, which is when an outcome can be published without a replay reporting it differently
+
+    @Override
+    public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        super.commitSync(offsets);
+        gate.offsetsCommitted(positions(offsets));
+    }
+
+    @Override
+    public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
+        super.commitSync(offsets, timeout);
+        gate.offsetsCommitted(positions(offsets));
+    }
+
+    private static Map<TopicPartition, Long> positions(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        Map<TopicPartition, Long> out = new java.util.HashMap<>();
+        offsets.forEach((tp, o) -> out.put(tp, o.offset()));
+        return out;
     }
 
     @Override

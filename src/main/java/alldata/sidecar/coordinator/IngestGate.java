@@ -15,6 +15,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class IngestGate {
     private final Set<TopicPartition> held = ConcurrentHashMap.newKeySet();
+    private final java.util.Map<TopicPartition, Long> committed = new ConcurrentHashMap<>();
     private volatile long wakeByMs = Long.MAX_VALUE;
 
     void hold(TopicPartition ingest) {
@@ -31,6 +32,16 @@ final class IngestGate {
 
     Set<TopicPartition> held() {
         return Set.copyOf(held);
+    }
+
+    /** The main consumer committed these positions (at_least_once: records before them are never read again). */
+    void offsetsCommitted(java.util.Map<TopicPartition, Long> positions) {
+        positions.forEach((tp, position) -> committed.merge(tp, position, Math::max));
+    }
+
+    /** The last committed position of {@code tp}, or -1 before any commit this process saw. */
+    long committedPosition(TopicPartition tp) {
+        return committed.getOrDefault(tp, -1L);
     }
 
     /** Asks the consumers not to block in poll past {@code atMs} (wall clock). */

@@ -58,7 +58,7 @@ public final class PassThroughHop {
             this.context = context;
             this.commits = CommitPolicy.of(context, commitMinIntervalMs);
             context.schedule(Duration.ofMillis(CoordinatorProcessor.CYCLE_MS), PunctuationType.WALL_CLOCK_TIME, now -> {
-                commits.endOfCycle(context, now);
+                commits.endOfCycle(context, now, false);
                 wake(now);
             });
         }
@@ -71,7 +71,7 @@ public final class PassThroughHop {
         }
 
         private void wake(long now) {
-            gate.wakeBy(Math.max(now + CoordinatorProcessor.CYCLE_MS, commits.nextAskAtMs()));
+            gate.wakeBy(Math.max(now + CoordinatorProcessor.CYCLE_MS, commits.nextAskAtMs(false)));
         }
     }
 }

@@ -12,29 +12,40 @@ import java.util.Objects;
  * @param ingestPartition partition of the ingest record (also the ack partition)
  * @param ingestOffset    offset of the ingest record
  * @param startedAtMs     when this owner started (or resumed) the put, for commit latency
- * @param failure         why the put FAILED, kept until its outcome is published ({@code null} otherwise)
+ * @param failure         why the put FAILED ({@code null} otherwise)
+ * @param published       whether its outcome is out: a put stays until its outcome is both decided and published
  */
 record PendingEntry(PendingPut put, String correlationId, int ingestPartition, long ingestOffset, long startedAtMs,
-                    String failure) {
+                    String failure, boolean published) {
     PendingEntry {
         Objects.requireNonNull(put, "put");
         Objects.requireNonNull(correlationId, "correlationId");
     }
 
     PendingEntry(PendingPut put, String correlationId, int ingestPartition, long ingestOffset, long startedAtMs) {
-        this(put, correlationId, ingestPartition, ingestOffset, startedAtMs, null);
+        this(put, correlationId, ingestPartition, ingestOffset, startedAtMs, null, false);
     }
 
     PendingEntry with(PendingPut next) {
-        return next == put ? this : new PendingEntry(next, correlationId, ingestPartition, ingestOffset, startedAtMs, failure);
+        return next == put ? this : new PendingEntry(next, correlationId, ingestPartition, ingestOffset, startedAtMs, failure,
+                published);
     }
 
     PendingEntry failedBecause(String reason) {
-        return new PendingEntry(put, correlationId, ingestPartition, ingestOffset, startedAtMs, reason);
+        return new PendingEntry(put, correlationId, ingestPartition, ingestOffset, startedAtMs, reason, published);
     }
 
     PendingEntry resumedAt(long nowMs) {
-        return new PendingEntry(put, correlationId, ingestPartition, ingestOffset, nowMs, failure);
+        return new PendingEntry(put, correlationId, ingestPartition, ingestOffset, nowMs, failure, published);
+    }
+
+    PendingEntry publishedNow() {
+        return new PendingEntry(put, correlationId, ingestPartition, ingestOffset, startedAtMs, failure, true);
+    }
+
+    /** Its outcome is decided but not yet out. */
+    boolean awaitsPublication() {
+        return put.outcome() != PendingPut.Outcome.PENDING && !published;
     }
 
     String key() {

@@ -15,14 +15,14 @@ import java.util.List;
  * u8 format = 2
  * i32-length UTF-8 correlation id, i32 ingest partition, i64 ingest offset, i64 started-at ms
  * str key, u8 commit level (1 ONE, 2 QUORUM, 3 ALL), u8 replication factor, i64 replica timeout ms
- * u8 outcome (0 PENDING, 1 COMMITTED, 2 FAILED), i32-length UTF-8 failure reason ("" = none)
+ * u8 outcome (0 PENDING, 1 COMMITTED, 2 FAILED), u8 published (0 or 1), i32-length UTF-8 failure reason ("" = none)
  * u8 n, n x (str node, u8 state (1 RUNNING, 2 STORED, 3 FAILED, 4 TIMED_OUT), u16 attempt)
  * u8 m, m x str spare
  * i32-length event bytes
  * </pre>
  *
- * A FAILED put keeps its reason until its outcome is published, which waits until no replica runs, so
- * that the outcome can name every node that holds a copy anyway. Deadlines are not stored: a restored put is {@linkplain PendingPut#resume resumed} and its deadlines
+ * A put stays until its outcome is decided and published; a FAILED outcome is published once no replica
+ * runs, so that it can name every node that holds a copy anyway. Deadlines are not stored: a restored put is {@linkplain PendingPut#resume resumed} and its deadlines
  * start again on the new owner's clock. Codes are explicit, never enum ordinals. Version 1 entries
  * (written with {@code writeUTF}, which could not hold long correlation ids) are refused with a reason;
  * their puts are re-driven by the replay of their ingest records.
@@ -35,7 +35,7 @@ final class PendingEntryCodec {
         ByteWriter w = new ByteWriter(p.event().length + e.correlationId().length() + 96 + 16 * p.replicas().size())
                 .u8(FORMAT).longStr(e.correlationId()).i32(e.ingestPartition()).i64(e.ingestOffset())
                 .i64(e.startedAtMs()).str(p.key()).u8(levelCode(p.commitLevel())).u8(p.replicationFactor())
-                .i64(p.replicaTimeoutMs()).u8(outcomeCode(p.outcome()))
+                .i64(p.replicaTimeoutMs()).u8(outcomeCode(p.outcome())).u8(e.published() ? 1 : 0)
                 .longStr(e.failure() == null ? "" : e.failure()).u8(p.replicas().size());
         for (PendingPut.Replica r : p.replicas()) {
             w.str(r.node()).u8(stateCode(r.state())).u16(Math.min(0xffff, r.attempt()));
@@ -63,6 +63,7 @@ final class PendingEntryCodec {
             int rf = r.u8("replication factor");
             long timeout = r.i64("replica timeout");
             PendingPut.Outcome outcome = outcome(r.u8("outcome"));
+            boolean published = r.u8("published") == 1;
             String failure = r.longStr("failure");
             int n = r.u8("replica count");
             List<PendingPut.Replica> replicas = new ArrayList<>(n);
@@ -80,7 +81,7 @@ final class PendingEntryCodec {
             byte[] event = r.bytes("event");
             r.end();
             return new PendingEntry(new PendingPut(key, event, level, rf, timeout, replicas, spares, outcome),
-                    correlationId, partition, offset, startedAt, failure.isEmpty() ? null : failure);
+                    correlationId, partition, offset, startedAt, failure.isEmpty() ? null : failure, published);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new MalformedRecordException("corrupt pending-puts entry: " + e.getMessage(), e);
         }

@@ -21,6 +21,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -48,7 +49,11 @@ final class PendingPuts {
     private final CommandBatcher commands;
     private final OutcomePublisher outcomes;
     private final SidecarMetrics metrics;
+    private final boolean exactlyOnce;
+    private final LongSupplier committedIngestPosition;
     private final PendingEntryCodec codec = new PendingEntryCodec();
+    /** Puts whose outcome is decided but not yet published. */
+    private final Set<String> awaitingPublication = new LinkedHashSet<>();
     private final Map<String, PendingEntry> pending = new HashMap<>();
     private final DeadlineIndex deadlines = new DeadlineIndex();
     /** Answers of local replica writes: completed on the store's thread, applied on the stream thread. */
@@ -59,8 +64,14 @@ final class PendingPuts {
     private List<String> toResume = List.of();
     private long bytes;
 
+    /**
+     * @param exactlyOnce             outcomes are published in the task's transaction (else they wait for their
+     *                                ingest offset to be committed)
+     * @param committedIngestPosition the committed position of this task's ingest partition (at_least_once)
+     */
     PendingPuts(CoordinatorSettings settings, KeyValueStore<String, byte[]> store, PeerDirectory peers,
-                LocalReplica local, CommandBatcher commands, OutcomePublisher outcomes, SidecarMetrics metrics) {
+                LocalReplica local, CommandBatcher commands, OutcomePublisher outcomes, SidecarMetrics metrics,
+                boolean exactlyOnce, LongSupplier committedIngestPosition) {
         this.settings = settings;
         this.store = store;
         this.peers = peers;
@@ -68,6 +79,8 @@ final class PendingPuts {
         this.commands = commands;
         this.outcomes = outcomes;
         this.metrics = metrics;
+        this.exactlyOnce = exactlyOnce;
+        this.committedIngestPosition = committedIngestPosition;
     }
 
     /**
@@ -83,6 +96,9 @@ final class PendingPuts {
                 try {
                     PendingEntry e = codec.decode(kv.value);
                     track(e);
+                    if (e.awaitsPublication()) {
+                        awaitingPublication.add(e.key());
+                    }
                     loaded.add(kv.key);
                 } catch (MalformedRecordException ex) {
                     log.error("dropping unreadable pending put {} ({}); its ingest record is re-driven if it is replayed",
@@ -116,6 +132,29 @@ final class PendingPuts {
         if (!keys.isEmpty()) {
             log.info("resumed {} pending puts; asked their unanswered replicas again", keys.size());
         }
+    }
+
+    /**
+     * Publishes the decided outcomes that may go out now (at_least_once: their ingest offsets are committed);
+     * called at the end of every cycle.
+     */
+    void publishReady(long nowMs) {
+        if (awaitingPublication.isEmpty()) {
+            return;
+        }
+        for (String key : List.copyOf(awaitingPublication)) {
+            PendingEntry e = pending.get(key);
+            if (e == null) {
+                awaitingPublication.remove(key);
+            } else if (publishable(e)) {
+                persist(publish(e, nowMs), false, true);
+            }
+        }
+    }
+
+    /** Outcomes decided and held until their ingest offsets are committed (at_least_once). */
+    boolean outcomesWaitForOffsets() {
+        return !exactlyOnce && !awaitingPublication.isEmpty();
     }
 
     /** Starts the put of an accepted ingest record (a record delivered again while its put runs is ignored). */
@@ -204,6 +243,7 @@ final class PendingPuts {
         metrics.pendingDelta(-pending.size());
         pending.clear();
         deadlines.clear();
+        awaitingPublication.clear();
         localAnswers.clear();
         localWritesInFlight = 0;
         bytes = 0;
@@ -233,16 +273,48 @@ final class PendingPuts {
                 a.applyTo(handler);
             }
         }
-        persist(handler.current, isNew, handler.planChanged || handler.outcomeChanged);
+        PendingEntry e = handler.current;
+        boolean changed = handler.planChanged || handler.outcomeChanged;
+        if (e.awaitsPublication() && publishable(e)) {
+            e = publish(e, nowMs);
+            changed = true;
+        }
+        persist(e, isNew, changed);
     }
 
+    /**
+     * An outcome goes out once it is decided (a FAILED one once no replica runs, so that it names every node
+     * holding a copy anyway) and, with at_least_once, once its ingest offset is committed: before that a crash
+     * would replay the record, and the replay, planned against another live view, could report it differently.
+     * With exactly-once, the outcome, the offset and the put's state commit together.
+     */
+    private boolean publishable(PendingEntry e) {
+        PendingPut put = e.put();
+        boolean ready = put.outcome() == PendingPut.Outcome.COMMITTED || put.isDone();
+        return ready && (exactlyOnce || committedIngestPosition.getAsLong() > e.ingestOffset());
+    }
+
+    private PendingEntry publish(PendingEntry e, long nowMs) {
+        PendingPut put = e.put();
+        if (put.outcome() == PendingPut.Outcome.COMMITTED) {
+            metrics.committed(put.commitLevel(), nowMs - e.startedAtMs());
+            outcomes.committed(e, put.storedOn());
+        } else {
+            metrics.failed(put.commitLevel());
+            outcomes.failed(e, e.failure());
+        }
+        return e.publishedNow();
+    }
+
+    /** A put stays (in memory and in the store) until it is done and its outcome is out. */
     private void persist(PendingEntry e, boolean isNew, boolean changed) {
         String key = e.key();
-        if (e.put().isDone()) {
-            if (e.failure() != null) {
-                // published once every replica has answered or given up, so storedOn is complete
-                outcomes.failed(e, e.failure());
-            }
+        if (e.awaitsPublication()) {
+            awaitingPublication.add(key);
+        } else {
+            awaitingPublication.remove(key);
+        }
+        if (e.put().isDone() && e.published()) {
             PendingEntry gone = pending.remove(key);
             if (gone != null) {
                 bytes -= gone.weight();
@@ -324,15 +396,12 @@ final class PendingPuts {
 
         @Override
         public void committed(PutAction.Committed c) {
-            outcomeChanged = true;
-            metrics.committed(current.put().commitLevel(), nowMs - current.startedAtMs());
-            outcomes.committed(current, c.acknowledgedBy());
+            outcomeChanged = true; // published by apply(), once it may go out
         }
 
         @Override
         public void failed(PutAction.Failed f) {
             outcomeChanged = true;
-            metrics.failed(current.put().commitLevel());
             log.warn("put {} (correlation id {}) FAILED: {}", current.key(), current.correlationId(), f.reason());
             current = current.failedBecause(f.reason());
         }

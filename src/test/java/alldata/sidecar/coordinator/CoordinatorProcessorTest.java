@@ -69,6 +69,7 @@ class CoordinatorProcessorTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "coordinator-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         context = new MockProcessorContext<>(props, new TaskId(0, 2), dir.resolve("state").toFile());
         store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CoordinatorProcessor.STORE), Serdes.String(),
                 Serdes.ByteArray()).withLoggingDisabled().build();

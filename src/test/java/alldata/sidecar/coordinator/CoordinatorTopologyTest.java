@@ -90,6 +90,10 @@ class CoordinatorTopologyTest {
     }
 
     private void start(CommitLevel level, int maxPendingPuts, String... nodes) {
+        start(StreamsConfig.EXACTLY_ONCE_V2, level, maxPendingPuts, nodes);
+    }
+
+    private void start(String guarantee, CommitLevel level, int maxPendingPuts, String... nodes) {
         live("node-1", "a");
         for (String n : nodes) {
             live(n, switch (n) {
@@ -105,6 +109,7 @@ class CoordinatorTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "coordinator-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("streams").toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         RocksLocalReplica local = new RocksLocalReplica("node-1", store, metrics);
         // the real local store, observed: tests wait (in real time) for its answers before moving the clock
         LocalReplica observed = new LocalReplica() {
@@ -350,6 +355,28 @@ class CoordinatorTopologyTest {
         });
         advance(CoordinatorProcessor.TICK_MS);
         assertThat(gate.isHeld(ingest0)).isFalse();
+    }
+
+    @Test
+    void withAtLeastOnceAnOutcomeWaitsUntilItsIngestOffsetIsCommittedAndStaysInTheStoreTillThen() {
+        start(StreamsConfig.AT_LEAST_ONCE, CommitLevel.QUORUM, 1000, "node-2", "node-3");
+        put(EVENT);
+        advance(1);
+        ack(Ack.ok(keyAt(0), "node-2"), Ack.ok(keyAt(0), "node-2"));
+        ack(Ack.ok(keyAt(0), "node-3"));
+        awaitLocalAnswers(1);
+        advance(1);
+        assertThat(results.isEmpty()).as("offset 0 not committed yet: a crash would replay the record").isTrue();
+        assertThat(driver.getKeyValueStore(CoordinatorProcessor.STORE).get(keyAt(0))).as("decided, kept until published")
+                .isNotNull();
+
+        gate.offsetsCommitted(java.util.Map.of(new TopicPartition(TOPICS.ingest(), 0), 1L));
+        advance(1);
+        PutOutcome o = Wire.decode(results.readValue(), PutOutcome.class);
+        assertThat(o.status()).isEqualTo(PutOutcome.Status.COMMITTED);
+        assertThat(o.acked()).containsExactlyInAnyOrder("node-1", "node-2", "node-3");
+        assertThat(results.isEmpty()).isTrue();
+        assertThat(driver.getKeyValueStore(CoordinatorProcessor.STORE).get(keyAt(0))).isNull();
     }
 
     @Test

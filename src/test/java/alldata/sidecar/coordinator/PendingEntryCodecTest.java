@@ -31,11 +31,11 @@ class PendingEntryCodecTest {
                         new Replica("n2", ReplicaState.TIMED_OUT, Long.MAX_VALUE, 1),
                         new Replica("n4", ReplicaState.RUNNING, Long.MAX_VALUE, 2)),
                 List.of("n5"), PendingPut.Outcome.COMMITTED);
-        PendingEntry entry = new PendingEntry(put, "c1", 3, 42, 0x10, null);
+        PendingEntry entry = new PendingEntry(put, "c1", 3, 42, 0x10, null, true);
         String golden = hex("02",
                 "00000002", "'c1", "00000003", "000000000000002a", "0000000000000010", // correlation id, partition, offset, started
                 "0001", "'k", "02", "03", "0000000000001388",                          // key, QUORUM, rf 3, timeout 5000
-                "01", "00000000",                                                       // COMMITTED, no failure reason
+                "01", "01", "00000000",                                                 // COMMITTED, published, no failure reason
                 "03", "0002", "'n1", "02", "0001", "0002", "'n2", "04", "0001", "0002", "'n4", "01", "0002",
                 "01", "0002", "'n5",                                                    // spares
                 "00000002", "'{}");                                                     // the event
@@ -48,7 +48,7 @@ class PendingEntryCodecTest {
         String longId = "x".repeat(70_000);
         PendingPut put = new PendingPut("k", "{}".getBytes(StandardCharsets.UTF_8), CommitLevel.ALL, 2, 100,
                 List.of(new Replica("n1", ReplicaState.FAILED, Long.MAX_VALUE, 1)), List.of(), PendingPut.Outcome.FAILED);
-        PendingEntry entry = new PendingEntry(put, longId, 0, 1, 2, "no spare left");
+        PendingEntry entry = new PendingEntry(put, longId, 0, 1, 2, "no spare left", false);
         assertThat(codec.decode(codec.encode(entry))).isEqualTo(entry);
     }
 
