@@ -100,6 +100,7 @@ public final class TopicAdmin {
             }
         }
         checkCoPartitioned(admin, t);
+        awaitLeaders(admin, t.commands(config.nodeId()));
     }
 
     /** Time a sidecar gives Kafka to answer at start before it gives up with an explanation. */
@@ -134,6 +135,25 @@ public final class TopicAdmin {
             throw new IllegalStateException("topic " + t.acks() + " has " + acks + " partitions but " + t.ingest()
                     + " has " + ingest + ": the coordinator needs them co-partitioned; recreate " + t.acks()
                     + " with " + ingest + " partitions");
+        }
+    }
+
+    /**
+     * Waits until every partition of {@code topic} has a leader. The node announces itself to its peers only
+     * after this: coordinators then send it commands at once, and transactional producers writing to a
+     * partition whose first leader election is still running were seen to fail their transaction.
+     */
+    static void awaitLeaders(Admin admin, String topic) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            TopicDescription d = describe(admin, List.of(topic)).get(topic);
+            if (d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topic " + topic + " has partitions without a leader after 60 s");
+            }
+            Thread.sleep(50);
         }
     }
 
