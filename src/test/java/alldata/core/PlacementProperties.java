@@ -21,7 +21,7 @@ import net.jqwik.api.Provide;
 /**
  * Placement over random peer sets (random ids; a random mix of same-zone peers, peers in zones z1..z4 and
  * peers in regions r1..r3), random strategies (RF 1..6, otherZone 0..4, otherRegion 0..4) and random keys:
- * the rules of DESIGN.md §4.
+ * the placement rules of docs/architecture.md (section "Placement").
  */
 class PlacementProperties {
     private static final String LOCAL = "local";

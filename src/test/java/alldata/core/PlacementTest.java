@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The worked examples of DESIGN.md §4 (all from the seed), and plan-level rules shown on small cases. */
+/**
+ * The seed's worked examples of placement (docs/architecture.md, section "Placement"), and plan-level rules shown
+ * on small cases.
+ */
 class PlacementTest {
     private static final String KEY = "20261125T041500123-00003-0000000000000001234";
 
