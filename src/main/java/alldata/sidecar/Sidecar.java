@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
  * One storage node's sidecar: its replica store, the coordinator (a Kafka Streams app shared by all
  * sidecars), the replica writer of its command topic, its membership agent and its HTTP API.
  *
- * <p>Start order: store, topics, membership (so peers see us before any command is sent our way),
- * replica writer, coordinator, HTTP. Close runs in reverse: the membership agent leaves first, so that
- * no new replica is planned on this node while it drains.
+ * <p>Start order: store, topics (this node's command topic with a leader), HTTP (its address goes into the
+ * membership record), then membership (so that peers see this node before any command is sent its way),
+ * replica writer and coordinator. Close runs in reverse: the membership agent leaves first, so that no new
+ * replica is planned on this node while it drains.
  */
 public final class Sidecar implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Sidecar.class);

@@ -104,8 +104,8 @@ public final class SidecarConfig {
     public static final Setting<String> PROCESSING_GUARANTEE = Setting.ofChoice("processing.guarantee",
             "exactly_once_v2", List.of("at_least_once", "exactly_once_v2"), "Kafka Streams guarantee of the"
                     + " coordinator. exactly_once_v2: exactly one outcome per ingest record, across crashes and"
-                    + " rebalances (outcomes are read read_committed). at_least_once: a replayed record may report its"
-                    + " outcome again (identical, never contradictory).");
+                    + " rebalances (outcomes are read read_committed). at_least_once: outcomes wait for their ingest offsets to"
+                    + " be committed; only a replaced, stalled owner can repeat one (identically).");
     public static final Setting<Integer> STREAM_THREADS = Setting.ofInt("stream.threads", 1, atLeast(1),
             "Kafka Streams threads of the coordinator.");
     public static final Setting<Long> COMMIT_MIN_INTERVAL_MS = Setting.ofLong("commit.min.interval.ms", 10, atLeast(0),

@@ -196,10 +196,8 @@ final class PendingPuts {
         }
         PendingPut.Transition t = switch (ack.status()) {
             case OK -> e.put().stored(ack.node(), nowMs);
-            case CONFLICT -> {
-                metrics.conflict();
-                yield e.put().failed(ack.node(), ReplicaFailure.CONFLICT, ack.message(), nowMs);
-            }
+            // the refusing node counts the conflict; here it is a replica to re-place
+            case CONFLICT -> e.put().failed(ack.node(), ReplicaFailure.CONFLICT, ack.message(), nowMs);
             case ERROR -> e.put().failed(ack.node(), ReplicaFailure.ERROR, ack.message(), nowMs);
         };
         apply(e, t, false, nowMs);
