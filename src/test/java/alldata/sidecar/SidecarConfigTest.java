@@ -171,6 +171,31 @@ class SidecarConfigTest {
     }
 
     @Test
+    void secretsAreNeverShownButTheirPresenceIs() {
+        Map<String, String> v = with("http.auth.token", "s3cret-token");
+        v.put("http.tls.keystore.path", "/etc/alldata/node.p12");
+        v.put("http.tls.keystore.password", "hunter2");
+        SidecarConfig c = SidecarConfig.from(v, Map.of());
+        assertThat(c.get(SidecarConfig.HTTP_AUTH_TOKEN)).hasValue("s3cret-token");
+        assertThat(c.get(SidecarConfig.HTTP_TLS_KEYSTORE_PATH)).hasValue(Path.of("/etc/alldata/node.p12"));
+        assertThat(c.toString()).doesNotContain("s3cret-token", "hunter2")
+                .contains("http.auth.token=(set)", "http.tls.keystore.password=(set)", "http.tls.truststore.password=(none)",
+                        "http.tls.keystore.path=/etc/alldata/node.p12", "http.advertised.address=,");
+        assertThat(SidecarConfig.from(MIN, Map.of()).get(SidecarConfig.HTTP_AUTH_TOKEN)).isEmpty();
+    }
+
+    @Test
+    void aKeystoreNeedsItsPasswordAndATruststorePasswordItsPath() {
+        assertThatThrownBy(() -> SidecarConfig.from(with("http.tls.keystore.path", "/k.p12"), Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("http.tls.keystore.path is set but http.tls.keystore.password is not: set both (or neither)");
+        assertThatThrownBy(() -> SidecarConfig.from(with("http.tls.keystore.password", "hunter2"), Map.of()))
+                .hasMessage("http.tls.keystore.password is set but http.tls.keystore.path is not: set both (or neither)");
+        assertThatThrownBy(() -> SidecarConfig.from(with("http.tls.truststore.password", "hunter2"), Map.of()))
+                .hasMessage("http.tls.truststore.password is set but http.tls.truststore.path is not");
+    }
+
+    @Test
     void loadsTheShippedConfigFiles(@TempDir Path dir) throws Exception {
         for (String name : new String[] {"node-1", "node-2", "node-3", "production"}) {
             SidecarConfig c = SidecarConfig.load(Path.of("config", name + ".properties"));
