@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,12 +91,15 @@ public final class HttpApi implements AutoCloseable {
      */
     public HttpApi(HttpOptions options, RocksReplicaStore store, PeerDirectory directory, Supplier<Health> readiness,
                    Supplier<String> metrics) throws IOException {
-        this.server = bind(options); // first: a taken port fails before anything else is made
+        // TLS first, then the port: a keystore that cannot be used leaves no server bound
+        SSLContext serverTls = options.keystore().map(HttpTls::server).orElse(null);
+        SSLContext clientTls = HttpTls.client(options.truststore());
+        this.server = bind(options, serverTls);
         this.readiness = readiness;
         this.metrics = metrics;
         this.token = options.token().map(t -> t.getBytes(StandardCharsets.UTF_8));
         this.https = options.https();
-        this.peers = new PeerClient(options.token(), HttpTls.client(options.truststore()), options.peerTimeout());
+        this.peers = new PeerClient(options.token(), clientTls, options.peerTimeout());
         this.localScans = pool("alldata-http-scan-" + options.port(), options.readThreads());
         this.clusterReads = pool("alldata-http-cluster-" + options.port(), options.readThreads());
         String selfId = directory == null ? "this node" : directory.selfId();
@@ -111,14 +115,14 @@ public final class HttpApi implements AutoCloseable {
         this.advertised = options.advertised().orElseGet(() -> advertisedDefault(server.getAddress()));
     }
 
-    private static HttpServer bind(HttpOptions options) throws IOException {
+    private static HttpServer bind(HttpOptions options, SSLContext tls) throws IOException {
         InetSocketAddress address = new InetSocketAddress(options.bind(), options.port());
         try {
-            if (options.keystore().isEmpty()) {
+            if (tls == null) {
                 return HttpServer.create(address, 64);
             }
             HttpsServer s = HttpsServer.create(address, 64);
-            s.setHttpsConfigurator(new HttpsConfigurator(HttpTls.server(options.keystore().get())));
+            s.setHttpsConfigurator(new HttpsConfigurator(tls));
             return s;
         } catch (BindException e) {
             BindException clear = new BindException("HTTP port " + options.port() + " on " + options.bind()
