@@ -331,10 +331,13 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
         private final ReadOptions readOptions;
         private final RocksIterator it;
         private final boolean newestFirst;
+        private final boolean empty;
         private boolean released;
 
         RangeWalk(String from, String to, boolean newestFirst) {
             this.newestFirst = newestFirst;
+            // RocksDB leaves bounds with lower >= upper undefined: such a range is simply empty
+            this.empty = from != null && to != null && from.compareTo(to) >= 0;
             this.lower = from == null ? null : new Slice(from.getBytes(StandardCharsets.US_ASCII));
             this.upper = to == null ? null : new Slice(to.getBytes(StandardCharsets.US_ASCII));
             this.readOptions = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
@@ -351,6 +354,9 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
         public synchronized boolean hasNext() {
             if (released) {
                 throw new StoreException("scan of " + dir + " was closed (the store is closed)");
+            }
+            if (empty) {
+                return false;
             }
             if (it.isValid()) {
                 return true;

@@ -151,6 +151,11 @@ class RocksReplicaStoreTest {
                 r.forEachRemaining(e -> backward.add(e.key()));
             }
             assertThat(backward).containsExactly(key(5), key(4), key(2), key(0));
+            for (boolean newestFirst : new boolean[] {false, true}) {
+                try (EventRange r = store.range(key(6), key(2), newestFirst)) {
+                    assertThat(r.hasNext()).as("a range whose start is past its end").isFalse();
+                }
+            }
         }
     }
 
