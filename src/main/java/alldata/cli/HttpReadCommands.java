@@ -2,6 +2,7 @@ package alldata.cli;
 
 import alldata.client.HttpReader;
 import alldata.protocol.ScanLines;
+import alldata.protocol.ScanRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -110,13 +111,13 @@ final class HttpReadCommands {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             HttpReader reader = http.reader(TIMEOUT);
-            HttpReader.Scan scan = new HttpReader.Scan(from, to, n, newest, local);
+            ScanRequest scan = new ScanRequest(from, to, n, newest, cursor, local);
             ByteArrayOutputStream line = new ByteArrayOutputStream();
             long[] events = {0};
-            String next = cursor;
+            String next;
             try {
                 do {
-                    HttpReader.Page page = reader.page(scan, next, e -> {
+                    HttpReader.Page page = reader.page(scan, e -> {
                         line.reset();
                         ScanLines.writeEvent(line, e.key(), e.event());
                         out.print(line.toString(StandardCharsets.UTF_8));
@@ -127,6 +128,7 @@ final class HttpReadCommands {
                         err.println("note: a page ended early (" + page.error() + "); continuing from its last event");
                     }
                     next = page.next();
+                    scan = scan.withCursor(next);
                 } while (all && next != null);
             } catch (java.io.IOException e) {
                 err.println("error: " + e.getMessage());

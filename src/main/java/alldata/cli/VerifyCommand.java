@@ -5,6 +5,7 @@ import alldata.client.TopicReader;
 import alldata.protocol.MalformedRecordException;
 import alldata.protocol.MemberRecord;
 import alldata.protocol.PutOutcome;
+import alldata.protocol.ScanRequest;
 import alldata.protocol.Wire;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -196,11 +197,12 @@ final class VerifyCommand implements Callable<Integer> {
     static Map<String, byte[]> readAll(String address) throws Exception {
         HttpReader reader = new HttpReader(address, Optional.ofNullable(System.getenv("ALLDATA_HTTP_AUTH_TOKEN")),
                 Duration.ofSeconds(60));
-        HttpReader.Scan scan = new HttpReader.Scan(null, null, 10_000, false, true);
+        ScanRequest scan = new ScanRequest(null, null, 10_000, false, null, true);
         Map<String, byte[]> all = new HashMap<>();
-        String cursor = null;
+        String cursor;
         do {
-            cursor = reader.page(scan, cursor, e -> all.put(e.key(), e.event())).next();
+            cursor = reader.page(scan, e -> all.put(e.key(), e.event())).next();
+            scan = scan.withCursor(cursor);
         } while (cursor != null);
         return all;
     }

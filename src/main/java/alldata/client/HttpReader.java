@@ -2,6 +2,7 @@ package alldata.client;
 
 import alldata.protocol.MalformedRecordException;
 import alldata.protocol.ScanLines;
+import alldata.protocol.ScanRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -76,34 +77,6 @@ public final class HttpReader {
         }
     }
 
-    /**
-     * A scan: the range {@code from <= key < to} (either null for no bound), {@code limit} events per page.
-     *
-     * @param newest the newest {@code limit} events of the range (one page) instead of the first
-     * @param local  only the node's own store
-     */
-    public record Scan(String from, String to, int limit, boolean newest, boolean local) {
-        String query(String cursor) {
-            StringBuilder q = new StringBuilder("limit=").append(limit);
-            param(q, "from", from);
-            param(q, "to", to);
-            param(q, "cursor", cursor);
-            if (newest) {
-                q.append("&newest=true");
-            }
-            if (local) {
-                q.append("&local=true");
-            }
-            return q.toString();
-        }
-
-        private static void param(StringBuilder q, String name, String value) {
-            if (value != null) {
-                q.append('&').append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
-            }
-        }
-    }
-
     /** Receives a scan's events in key order. */
     public interface EventSink {
         void accept(ScanLines.Event event) throws IOException;
@@ -120,14 +93,14 @@ public final class HttpReader {
     }
 
     /**
-     * Reads one page from {@code cursor} (null: the start of the range), handing each event to {@code sink} as it
-     * arrives.
+     * Reads one page (from the request's cursor, or the start of the range without one), handing each event to
+     * {@code sink} as it arrives.
      *
      * @throws IOException when the node refuses the scan or the answer breaks off; events handed over before stay
      *                     handed over
      */
-    public Page page(Scan scan, String cursor, EventSink sink) throws IOException {
-        HttpURLConnection c = open("/events?" + scan.query(cursor));
+    public Page page(ScanRequest request, EventSink sink) throws IOException {
+        HttpURLConnection c = open("/events?" + request.query());
         try {
             int status = c.getResponseCode();
             if (status != 200) {

@@ -2,6 +2,7 @@ package alldata.client;
 
 import alldata.core.KeyTime;
 import alldata.protocol.ScanLines;
+import alldata.protocol.ScanRequest;
 import alldata.protocol.Wire;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.FilterOutputStream;
@@ -144,15 +145,14 @@ public final class RangeExport {
                     + " choose an earlier --to, a shorter --grace, or --allow-open (a later export may then find more)");
         }
         Writer writer = new Writer(req, progress);
-        HttpReader.Scan scan = new HttpReader.Scan(KeyTime.keyBound(req.from()), KeyTime.keyBound(req.to()),
-                req.pageSize(), false, false);
-        String cursor = null;
+        ScanRequest scan = new ScanRequest(KeyTime.keyBound(req.from()), KeyTime.keyBound(req.to()), req.pageSize(),
+                false, null, false);
         int failures = 0;
         try {
             while (true) {
                 HttpReader.Page page;
                 try {
-                    page = reader.page(scan, cursor, writer::accept);
+                    page = reader.page(scan, writer::accept);
                     failures = 0;
                 } catch (IOException e) {
                     if (++failures == MAX_ATTEMPTS) {
@@ -170,7 +170,7 @@ public final class RangeExport {
                 if (page.next() == null) {
                     break;
                 }
-                cursor = page.next();
+                scan = scan.withCursor(page.next());
             }
             writer.finishFile();
         } finally {

@@ -4,6 +4,7 @@ import alldata.core.AllDataKey;
 import alldata.protocol.MemberRecord;
 import alldata.protocol.ScanLines;
 import alldata.protocol.ScanLines.Event;
+import alldata.protocol.ScanRequest;
 import alldata.sidecar.http.PeerClient.Absent;
 import alldata.sidecar.http.PeerClient.Found;
 import alldata.sidecar.http.PeerClient.GetAnswer;
@@ -303,10 +304,10 @@ final class EventReads {
      * nodes read and the ones that could not be in the answer's headers.
      */
     private List<PeerScan> openPeerScans(HttpExchange ex, ScanQuery q) {
-        String query = q.peerQuery();
+        ScanRequest request = q.peerRequest();
         Map<String, CompletableFuture<PeerScan>> opening = new LinkedHashMap<>();
         for (MemberRecord peer : peers.get()) {
-            opening.put(peer.node(), client.submit(() -> client.scan(peer, query, q.newest())));
+            opening.put(peer.node(), client.submit(() -> client.scan(peer, request)));
         }
         long deadline = System.nanoTime() + client.timeout().toNanos();
         List<PeerScan> opened = new ArrayList<>();

@@ -3,6 +3,7 @@ package alldata.sidecar.http;
 import alldata.protocol.MalformedRecordException;
 import alldata.protocol.MemberRecord;
 import alldata.protocol.ScanLines;
+import alldata.protocol.ScanRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -155,21 +156,20 @@ public final class PeerClient implements AutoCloseable {
     }
 
     /**
-     * Opens a node-local scan of {@code peer} ({@code query} without {@code local}, already encoded) and reads its
-     * first line.
+     * Opens a scan page of {@code peer} and reads its first line. A newest-events scan that fails halfway then fails
+     * the read instead of cutting the page.
      *
-     * @param newest a newest-events scan: a failure halfway then fails the read instead of cutting the page
      * @throws IOException naming the peer when it cannot be read: the caller reads it as down
      */
-    PeerScan scan(MemberRecord peer, String query, boolean newest) throws IOException {
-        HttpURLConnection c = open(peer, "/events?local=true" + (query.isEmpty() ? "" : "&" + query));
+    PeerScan scan(MemberRecord peer, ScanRequest request) throws IOException {
+        HttpURLConnection c = open(peer, "/events?" + request.query());
         int status = c.getResponseCode();
         if (status != 200) {
             String line = errorLine(c);
             c.disconnect();
             throw new IOException("HTTP " + status + " " + line);
         }
-        PeerScan s = new PeerScan(peer.node(), c, newest);
+        PeerScan s = new PeerScan(peer.node(), c, request.newest());
         try {
             s.readFirst();
         } catch (IOException | RuntimeException e) {

@@ -1,7 +1,6 @@
 package alldata.sidecar.http;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import alldata.protocol.ScanRequest;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -74,22 +73,9 @@ record ScanQuery(String from, String to, int limit, boolean newest, String curso
         return from == null || justAfter.compareTo(from) > 0 ? justAfter : from;
     }
 
-    /** The query that asks a peer for its own share of this page (without {@code local}, which the caller adds). */
-    String peerQuery() {
-        StringBuilder b = new StringBuilder("limit=").append(limit);
-        append(b, "from", from);
-        append(b, "to", to);
-        append(b, "cursor", cursor);
-        if (newest) {
-            b.append("&newest=true");
-        }
-        return b.toString();
-    }
-
-    private static void append(StringBuilder b, String name, String value) {
-        if (value != null) {
-            b.append('&').append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
-        }
+    /** The request that asks a peer for its own share of this page ({@code local=true}, so that it asks no further). */
+    ScanRequest peerRequest() {
+        return new ScanRequest(from, to, limit, newest, cursor, true);
     }
 
     static boolean flag(Map<String, String> q, String name) {
