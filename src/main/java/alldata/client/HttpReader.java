@@ -51,25 +51,35 @@ public final class HttpReader {
         return base;
     }
 
+    /** No live node holds an event under the key (404); the message is the node's, saying how many nodes it asked. */
+    public static final class EventNotFoundException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        EventNotFoundException(String message) {
+            super(message);
+        }
+    }
+
     /**
-     * The event under {@code key} exactly as stored, or empty when no live node holds it (404).
+     * The event under {@code key} exactly as stored.
      *
      * @param local only the node's own store
-     * @throws IOException with the node's explanation for any other answer (400 for a bad key, 503 when a node
-     *                     that may hold it could not be asked, …)
+     * @throws EventNotFoundException when no live node holds it (404)
+     * @throws IOException            with the node's explanation for any other answer (400 for a bad key, 503 when
+     *                                a node that may hold it could not be asked, …)
      */
-    public Optional<byte[]> get(String key, boolean local) throws IOException {
+    public byte[] get(String key, boolean local) throws IOException {
         HttpURLConnection c = open("/events/" + URLEncoder.encode(key, StandardCharsets.UTF_8) + (local ? "?local=true" : ""));
         try {
             int status = c.getResponseCode();
             if (status == 200) {
                 try (InputStream in = c.getInputStream()) {
-                    return Optional.of(in.readAllBytes());
+                    return in.readAllBytes();
                 }
             }
             String why = errorBody(c);
             if (status == 404) {
-                return Optional.empty();
+                throw new EventNotFoundException(why);
             }
             throw new IOException("HTTP " + status + " from " + base + ": " + why);
         } finally {

@@ -53,7 +53,7 @@ class HttpReadCommandsTest {
         assertThat(r.out()).isEqualTo("{\"n\":3,\n\"x\":1}" + System.lineSeparator());
         CliRun absent = CliRun.of("get", key(99), "--http", "http://" + api.address());
         assertThat(absent.code()).isEqualTo(1);
-        assertThat(absent.err()).contains("no event under key " + key(99));
+        assertThat(absent.err()).contains("no event under key " + key(99) + " on the 1 live node asked");
     }
 
     @Test
