@@ -75,8 +75,9 @@ public final class ScanLines {
 
     /** Writes the line of one event; the key must be printable ASCII without quotes or backslashes (AllData keys are). */
     public static void writeEvent(OutputStream out, String key, byte[] event) throws IOException {
+        byte[] k = keyBytes(key); // refused before anything is written: never half a line
         out.write(KEY_START);
-        out.write(keyBytes(key));
+        out.write(k);
         out.write(EVENT_START);
         out.write(oneLine(event));
         out.write(EVENT_END);

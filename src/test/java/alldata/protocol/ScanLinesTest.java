@@ -59,8 +59,10 @@ class ScanLinesTest {
 
     @Test
     void keysThatCannotStandOnALineAreRefused() {
-        assertThatThrownBy(() -> ScanLines.writeEvent(new ByteArrayOutputStream(), "a\"b", utf8("{}")))
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThatThrownBy(() -> ScanLines.writeEvent(out, "a\"b", utf8("{}")))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThat(out.size()).as("nothing written").isZero();
     }
 
     /** Hands out at most 3 bytes per read, so that lines span many reads. */
