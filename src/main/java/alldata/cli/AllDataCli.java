@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 PutCommandLine.class,
                 HttpReadCommands.Get.class,
                 HttpReadCommands.Scan.class,
+                ExportCommand.class,
                 PeersCommand.class,
                 VerifyCommand.class,
                 BenchCommand.class,

@@ -1,64 +1,66 @@
 package alldata.cli;
 
+import alldata.client.HttpReader;
+import alldata.protocol.ScanLines;
+import alldata.protocol.ScanRequest;
+import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code alldata get} and {@code alldata scan}: reads from a node's HTTP API. */
+/** {@code alldata get} and {@code alldata scan}: reads through a node's HTTP API, which answers for the cluster. */
 final class HttpReadCommands {
+    /** Connecting to the node, and each read of its answer. */
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
+
     private HttpReadCommands() {
     }
 
-    static String fetch(PrintWriter err, String url) throws Exception {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-        String body = new String(r.body(), StandardCharsets.UTF_8);
-        if (r.statusCode() != 200) {
-            err.println("error: HTTP " + r.statusCode() + ": " + body.strip());
-            err.flush();
-            return null;
-        }
-        return body;
-    }
-
     @Command(name = "get", mixinStandardHelpOptions = true,
-            description = {"Print the event stored under KEY on a node (exact bytes).", "Exit code: 0 found, 1 not found or error."})
+            description = {"Print the event stored under KEY (exact bytes), from whichever node holds it.",
+                    "Exit code: 0 found, 1 not found or error."})
     static final class Get implements Callable<Integer> {
         @Parameters(paramLabel = "KEY", description = "The AllData key.")
         String key;
 
-        @Option(names = "--http", defaultValue = "localhost:8081", description = "The node's HTTP address (default ${DEFAULT-VALUE}).")
-        String http;
+        @Option(names = "--local", description = "Only the store of the node at --http.")
+        boolean local;
+
+        @Mixin
+        HttpReadOptions http;
 
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            String body = fetch(spec.commandLine().getErr(),
-                    "http://" + http + "/events/" + URLEncoder.encode(key, StandardCharsets.UTF_8));
-            if (body == null) {
+            PrintWriter err = spec.commandLine().getErr();
+            HttpReader reader = http.reader(TIMEOUT);
+            byte[] event;
+            try {
+                event = reader.get(key, local);
+            } catch (java.io.IOException e) { // not found among them: the node says how many nodes it asked
+                err.println("error: " + e.getMessage());
+                err.flush();
                 return 1;
             }
-            spec.commandLine().getOut().println(body);
+            spec.commandLine().getOut().println(new String(event, StandardCharsets.UTF_8));
             return 0;
         }
     }
 
     @Command(name = "scan", mixinStandardHelpOptions = true,
-            description = {"Print events of a node as JSON lines, in key (time) order.",
-                    "With --from: the first --limit events with FROM <= key < TO.",
+            description = {"Print events of the cluster as JSON lines, in key (time) order, each once.",
+                    "With --from: the first --limit events with FROM <= key < TO; a page after which",
+                    "more remain says so on stderr, with the --cursor of the next one.",
+                    "With --all: every event of the range, following the cursors (from the start",
+                    "when --from is left out; --limit is then the page size).",
                     "Without --from: the newest --limit events (before TO, if given).",
                     "Keys start with the UTC time, yyyyMMdd'T'HHmmssSSS, so any prefix of it",
                     "is a bound: --from $(date -u +%%Y%%m%%d) is today, 20261125T04 an hour."})
@@ -73,12 +75,21 @@ final class HttpReadCommands {
         @Option(names = "--to", description = "First key or time prefix to exclude.")
         String to;
 
-        @Option(names = "--limit", description = {"At most this many events", "(default " + RANGE_LIMIT + ", or "
+        @Option(names = "--limit", description = {"At most this many events per page", "(default " + RANGE_LIMIT + ", or "
                 + NEWEST_LIMIT + " without --from)."})
         Integer limit;
 
-        @Option(names = "--http", defaultValue = "localhost:8081", description = "The node's HTTP address (default ${DEFAULT-VALUE}).")
-        String http;
+        @Option(names = "--cursor", description = "Continue a scan where its last page ended (the cursor it printed).")
+        String cursor;
+
+        @Option(names = "--all", description = "Follow the cursors to the end of the range.")
+        boolean all;
+
+        @Option(names = "--local", description = "Only the store of the node at --http.")
+        boolean local;
+
+        @Mixin
+        HttpReadOptions http;
 
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
@@ -89,30 +100,43 @@ final class HttpReadCommands {
                 throw new IllegalArgumentException("--from " + from + " is after --to " + to
                         + ": no key can match (the range is FROM <= key < TO)");
             }
-            boolean newest = from == null;
+            boolean newest = from == null && cursor == null && !all;
             int n = limit != null ? limit : newest ? NEWEST_LIMIT : RANGE_LIMIT;
-            StringBuilder url = new StringBuilder("http://").append(http).append("/events?limit=").append(n);
-            if (newest) {
-                url.append("&newest=true");
-            } else {
-                url.append("&from=").append(URLEncoder.encode(from, StandardCharsets.UTF_8));
-            }
-            if (to != null) {
-                url.append("&to=").append(URLEncoder.encode(to, StandardCharsets.UTF_8));
-            }
+            PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            String body = fetch(err, url.toString());
-            if (body == null) {
+            HttpReader reader = http.reader(TIMEOUT);
+            ScanRequest scan = new ScanRequest(from, to, n, newest, cursor, local);
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            long[] events = {0};
+            String next;
+            try {
+                do {
+                    HttpReader.Page page = reader.page(scan, e -> {
+                        line.reset();
+                        ScanLines.writeEvent(line, e.key(), e.event());
+                        out.print(line.toString(StandardCharsets.UTF_8));
+                        events[0]++;
+                    });
+                    out.flush();
+                    if (page.error() != null) {
+                        err.println("note: a page ended early (" + page.error() + "); continuing from its last event");
+                    }
+                    next = page.next();
+                    scan = scan.withCursor(next);
+                } while (all && next != null);
+            } catch (java.io.IOException e) {
+                err.println("error: " + e.getMessage());
+                err.flush();
                 return 1;
             }
-            spec.commandLine().getOut().print(body);
-            spec.commandLine().getOut().flush();
-            if (body.isEmpty()) {
-                // the hint goes to stderr: stdout stays JSON lines
-                err.println("no events " + (newest ? "" : "from " + from + " ") + (to == null ? "" : "before " + to + " ")
-                        + "on " + http + (newest ? "" : " (try 'alldata scan' without --from for the newest ones)"));
-                err.flush();
+            // hints go to stderr: stdout stays JSON lines
+            if (next != null) {
+                err.println("more events follow: add --cursor " + next + " for the next page, or --all for all of them");
+            } else if (events[0] == 0) {
+                err.println("no events " + (from == null ? "" : "from " + from + " ") + (to == null ? "" : "before " + to + " ")
+                        + (newest ? "" : "(try 'alldata scan' without --from for the newest ones)"));
             }
+            err.flush();
             return 0;
         }
     }

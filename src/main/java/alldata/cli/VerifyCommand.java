@@ -1,17 +1,13 @@
 package alldata.cli;
 
+import alldata.client.HttpReader;
 import alldata.client.TopicReader;
 import alldata.protocol.MalformedRecordException;
 import alldata.protocol.MemberRecord;
 import alldata.protocol.PutOutcome;
+import alldata.protocol.ScanRequest;
 import alldata.protocol.Wire;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -183,7 +180,7 @@ final class VerifyCommand implements Callable<Integer> {
             }
             MemberRecord m = Wire.decode(r.value(), MemberRecord.class);
             if (m.http() != null) {
-                http.put(node, m.http());
+                http.put(node, m.httpUrl()); // https:// for a node that speaks it
             }
         }
         return http;
@@ -193,34 +190,20 @@ final class VerifyCommand implements Callable<Integer> {
         return TopicReader.readToEnd(config, topic, Duration.ofMinutes(2));
     }
 
-    /** Every event a node stores, paging through its scan API. */
+    /**
+     * Every event a node's own store holds ({@code local=true}: not what its peers hold), following the cursors of
+     * its scan API. Events come in their scan-line form (line breaks as spaces), the same on every node.
+     */
     static Map<String, byte[]> readAll(String address) throws Exception {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpReader reader = new HttpReader(address, Optional.ofNullable(System.getenv("ALLDATA_HTTP_AUTH_TOKEN")),
+                Duration.ofSeconds(60));
+        ScanRequest scan = new ScanRequest(null, null, 10_000, false, null, true);
         Map<String, byte[]> all = new HashMap<>();
-        String from = null;
-        while (true) {
-            String url = "http://" + address + "/events?limit=10000"
-                    + (from == null ? "" : "&from=" + URLEncoder.encode(from + "\u0000", StandardCharsets.UTF_8));
-            HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            if (r.statusCode() != 200) {
-                throw new IllegalStateException("HTTP " + r.statusCode());
-            }
-            int lines = 0;
-            for (String line : new String(r.body(), StandardCharsets.UTF_8).split("\n")) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode n = Wire.json().readTree(line);
-                String key = n.get("key").asText();
-                // the event is re-read from the line; compare its bytes via the same canonical text on every node
-                all.put(key, line.substring(line.indexOf(",\"event\":") + 9, line.length() - 1).getBytes(StandardCharsets.UTF_8));
-                from = key;
-                lines++;
-            }
-            if (lines < 10000) {
-                return all;
-            }
-        }
+        String cursor;
+        do {
+            cursor = reader.page(scan, e -> all.put(e.key(), e.event())).next();
+            scan = scan.withCursor(cursor);
+        } while (cursor != null);
+        return all;
     }
 }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -25,16 +26,23 @@ public final class Setting<T> {
     private final String allowed;
     private final Function<String, T> parser;
     private final boolean expandsNodeId;
+    private final boolean secret;
     private final String doc;
 
     private Setting(String key, String type, String defaultText, String allowed, Function<String, T> parser,
                     boolean expandsNodeId, String doc) {
+        this(key, type, defaultText, allowed, parser, expandsNodeId, false, doc);
+    }
+
+    private Setting(String key, String type, String defaultText, String allowed, Function<String, T> parser,
+                    boolean expandsNodeId, boolean secret, String doc) {
         this.key = Objects.requireNonNull(key, "key");
         this.type = type;
         this.defaultText = defaultText;
         this.allowed = allowed;
         this.parser = parser;
         this.expandsNodeId = expandsNodeId;
+        this.secret = secret;
         this.doc = Objects.requireNonNull(doc, "doc");
         if (defaultText != null) {
             parse(defaultText); // a default outside its own range is a programming error: fail at class load
@@ -142,6 +150,27 @@ public final class Setting<T> {
         return new Setting<>(key, "path", defaultValue, "a path; ${node.id} is the node id", Path::of, true, doc);
     }
 
+    /** Text that may be left unset (empty). */
+    public static Setting<Optional<String>> ofOptionalString(String key, String doc) {
+        return new Setting<>(key, "string", "", "any; empty: none", s -> Optional.of(s).filter(v -> !v.isEmpty()),
+                false, doc);
+    }
+
+    /** A file system path that may be left unset (empty). */
+    public static Setting<Optional<Path>> ofOptionalPath(String key, String doc) {
+        return new Setting<>(key, "path", "", "a path; empty: none",
+                s -> s.isEmpty() ? Optional.empty() : Optional.of(Path.of(s)), false, doc);
+    }
+
+    /**
+     * A password or token that may be left unset (empty): never shown, neither by a config's {@code toString} nor
+     * in an error message.
+     */
+    public static Setting<Optional<String>> ofSecret(String key, String doc) {
+        return new Setting<>(key, "secret", "", "any; empty: none", s -> Optional.of(s).filter(v -> !v.isEmpty()),
+                false, true, doc);
+    }
+
     private static long whole(String s, Range range) {
         long v = Long.parseLong(s);
         if (!range.contains(v)) {
@@ -159,7 +188,7 @@ public final class Setting<T> {
         try {
             return parser.apply(raw);
         } catch (IllegalArgumentException e) { // NumberFormatException and InvalidPathException among them
-            throw new IllegalArgumentException(key + " has an invalid value '" + raw + "' (type " + type
+            throw new IllegalArgumentException(key + " has an invalid value '" + (secret ? "****" : raw) + "' (type " + type
                     + ", allowed: " + allowed + ")");
         }
     }
@@ -169,7 +198,7 @@ public final class Setting<T> {
         return key;
     }
 
-    /** The value type as shown to operators: int, long, short, string, choice, enum or path. */
+    /** The value type as shown to operators: int, long, short, string, choice, enum, path or secret. */
     public String type() {
         return type;
     }
@@ -192,6 +221,11 @@ public final class Setting<T> {
     /** What the key means. */
     public String doc() {
         return doc;
+    }
+
+    /** Whether the value is a password or token, never to be shown. */
+    public boolean secret() {
+        return secret;
     }
 
     /** Whether {@code ${node.id}} in the value stands for the node's id. */

@@ -4,6 +4,7 @@ import alldata.protocol.Topics;
 import alldata.sidecar.coordinator.CoordinatorTopology;
 import alldata.sidecar.http.Health;
 import alldata.sidecar.http.HttpApi;
+import alldata.sidecar.http.HttpOptions;
 import alldata.sidecar.membership.MembershipAgent;
 import alldata.sidecar.membership.PeerDirectory;
 import alldata.sidecar.replica.AckSender;
@@ -82,7 +83,7 @@ public final class Sidecar implements AutoCloseable {
                     Readiness.membership(this::membershipRunning, directory::seesSelf, config.topics().membership())),
                     () -> config.nodeId() + ", coordinator " + coordinatorState.state() + ", "
                             + directory.live().size() + " live members");
-            this.http = new HttpApi(config.httpBind(), config.httpPort(), store, readiness::check, metrics::scrape);
+            this.http = new HttpApi(httpOptions(config), store, directory, readiness::check, metrics::scrape);
             opened.push(http);
             this.writer = ReplicaWriter.create(config, store, producer, metrics);
             opened.push(writer);
@@ -115,6 +116,20 @@ public final class Sidecar implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** The HTTP API's settings, from the {@code http.*} keys. */
+    static HttpOptions httpOptions(SidecarConfig config) {
+        Optional<HttpOptions.KeyStoreFile> keystore = config.get(SidecarConfig.HTTP_TLS_KEYSTORE_PATH)
+                .map(p -> new HttpOptions.KeyStoreFile(p, config.get(SidecarConfig.HTTP_TLS_KEYSTORE_PASSWORD).orElseThrow(),
+                        config.get(SidecarConfig.HTTP_TLS_KEYSTORE_TYPE)));
+        Optional<HttpOptions.KeyStoreFile> truststore = config.get(SidecarConfig.HTTP_TLS_TRUSTSTORE_PATH)
+                .map(p -> new HttpOptions.KeyStoreFile(p, config.get(SidecarConfig.HTTP_TLS_TRUSTSTORE_PASSWORD).orElse(null),
+                        config.get(SidecarConfig.HTTP_TLS_TRUSTSTORE_TYPE)));
+        return new HttpOptions(config.httpBind(), config.httpPort(), config.get(SidecarConfig.HTTP_ADVERTISED_ADDRESS),
+                keystore, truststore, config.get(SidecarConfig.HTTP_AUTH_TOKEN),
+                Duration.ofMillis(config.get(SidecarConfig.HTTP_PEER_TIMEOUT_MS)),
+                config.get(SidecarConfig.HTTP_SCAN_MAX_PAGE_BYTES), config.get(SidecarConfig.HTTP_READ_THREADS));
     }
 
     /** JVM, Kafka clients and Streams, the store's RocksDB statistics, and consumer lag, on {@code /metrics}. */

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -58,6 +59,35 @@ public final class SidecarConfig {
             "Address the HTTP API binds to.");
     public static final Setting<Integer> HTTP_PORT = Setting.ofInt("http.port", 8080, between(0, 65_535),
             "HTTP API port (0 picks a free one).");
+    public static final Setting<Optional<String>> HTTP_ADVERTISED_ADDRESS = Setting.ofOptionalString(
+            "http.advertised.address", "`host:port` at which peers and clients reach this node's HTTP API, announced in"
+                    + " the membership topic; empty: the bound address (this host's name when `http.bind` is a wildcard"
+                    + " address such as 0.0.0.0).");
+    public static final Setting<Optional<String>> HTTP_AUTH_TOKEN = Setting.ofSecret("http.auth.token",
+            "When set, every HTTP request except `/health/live` needs `Authorization: Bearer <token>` (else 401);"
+                    + " nodes send it to each other, so every node of a cluster has the same token.");
+    public static final Setting<Optional<Path>> HTTP_TLS_KEYSTORE_PATH = Setting.ofOptionalPath(
+            "http.tls.keystore.path", "When set, the HTTP API speaks HTTPS only, with the key and certificate in this"
+                    + " keystore; peers learn it from the membership record.");
+    public static final Setting<Optional<String>> HTTP_TLS_KEYSTORE_PASSWORD = Setting.ofSecret(
+            "http.tls.keystore.password", "Password of `http.tls.keystore.path` and of its key (required with it).");
+    public static final Setting<String> HTTP_TLS_KEYSTORE_TYPE = Setting.ofString("http.tls.keystore.type", "PKCS12",
+            "Type of `http.tls.keystore.path` (PKCS12 or JKS).");
+    public static final Setting<Optional<Path>> HTTP_TLS_TRUSTSTORE_PATH = Setting.ofOptionalPath(
+            "http.tls.truststore.path", "Certificates this node trusts when it reads from peers over HTTPS; empty:"
+                    + " the JDK's default trust store.");
+    public static final Setting<Optional<String>> HTTP_TLS_TRUSTSTORE_PASSWORD = Setting.ofSecret(
+            "http.tls.truststore.password", "Password of `http.tls.truststore.path`, if it has one.");
+    public static final Setting<String> HTTP_TLS_TRUSTSTORE_TYPE = Setting.ofString("http.tls.truststore.type",
+            "PKCS12", "Type of `http.tls.truststore.path` (PKCS12 or JKS).");
+    public static final Setting<Long> HTTP_PEER_TIMEOUT_MS = Setting.ofLong("http.peer.timeout.ms", 5000, atLeast(1),
+            "How long a cluster read waits for a peer to connect, to answer and between the bytes of its answer;"
+                    + " a peer that does not is read as down.");
+    public static final Setting<Long> HTTP_SCAN_MAX_PAGE_BYTES = Setting.ofLong("http.scan.max.page.bytes", 16L << 20,
+            between(1, 1L << 40), "A scan page ends before its events exceed this many bytes (it holds at least one"
+                    + " event); `limit` caps its events.");
+    public static final Setting<Integer> HTTP_READ_THREADS = Setting.ofInt("http.read.threads", 4, between(1, 256),
+            "Scans (and cluster reads) served at once, each kind; more wait in a short queue, then get 503.");
     public static final Setting<String> TOPIC_PREFIX = Setting.ofString("topic.prefix", Topics.DEFAULT_PREFIX,
             "Prefix of every AllData topic.");
     public static final Setting<Integer> INGEST_PARTITIONS = Setting.ofInt("topic.ingest.partitions", 6, atLeast(1),
@@ -130,9 +160,22 @@ public final class SidecarConfig {
             throw new IllegalArgumentException(KAFKA_PREFIX + BOOTSTRAP_SERVERS + " is not set (config file or "
                     + Setting.envName(KAFKA_PREFIX + BOOTSTRAP_SERVERS) + ")");
         }
+        requireTogether(HTTP_TLS_KEYSTORE_PATH, HTTP_TLS_KEYSTORE_PASSWORD);
+        if (get(HTTP_TLS_TRUSTSTORE_PASSWORD).isPresent() && get(HTTP_TLS_TRUSTSTORE_PATH).isEmpty()) {
+            throw new IllegalArgumentException(HTTP_TLS_TRUSTSTORE_PASSWORD.key() + " is set but "
+                    + HTTP_TLS_TRUSTSTORE_PATH.key() + " is not");
+        }
         this.topics = new Topics(get(TOPIC_PREFIX));
         this.strategy = new ReplicationStrategy(get(REPLICATION_FACTOR), get(OTHER_ZONE_REPLICAS),
                 get(OTHER_REGION_REPLICAS));
+    }
+
+    private void requireTogether(Setting<? extends Optional<?>> path, Setting<? extends Optional<?>> password) {
+        if (get(path).isPresent() != get(password).isPresent()) {
+            Setting<?> set = get(path).isPresent() ? path : password;
+            Setting<?> unset = set == path ? password : path;
+            throw new IllegalArgumentException(set.key() + " is set but " + unset.key() + " is not: set both (or neither)");
+        }
     }
 
     /** Every defined setting, in declaration order. */
@@ -348,7 +391,8 @@ public final class SidecarConfig {
         StringBuilder t = new StringBuilder("| key | type | default | allowed | meaning |\n|---|---|---|---|---|\n");
         for (Setting<?> s : settings()) {
             t.append("| `").append(s.key()).append("` | ").append(s.type()).append(" | ")
-                    .append(s.required() ? "(required)" : "`" + s.defaultText() + "`").append(" | ")
+                    .append(s.required() ? "(required)" : s.defaultText().isEmpty() ? "(none)" : "`" + s.defaultText() + "`")
+                    .append(" | ")
                     .append(cell(s.allowed())).append(" | ").append(cell(s.doc())).append(" |\n");
         }
         return t.toString();
@@ -368,11 +412,22 @@ public final class SidecarConfig {
         return 31 * values.hashCode() + kafka.hashCode();
     }
 
-    /** The settings and the names (not the values, which may be secrets) of the Kafka client settings. */
+    /**
+     * The settings, secrets shown only as set or not, and the names (not the values, which may be secrets) of the
+     * Kafka client settings.
+     */
     @Override
     public String toString() {
-        return settings().stream().map(s -> s.key() + "=" + values.get(s)).collect(Collectors.joining(", ",
+        return settings().stream().map(s -> s.key() + "=" + shown(s)).collect(Collectors.joining(", ",
                 "SidecarConfig[", ", kafka keys=" + new TreeSet<>(kafka.keySet()) + "]"));
+    }
+
+    private Object shown(Setting<?> s) {
+        Object v = values.get(s);
+        if (s.secret()) {
+            return v instanceof Optional<?> o && o.isPresent() ? "(set)" : "(none)";
+        }
+        return v instanceof Optional<?> o ? o.map(Object::toString).orElse("") : v;
     }
 
     /** The setting constants, collected once this class is initialised (a holder, so that the constants exist first). */

@@ -76,6 +76,8 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
     private final ColumnFamilyHandle meta;
     private final BlockingQueue<QueuedWrite> queue = new LinkedBlockingQueue<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Ranges handed out and not yet closed: closed with the store, before RocksDB itself. */
+    private final java.util.Set<RangeWalk> openRanges = new java.util.HashSet<>();
     private final Thread groupCommitter;
     /**
      * Why the last write failed; null after a write succeeds. Written under {@code this} by the writer,
@@ -304,37 +306,120 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
 
     /** The first (or, {@code newest}, the last) {@code limit} events of [from, to), in key order. */
     private List<StoredEvent> scanRange(String from, String to, int limit, boolean newest) {
-        ensureOpen();
         if (limit < 0) {
             throw new IllegalArgumentException("limit must not be negative, got " + limit);
         }
         List<StoredEvent> out = new ArrayList<>(Math.min(limit, 1024));
-        try (Slice lower = from == null ? null : new Slice(from.getBytes(StandardCharsets.US_ASCII));
-             Slice upper = to == null ? null : new Slice(to.getBytes(StandardCharsets.US_ASCII));
-             ReadOptions ro = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
-             RocksIterator it = db.newIterator(events, ro)) {
-            // with bounds set, seekToFirst and seekToLast stay within them
-            if (newest) {
-                it.seekToLast();
-            } else {
-                it.seekToFirst();
+        try (EventRange range = range(from, to, newest)) {
+            while (out.size() < limit && range.hasNext()) {
+                out.add(range.next());
             }
-            while (it.isValid() && out.size() < limit) {
-                out.add(new StoredEvent(new String(it.key(), StandardCharsets.US_ASCII), it.value()));
-                if (newest) {
-                    it.prev();
-                } else {
-                    it.next();
-                }
-            }
-            it.status();
-        } catch (RocksDBException e) {
-            throw new StoreException("scan of " + dir + " failed: " + e.getMessage(), e);
         }
         if (newest) {
             Collections.reverse(out);
         }
         return out;
+    }
+
+    /**
+     * The events with {@code from <= key < to}, streamed in key order, or newest first when {@code newestFirst}.
+     * The caller closes the range (try-with-resources); it sees the store as it was when opened.
+     *
+     * @param from first key (or key prefix) to include; {@code null} for the beginning
+     * @param to   first key (or key prefix) to exclude; {@code null} for the end
+     */
+    public EventRange range(String from, String to, boolean newestFirst) {
+        // made under the lock that close() takes to collect the open ranges: none is made after that
+        synchronized (openRanges) {
+            ensureOpen();
+            RangeWalk walk = new RangeWalk(from, to, newestFirst);
+            openRanges.add(walk);
+            return walk;
+        }
+    }
+
+    /**
+     * A RocksDB iterator with its bounds. Its methods hold its own lock, and {@link #close()} of the store
+     * closes every open walk under that lock before RocksDB closes: a native iterator must never outlive its DB.
+     */
+    private final class RangeWalk implements EventRange {
+        private final Slice lower;
+        private final Slice upper;
+        private final ReadOptions readOptions;
+        private final RocksIterator it;
+        private final boolean newestFirst;
+        private final boolean empty;
+        private boolean released;
+
+        RangeWalk(String from, String to, boolean newestFirst) {
+            this.newestFirst = newestFirst;
+            // RocksDB leaves bounds with lower >= upper undefined: such a range is simply empty
+            this.empty = from != null && to != null && from.compareTo(to) >= 0;
+            this.lower = from == null ? null : new Slice(from.getBytes(StandardCharsets.US_ASCII));
+            this.upper = to == null ? null : new Slice(to.getBytes(StandardCharsets.US_ASCII));
+            this.readOptions = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
+            this.it = db.newIterator(events, readOptions);
+            // with bounds set, seekToFirst and seekToLast stay within them
+            if (newestFirst) {
+                it.seekToLast();
+            } else {
+                it.seekToFirst();
+            }
+        }
+
+        @Override
+        public synchronized boolean hasNext() {
+            if (released) {
+                throw new StoreException("scan of " + dir + " was closed (the store is closed)");
+            }
+            if (empty) {
+                return false;
+            }
+            if (it.isValid()) {
+                return true;
+            }
+            try {
+                it.status();
+            } catch (RocksDBException e) {
+                throw new StoreException("scan of " + dir + " failed: " + e.getMessage(), e);
+            }
+            return false;
+        }
+
+        @Override
+        public synchronized StoredEvent next() {
+            if (!hasNext()) {
+                throw new java.util.NoSuchElementException("no more events in this range of " + dir);
+            }
+            StoredEvent e = new StoredEvent(new String(it.key(), StandardCharsets.US_ASCII), it.value());
+            if (newestFirst) {
+                it.prev();
+            } else {
+                it.next();
+            }
+            return e;
+        }
+
+        @Override
+        public void close() {
+            synchronized (this) {
+                if (released) {
+                    return;
+                }
+                released = true;
+                it.close();
+                readOptions.close();
+                if (lower != null) {
+                    lower.close();
+                }
+                if (upper != null) {
+                    upper.close();
+                }
+            }
+            synchronized (openRanges) {
+                openRanges.remove(this);
+            }
+        }
     }
 
     /** A RocksDB statistics counter of this store, counted since it was opened. */
@@ -485,6 +570,11 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        List<RangeWalk> walks;
+        synchronized (openRanges) {
+            walks = new ArrayList<>(openRanges);
+        }
+        walks.forEach(RangeWalk::close);
         synchronized (this) {
             events.close();
             meta.close();

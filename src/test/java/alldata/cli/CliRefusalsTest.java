@@ -99,6 +99,29 @@ class CliRefusalsTest {
     }
 
     @Test
+    void exportRefusesAReversedRangeAnOpenRangeAndAnUnknownFormatBeforeReadingAnything() {
+        Path out = dir.resolve("out");
+        CliRun reversed = CliRun.of("export", "--from", "20261126", "--to", "20261125", "--out", out.toString(),
+                "--http", "localhost:1");
+        assertThat(reversed.code()).isEqualTo(2);
+        assertOneLineError(reversed);
+        assertThat(reversed.err()).contains("is after --to");
+        String soon = java.time.Instant.now().plusSeconds(3600).toString();
+        CliRun open = CliRun.of("export", "--from", "20261125", "--to", soon, "--out", out.toString(), "--http", "localhost:1");
+        assertThat(open.code()).isEqualTo(2);
+        assertOneLineError(open);
+        assertThat(open.err()).contains("--allow-open");
+        CliRun format = CliRun.of("export", "--from", "20261125", "--to", "20261126", "--format", "parquet",
+                "--out", out.toString(), "--http", "localhost:1");
+        assertThat(format.code()).isEqualTo(2);
+        assertThat(format.err()).contains("--format parquet is not supported");
+        CliRun time = CliRun.of("export", "--from", "yesterday", "--to", "20261126", "--out", out.toString());
+        assertThat(time.code()).isEqualTo(2);
+        assertThat(time.err()).contains("'yesterday' is not a time");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void unknownPeerErrorNamesTheKnownPeers() {
         List<MemberRecord> members = List.of(
                 new MemberRecord("node-2", "b", "local", "alldata.node.node-2.commands", "127.0.0.1:8082",

@@ -34,6 +34,22 @@ class WireTest {
     }
 
     @Test
+    void aMemberSaysHttpsOnlyWhenItSpeaksItSoOlderRecordsMeanHttp() throws Exception {
+        MemberRecord plain = new MemberRecord("n", "a", "r", "t", "h:1", MemberRecord.State.UP, 5);
+        assertThat(Wire.json().readTree(Wire.encode(plain)).has("https")).isFalse();
+        assertThat(plain.httpUrl()).isEqualTo("http://h:1");
+        MemberRecord tls = new MemberRecord("n", "a", "r", "t", "h:1", MemberRecord.State.UP, 5, true);
+        assertThat(Wire.json().readTree(Wire.encode(tls)).get("https").asBoolean()).isTrue();
+        assertThat(Wire.decode(Wire.encode(tls), MemberRecord.class)).isEqualTo(tls);
+        assertThat(tls.httpUrl()).isEqualTo("https://h:1");
+        assertThat(tls.withState(MemberRecord.State.LEAVING, 6).https()).isTrue();
+        MemberRecord old = Wire.decode(b("{\"node\":\"n\",\"zone\":\"a\",\"region\":\"r\",\"commandTopic\":\"t\","
+                + "\"http\":\"h:1\",\"state\":\"UP\",\"heartbeatMs\":5}"), MemberRecord.class);
+        assertThat(old).isEqualTo(plain);
+        assertThat(new MemberRecord("n", "a", "r", "t", null, MemberRecord.State.UP, 5).httpUrl()).isNull();
+    }
+
+    @Test
     void malformedWireRecordsGetAClearError() {
         assertThatThrownBy(() -> Wire.decode(b("{\"key\":\"k\"}"), Ack.class)).isInstanceOf(MalformedRecordException.class)
                 .hasMessageContaining("not a valid Ack");

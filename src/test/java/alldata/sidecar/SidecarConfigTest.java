@@ -171,6 +171,53 @@ class SidecarConfigTest {
     }
 
     @Test
+    void secretsAreNeverShownButTheirPresenceIs() {
+        Map<String, String> v = with("http.auth.token", "s3cret-token");
+        v.put("http.tls.keystore.path", "/etc/alldata/node.p12");
+        v.put("http.tls.keystore.password", "hunter2");
+        SidecarConfig c = SidecarConfig.from(v, Map.of());
+        assertThat(c.get(SidecarConfig.HTTP_AUTH_TOKEN)).hasValue("s3cret-token");
+        assertThat(c.get(SidecarConfig.HTTP_TLS_KEYSTORE_PATH)).hasValue(Path.of("/etc/alldata/node.p12"));
+        assertThat(c.toString()).doesNotContain("s3cret-token", "hunter2")
+                .contains("http.auth.token=(set)", "http.tls.keystore.password=(set)", "http.tls.truststore.password=(none)",
+                        "http.tls.keystore.path=/etc/alldata/node.p12", "http.advertised.address=,");
+        assertThat(SidecarConfig.from(MIN, Map.of()).get(SidecarConfig.HTTP_AUTH_TOKEN)).isEmpty();
+    }
+
+    @Test
+    void theHttpKeysMakeTheHttpApisOptions() {
+        Map<String, String> v = with("http.auth.token", "tok");
+        v.putAll(Map.of("http.bind", "0.0.0.0", "http.port", "8443", "http.advertised.address", "n1.example:8443",
+                "http.tls.keystore.path", "/k.p12", "http.tls.keystore.password", "kp", "http.tls.truststore.path", "/t.jks",
+                "http.tls.truststore.type", "JKS", "http.peer.timeout.ms", "1500", "http.scan.max.page.bytes", "4096",
+                "http.read.threads", "2"));
+        alldata.sidecar.http.HttpOptions o = Sidecar.httpOptions(SidecarConfig.from(v, Map.of()));
+        assertThat(o.bind()).isEqualTo("0.0.0.0");
+        assertThat(o.port()).isEqualTo(8443);
+        assertThat(o.advertised()).hasValue("n1.example:8443");
+        assertThat(o.token()).hasValue("tok");
+        assertThat(o.keystore()).hasValueSatisfying(k -> assertThat(k).isEqualTo(
+                new alldata.sidecar.http.HttpOptions.KeyStoreFile(Path.of("/k.p12"), "kp", "PKCS12")));
+        assertThat(o.truststore()).hasValueSatisfying(t -> assertThat(t).isEqualTo(
+                new alldata.sidecar.http.HttpOptions.KeyStoreFile(Path.of("/t.jks"), null, "JKS")));
+        assertThat(o.peerTimeout()).isEqualTo(java.time.Duration.ofMillis(1500));
+        assertThat(o.maxPageBytes()).isEqualTo(4096);
+        assertThat(o.readThreads()).isEqualTo(2);
+        assertThat(Sidecar.httpOptions(SidecarConfig.from(MIN, Map.of())).https()).isFalse();
+    }
+
+    @Test
+    void aKeystoreNeedsItsPasswordAndATruststorePasswordItsPath() {
+        assertThatThrownBy(() -> SidecarConfig.from(with("http.tls.keystore.path", "/k.p12"), Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("http.tls.keystore.path is set but http.tls.keystore.password is not: set both (or neither)");
+        assertThatThrownBy(() -> SidecarConfig.from(with("http.tls.keystore.password", "hunter2"), Map.of()))
+                .hasMessage("http.tls.keystore.password is set but http.tls.keystore.path is not: set both (or neither)");
+        assertThatThrownBy(() -> SidecarConfig.from(with("http.tls.truststore.password", "hunter2"), Map.of()))
+                .hasMessage("http.tls.truststore.password is set but http.tls.truststore.path is not");
+    }
+
+    @Test
     void loadsTheShippedConfigFiles(@TempDir Path dir) throws Exception {
         for (String name : new String[] {"node-1", "node-2", "node-3", "production"}) {
             SidecarConfig c = SidecarConfig.load(Path.of("config", name + ".properties"));

@@ -131,6 +131,46 @@ class RocksReplicaStoreTest {
     }
 
     @Test
+    void rangeStreamsForwardOrNewestFirstAndSeesTheStoreAsOfItsOpening() {
+        try (RocksReplicaStore store = RocksReplicaStore.open(dir)) {
+            List<ReplicaWrite> writes = new ArrayList<>();
+            for (int i = 0; i < 10; i += 2) {
+                writes.add(new ReplicaWrite(key(i), bytes("e" + i), null));
+            }
+            store.write(writes);
+            List<String> forward = new ArrayList<>();
+            try (EventRange r = store.range(key(1), key(8), false)) {
+                store.write(List.of(new ReplicaWrite(key(5), bytes("e5"), null))); // after the range was opened
+                r.forEachRemaining(e -> forward.add(e.key()));
+                assertThat(r.hasNext()).isFalse();
+                assertThatThrownBy(r::next).isInstanceOf(java.util.NoSuchElementException.class);
+            }
+            assertThat(forward).containsExactly(key(2), key(4), key(6));
+            List<String> backward = new ArrayList<>();
+            try (EventRange r = store.range(null, key(6), true)) {
+                r.forEachRemaining(e -> backward.add(e.key()));
+            }
+            assertThat(backward).containsExactly(key(5), key(4), key(2), key(0));
+            for (boolean newestFirst : new boolean[] {false, true}) {
+                try (EventRange r = store.range(key(6), key(2), newestFirst)) {
+                    assertThat(r.hasNext()).as("a range whose start is past its end").isFalse();
+                }
+            }
+        }
+    }
+
+    @Test
+    void closingTheStoreClosesItsOpenRanges() {
+        RocksReplicaStore store = RocksReplicaStore.open(dir);
+        store.write(List.of(new ReplicaWrite(key(1), bytes("e1"), null)));
+        EventRange open = store.range(null, null, false);
+        store.close();
+        assertThatThrownBy(open::hasNext).isInstanceOf(StoreException.class).hasMessageContaining("closed");
+        open.close(); // closing again is harmless
+        assertThatThrownBy(() -> store.range(null, null, false)).isInstanceOf(StoreException.class);
+    }
+
+    @Test
     void scanNewestReturnsTheLastEventsOfTheRangeInKeyOrder() {
         try (RocksReplicaStore store = RocksReplicaStore.open(dir)) {
             List<ReplicaWrite> writes = new ArrayList<>();

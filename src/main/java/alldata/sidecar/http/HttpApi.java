@@ -1,63 +1,75 @@
 package alldata.sidecar.http;
 
-import alldata.core.AllDataKey;
+import alldata.protocol.MemberRecord;
+import alldata.sidecar.membership.PeerDirectory;
 import alldata.store.RocksReplicaStore;
-import alldata.store.StoredEvent;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayOutputStream;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A sidecar's HTTP API:
+ * A sidecar's HTTP API (HTTPS when given a keystore):
  * <ul>
- *   <li>{@code GET /events/{key}}: the event's exact bytes; 404 when absent, 400 when not an AllData key;</li>
- *   <li>{@code GET /events?from=&to=&limit=&newest=}: JSON lines in key (time) order with
- *       {@code from <= key < to}; {@code newest=true} gives the last {@code limit} of the range instead of the
- *       first;</li>
+ *   <li>{@code GET /events/{key}}: the event's exact bytes from any node that holds it ({@link EventReads});
+ *       {@code ?local=true} this node's store only;</li>
+ *   <li>{@code GET /events?from=&to=&limit=&cursor=&newest=&local=}: JSON lines in key (time) order with
+ *       {@code from <= key < to}, merged from every live node, in pages that end with {@code {"next":…}} while
+ *       more remain;</li>
  *   <li>{@code GET /health/live}: 200 while the process serves HTTP (a failing disk does not change it);</li>
  *   <li>{@code GET /health/ready} and its alias {@code GET /health}: 200 when the node can take work, else
  *       503; the body says why in one line;</li>
  *   <li>{@code GET /metrics}: Prometheus text.</li>
  * </ul>
- * HEAD of each answers like GET without a body; other methods get 405, other paths 404.
+ * HEAD of each answers like GET without a body; other methods get 405, other paths 404. With a token, every
+ * request but {@code /health/live} needs {@code Authorization: Bearer <token>}, else 401.
+ *
+ * <p>Threads: the server's own threads answer health, metrics and gets of this node's store, and hand scans and
+ * cluster reads to two bounded pools (node-local scans, and reads that ask peers), so that neither a long scan
+ * nor a slow peer keeps a health check or a peer's request waiting.
  */
 public final class HttpApi implements AutoCloseable {
-    /** Default and largest {@code limit} of a scan. */
-    public static final int DEFAULT_LIMIT = 1000;
-    public static final int MAX_LIMIT = 100_000;
-
-    private static final Set<String> SCAN_PARAMETERS = Set.of("from", "to", "limit", "newest");
-    private static final String TEXT = "text/plain; charset=utf-8";
-    private static final String PATHS = "/events/{key}, /events?from=&to=&limit=&newest=, /health/live, /health/ready, "
-            + "/metrics";
-
-    /** A response before it is sent: HEAD sends its status and headers only. */
-    private record Response(int status, String contentType, byte[] body) {
-        static Response text(int status, String line) {
-            return new Response(status, TEXT, (line + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-    }
+    private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+    private static final String PATHS = "/events/{key}, /events?from=&to=&limit=&cursor=&newest=&local=, /health/live, "
+            + "/health/ready, /metrics";
+    private static final int SERVER_THREADS = 4;
+    /** Reads waiting for a thread, per read thread, before the next one gets 503. */
+    private static final int QUEUE_PER_THREAD = 8;
 
     private final HttpServer server;
-    private final RocksReplicaStore store;
+    private final Optional<byte[]> token;
     private final Supplier<Health> readiness;
     private final Supplier<String> metrics;
+    private final PeerClient peers;
+    private final ThreadPoolExecutor localScans;
+    private final ThreadPoolExecutor clusterReads;
+    private final EventReads events;
+    private final String advertised;
+    private final boolean https;
 
     /**
-     * Starts serving on {@code bind:port} (port 0 picks a free one).
+     * Starts serving plain HTTP on {@code bind:port} (port 0 picks a free one), reading this node's store alone.
      *
      * @param readiness what {@code /health/ready} reports
      * @param metrics   the Prometheus text of {@code /metrics}
@@ -65,152 +77,156 @@ public final class HttpApi implements AutoCloseable {
      */
     public HttpApi(String bind, int port, RocksReplicaStore store, Supplier<Health> readiness, Supplier<String> metrics)
             throws IOException {
-        this.store = store;
+        this(HttpOptions.plain(bind, port), store, null, readiness, metrics);
+    }
+
+    /**
+     * Starts serving as {@code options} say.
+     *
+     * @param directory the membership view, whose readable peers cluster reads ask; null: this node alone
+     * @param readiness what {@code /health/ready} reports
+     * @param metrics   the Prometheus text of {@code /metrics}
+     * @throws BindException            naming the address when the port is taken
+     * @throws IllegalArgumentException when the keystore or truststore cannot be used
+     */
+    public HttpApi(HttpOptions options, RocksReplicaStore store, PeerDirectory directory, Supplier<Health> readiness,
+                   Supplier<String> metrics) throws IOException {
+        // TLS first, then the port: a keystore that cannot be used leaves no server bound
+        SSLContext serverTls = options.keystore().map(HttpTls::server).orElse(null);
+        SSLContext clientTls = HttpTls.client(options.truststore());
+        this.server = bind(options, serverTls);
         this.readiness = readiness;
         this.metrics = metrics;
-        try {
-            server = HttpServer.create(new InetSocketAddress(bind, port), 64);
-        } catch (BindException e) {
-            BindException clear = new BindException("HTTP port " + port + " on " + bind + " is already in use ("
-                    + e.getMessage() + "): stop what holds it or choose another port");
-            clear.initCause(e);
-            throw clear;
-        }
-        server.setExecutor(Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "alldata-http-" + port);
+        this.token = options.token().map(t -> t.getBytes(StandardCharsets.UTF_8));
+        this.https = options.https();
+        this.peers = new PeerClient(options.token(), clientTls, options.peerTimeout());
+        this.localScans = pool("alldata-http-scan-" + options.port(), options.readThreads());
+        this.clusterReads = pool("alldata-http-cluster-" + options.port(), options.readThreads());
+        String selfId = directory == null ? "this node" : directory.selfId();
+        Supplier<List<MemberRecord>> readable = directory == null ? List::of : directory::readablePeers;
+        this.events = new EventReads(selfId, store, readable, peers, options.maxPageBytes(), localScans, clusterReads);
+        server.setExecutor(Executors.newFixedThreadPool(SERVER_THREADS, r -> {
+            Thread t = new Thread(r, "alldata-http-" + options.port());
             t.setDaemon(true);
             return t;
         }));
         server.createContext("/", this::handle);
         server.start();
+        this.advertised = options.advertised().orElseGet(() -> advertisedDefault(server.getAddress()));
     }
 
-    /** The bound address as {@code host:port}. */
+    private static HttpServer bind(HttpOptions options, SSLContext tls) throws IOException {
+        InetSocketAddress address = new InetSocketAddress(options.bind(), options.port());
+        try {
+            if (tls == null) {
+                return HttpServer.create(address, 64);
+            }
+            HttpsServer s = HttpsServer.create(address, 64);
+            s.setHttpsConfigurator(new HttpsConfigurator(tls));
+            return s;
+        } catch (BindException e) {
+            BindException clear = new BindException("HTTP port " + options.port() + " on " + options.bind()
+                    + " is already in use (" + e.getMessage() + "): stop what holds it or choose another port");
+            clear.initCause(e);
+            throw clear;
+        }
+    }
+
+    /** A fixed pool with a short queue: past it a read is refused (503) rather than waiting without bound. */
+    private static ThreadPoolExecutor pool(String name, int threads) {
+        ThreadPoolExecutor p = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(threads * QUEUE_PER_THREAD), r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+        p.allowCoreThreadTimeOut(true);
+        return p;
+    }
+
+    /** The bound address, or this host's name when bound to a wildcard address, which peers cannot connect to. */
+    private static String advertisedDefault(InetSocketAddress bound) {
+        if (!bound.getAddress().isAnyLocalAddress()) {
+            return bound.getHostString() + ":" + bound.getPort();
+        }
+        try {
+            String host = InetAddress.getLocalHost().getHostName();
+            log.warn("HTTP is bound to {}, which peers cannot connect to; announcing {}:{} instead (set"
+                    + " http.advertised.address to choose)", bound.getHostString(), host, bound.getPort());
+            return host + ":" + bound.getPort();
+        } catch (UnknownHostException e) {
+            log.warn("HTTP is bound to {} and this host has no name to announce; set http.advertised.address, or peers"
+                    + " cannot read from this node", bound.getHostString());
+            return bound.getHostString() + ":" + bound.getPort();
+        }
+    }
+
+    /** The address peers and clients use, {@code host:port} (announced in the membership record). */
     public String address() {
-        InetSocketAddress a = server.getAddress();
-        return a.getHostString() + ":" + a.getPort();
+        return advertised;
     }
 
     public int port() {
         return server.getAddress().getPort();
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        // errors are answered inside the exchange: a resource block would close it before a catch could reply
-        try {
+    /** Whether this API speaks HTTPS. */
+    public boolean https() {
+        return https;
+    }
+
+    private void handle(HttpExchange ex) {
+        String path = ex.getRequestURI().getRawPath();
+        Exchanges.answer(ex, () -> {
+            if (!path.equals("/health/live") && !authorized(ex)) {
+                ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"alldata\"");
+                Replies.text(ex, 401, "missing or wrong bearer token: send Authorization: Bearer <http.auth.token>");
+                return true;
+            }
             String method = ex.getRequestMethod();
-            Response r;
             if (!method.equals("GET") && !method.equals("HEAD")) {
                 ex.getResponseHeaders().set("Allow", "GET, HEAD");
-                r = Response.text(405, "method " + method + " not allowed: only GET and HEAD");
-            } else {
-                try {
-                    r = route(ex.getRequestURI().getRawPath(), ex.getRequestURI().getRawQuery());
-                } catch (IllegalArgumentException e) {
-                    r = Response.text(400, e.getMessage());
-                } catch (RuntimeException e) {
-                    r = Response.text(500, "internal error: " + e);
-                }
+                Replies.text(ex, 405, "method " + method + " not allowed: only GET and HEAD");
+                return true;
             }
-            send(ex, r);
-        } finally {
-            ex.close();
-        }
+            return route(ex, path);
+        });
     }
 
-    private Response route(String path, String rawQuery) throws IOException {
+    /** @return false when the read was handed to another thread, which answers and closes it */
+    private boolean route(HttpExchange ex, String path) throws IOException {
         if (path.equals("/events") || path.equals("/events/")) {
-            return scan(query(rawQuery));
+            events.scan(ex, query(ex.getRequestURI().getRawQuery()));
+            return false;
         }
         if (path.startsWith("/events/")) {
-            return get(URLDecoder.decode(path.substring("/events/".length()), StandardCharsets.UTF_8));
+            events.get(ex, URLDecoder.decode(path.substring("/events/".length()), StandardCharsets.UTF_8),
+                    query(ex.getRequestURI().getRawQuery()));
+            return false;
         }
-        return switch (path) {
-            case "/health/live" -> Response.text(200, "live");
+        switch (path) {
+            case "/health/live" -> Replies.text(ex, 200, "live");
             case "/health", "/health/ready" -> {
                 Health h = readiness.get();
-                yield Response.text(h.healthy() ? 200 : 503, h.detail());
+                Replies.text(ex, h.healthy() ? 200 : 503, h.detail());
             }
-            case "/metrics" -> new Response(200, "text/plain; version=0.0.4; charset=utf-8",
+            case "/metrics" -> Replies.send(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
                     metrics.get().getBytes(StandardCharsets.UTF_8));
-            default -> Response.text(404, "no resource at " + path + "; there are " + PATHS);
-        };
+            default -> Replies.text(ex, 404, "no resource at " + path + "; there are " + PATHS);
+        }
+        return true;
     }
 
-    private Response get(String key) {
-        if (!AllDataKey.isValid(key)) {
-            AllDataKey.parse(key); // throws the IllegalArgumentException that says what is wrong (a 400)
+    /** True without a token, or when the request carries it (compared in constant time). */
+    private boolean authorized(HttpExchange ex) {
+        if (token.isEmpty()) {
+            return true;
         }
-        var event = store.get(key);
-        return event.isEmpty() ? Response.text(404, "no event under key " + key + " on this node")
-                : new Response(200, "application/json", event.get());
-    }
-
-    private Response scan(Map<String, String> q) throws IOException {
-        for (String name : q.keySet()) {
-            if (!SCAN_PARAMETERS.contains(name)) {
-                throw new IllegalArgumentException("unknown parameter '" + name + "': a scan takes from, to, limit, newest");
-            }
+        String header = ex.getRequestHeaders().getFirst("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
         }
-        q.values().removeIf(String::isEmpty); // "from=" means no bound, as if it were left out
-        String from = keyBound(q, "from");
-        String to = keyBound(q, "to");
-        if (from != null && to != null && from.compareTo(to) > 0) {
-            throw new IllegalArgumentException("from (" + from + ") is after to (" + to
-                    + "): no key can match; the range is from <= key < to");
-        }
-        int limit = DEFAULT_LIMIT;
-        if (q.containsKey("limit")) {
-            try {
-                limit = Integer.parseInt(q.get("limit"));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("limit must be a number, got '" + q.get("limit") + "'");
-            }
-            if (limit < 0 || limit > MAX_LIMIT) {
-                throw new IllegalArgumentException("limit must be within 0.." + MAX_LIMIT + ", got " + limit);
-            }
-        }
-        boolean newest = switch (q.getOrDefault("newest", "false")) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException("newest must be true or false, got '" + q.get("newest") + "'");
-        };
-        List<StoredEvent> events = newest ? store.scanNewest(from, to, limit) : store.scan(from, to, limit);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (StoredEvent e : events) {
-            out.write(("{\"key\":\"" + e.key() + "\",\"event\":").getBytes(StandardCharsets.US_ASCII));
-            out.write(oneLine(e.event()));
-            out.write("}\n".getBytes(StandardCharsets.US_ASCII));
-        }
-        return new Response(200, "application/x-ndjson", out.toByteArray());
-    }
-
-    /** A scan bound: keys are printable ASCII, so anything else cannot bound them meaningfully. */
-    private static String keyBound(Map<String, String> q, String name) {
-        String v = q.get(name);
-        if (v != null && !v.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw new IllegalArgumentException(name + " must be a key or key prefix (printable ASCII, e.g. 20261125T04), got '"
-                    + v + "'");
-        }
-        return v;
-    }
-
-    /**
-     * The event with its line breaks turned into spaces, so that each scanned event stays on one JSON line.
-     * In valid JSON a raw line break can only be whitespace between tokens (inside strings it must be
-     * escaped), so the result is the same JSON value; {@code GET /events/{key}} returns the exact bytes.
-     */
-    static byte[] oneLine(byte[] event) {
-        byte[] copy = null;
-        for (int i = 0; i < event.length; i++) {
-            if (event[i] == '\n' || event[i] == '\r') {
-                if (copy == null) {
-                    copy = event.clone();
-                }
-                copy[i] = ' ';
-            }
-        }
-        return copy == null ? event : copy;
+        return MessageDigest.isEqual(token.get(), header.substring(7).strip().getBytes(StandardCharsets.UTF_8));
     }
 
     private static Map<String, String> query(String raw) {
@@ -229,25 +245,12 @@ public final class HttpApi implements AutoCloseable {
         return m;
     }
 
-    private static void send(HttpExchange ex, Response r) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", r.contentType());
-        if (ex.getRequestMethod().equals("HEAD")) {
-            // the server sends no body for HEAD; the length header is the application's to set
-            ex.getResponseHeaders().set("Content-Length", Integer.toString(r.body().length));
-            ex.sendResponseHeaders(r.status(), -1);
-            return;
-        }
-        ex.sendResponseHeaders(r.status(), r.body().length == 0 ? -1 : r.body().length);
-        if (r.body().length > 0) {
-            try (OutputStream os = ex.getResponseBody()) {
-                os.write(r.body());
-            }
-        }
-    }
-
     @Override
     public void close() {
         server.stop(0);
         ((ExecutorService) server.getExecutor()).shutdownNow();
+        localScans.shutdownNow();
+        clusterReads.shutdownNow();
+        peers.close();
     }
 }

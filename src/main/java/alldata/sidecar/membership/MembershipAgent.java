@@ -63,7 +63,8 @@ public final class MembershipAgent implements AutoCloseable {
         this.directory = directory;
         this.clock = clock;
         this.self = new MemberRecord(config.nodeId(), config.zone(), config.region(),
-                config.topics().commands(config.nodeId()), httpAddress, MemberRecord.State.UP, clock.getAsLong());
+                config.topics().commands(config.nodeId()), httpAddress, MemberRecord.State.UP, clock.getAsLong(),
+                config.get(SidecarConfig.HTTP_TLS_KEYSTORE_PATH).isPresent());
         Map<String, Object> props = config.kafkaClientConfig();
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "alldata-membership-" + config.nodeId());

@@ -71,6 +71,22 @@ public final class PeerDirectory {
         return out;
     }
 
+    /**
+     * The peers (this node excluded) that can serve reads: a heartbeat younger than the session timeout, whether
+     * UP or LEAVING. A node announces LEAVING while its store refuses writes, and its replicas are still readable.
+     */
+    public List<MemberRecord> readablePeers() {
+        long now = clock.getAsLong();
+        List<MemberRecord> out = new ArrayList<>();
+        for (MemberRecord r : members.values()) {
+            if (!r.node().equals(selfId) && now - r.heartbeatMs() < sessionTimeoutMs) {
+                out.add(r);
+            }
+        }
+        out.sort(java.util.Comparator.comparing(MemberRecord::node));
+        return out;
+    }
+
     /** The live peers (this node excluded) as placement candidates, located relative to this node. */
     public List<Placement.Candidate> liveCandidates() {
         long now = clock.getAsLong();

@@ -65,10 +65,19 @@ class HttpApiTest {
         return CLIENT.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
-    private static List<String> scannedKeys(HttpResponse<String> r) {
+    /** The keys of a scan page's event lines. */
+    static List<String> scannedKeys(HttpResponse<String> r) {
         return r.body().isEmpty() ? List.of() : Arrays.stream(r.body().split("\n"))
+                .filter(line -> line.startsWith("{\"key\":"))
                 .map(line -> line.substring("{\"key\":\"".length(), line.indexOf("\",")))
                 .toList();
+    }
+
+    /** The cursor of a page's closing {@code {"next":…}} line, or null when it has none. */
+    static String next(HttpResponse<String> r) throws Exception {
+        String[] lines = r.body().split("\n");
+        String last = lines[lines.length - 1];
+        return last.startsWith("{\"next\":") ? alldata.protocol.Wire.json().readTree(last).get("next").asText() : null;
     }
 
     // ------------------------------------------------------------------------------------------- get
@@ -117,6 +126,54 @@ class HttpApiTest {
         assertThat(scannedKeys(get("/events?to=" + key(1)))).containsExactly(key(0));
         assertThat(scannedKeys(get("/events?limit=0"))).isEmpty();
         assertThat(scannedKeys(get("/events?from=&limit=1"))).containsExactly(key(0)); // empty = no bound
+    }
+
+    @Test
+    void followingTheCursorsGivesEveryEventOnceAndTheLastPageHasNoNext() throws Exception {
+        List<String> keys = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            HttpResponse<String> r = get("/events?limit=3&from=" + key(1) + (cursor == null ? "" : "&cursor=" + cursor));
+            assertThat(r.statusCode()).isEqualTo(200);
+            keys.addAll(scannedKeys(r));
+            cursor = next(r);
+            pages++;
+        } while (cursor != null);
+        assertThat(keys).containsExactly(key(1), key(2), key(3), key(4), key(5), key(6), key(7), key(8), key(9));
+        assertThat(pages).isEqualTo(3);
+        HttpResponse<String> exact = get("/events?limit=10");
+        assertThat(scannedKeys(exact)).hasSize(10);
+        assertThat(next(exact)).as("a page that ends with the range has no next").isNull();
+    }
+
+    @Test
+    void aPageEndsBeforeItsBytesExceedTheCapButHoldsAtLeastOneEvent() throws Exception {
+        api.close();
+        api = new HttpApi(HttpOptions.plain("127.0.0.1", 0).withMaxPageBytes(15), store, null, readiness::get, () -> "");
+        HttpResponse<String> r = get("/events"); // each event {"n":i} is 7 bytes
+        assertThat(scannedKeys(r)).containsExactly(key(0), key(1));
+        assertThat(next(r)).isNotNull();
+        api.close();
+        api = new HttpApi(HttpOptions.plain("127.0.0.1", 0).withMaxPageBytes(1), store, null, readiness::get, () -> "");
+        assertThat(scannedKeys(get("/events"))).containsExactly(key(0));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cursor=%25%25", "cursor=bm90IGEga2V5", "cursor=abc&newest=true", "local=maybe"})
+    void aMalformedCursorOrFlagIs400SayingWhy(String query) throws Exception {
+        HttpResponse<String> r = get("/events?" + query);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).containsAnyOf("malformed cursor", "do not go together", "local must be true or false");
+    }
+
+    @Test
+    void getAndScanTakeLocalToReadThisNodeAlone() throws Exception {
+        assertThat(get("/events/" + key(3) + "?local=true").body()).isEqualTo("{\"n\":3}");
+        assertThat(scannedKeys(get("/events?local=true&limit=2"))).containsExactly(key(0), key(1));
+        HttpResponse<String> r = get("/events/" + key(3) + "?locale=true");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("unknown parameter 'locale'");
     }
 
     @Test
@@ -182,7 +239,8 @@ class HttpApiTest {
     // --------------------------------------------------------------------------- methods and paths
 
     @ParameterizedTest
-    @ValueSource(strings = {"/health/live", "/health/ready", "/metrics", "/events?limit=3", "/events/k1", "/nothing"})
+    @ValueSource(strings = {"/health/live", "/health/ready", "/metrics", "/events?limit=3", "/events?limit=30",
+            "/events?newest=true&limit=2", "/events/k1", "/nothing"})
     void headAnswersLikeGetWithoutABody(String path) throws Exception {
         HttpResponse<String> get = get(path);
         HttpResponse<String> head = send("HEAD", path);

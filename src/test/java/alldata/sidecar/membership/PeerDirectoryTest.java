@@ -37,6 +37,17 @@ class PeerDirectoryTest {
     }
 
     @Test
+    void readablePeersAreTheOthersWithARecentHeartbeatLeavingOnesIncluded() {
+        directory.apply("node-1", up("node-1", "a", "eu", 100_000));
+        directory.apply("node-3", member("node-3", "b", "eu", MemberRecord.State.LEAVING, 99_000));
+        directory.apply("node-2", up("node-2", "b", "eu", 100_000));
+        directory.apply("node-4", up("node-4", "b", "eu", 100_000 - TIMEOUT));
+        assertThat(directory.readablePeers()).extracting(MemberRecord::node).containsExactly("node-2", "node-3");
+        now.set(99_000 + TIMEOUT);
+        assertThat(directory.readablePeers()).extracting(MemberRecord::node).containsExactly("node-2");
+    }
+
+    @Test
     void aTombstoneRemovesTheMember() {
         directory.apply("node-2", up("node-2", "a", "eu", 100_000));
         directory.apply("node-2", null);

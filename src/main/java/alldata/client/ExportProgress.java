@@ -1,0 +1,110 @@
+package alldata.client;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/**
+ * What an export tells as it goes: {@link #bar} redraws one line on a terminal, {@link #lines} prints a line per
+ * file (for logs and pipes), {@link #none} nothing.
+ */
+public interface ExportProgress {
+    /** After each event: the last key written, the events so far, and how far through the range's time it is (0..1). */
+    void advanced(String lastKey, long events, double fraction);
+
+    /** After each file and its manifest are in place. */
+    void fileWritten(RangeExport.Manifest manifest);
+
+    /** A read failed (or a page ended early) and is tried again; {@code attempt} 0 when nothing failed here. */
+    void retrying(String why, int attempt);
+
+    /** The export is complete. */
+    void done(RangeExport.Summary summary);
+
+    /** Says nothing. */
+    static ExportProgress none() {
+        return new ExportProgress() {
+            @Override
+            public void advanced(String lastKey, long events, double fraction) {
+            }
+
+            @Override
+            public void fileWritten(RangeExport.Manifest manifest) {
+            }
+
+            @Override
+            public void retrying(String why, int attempt) {
+            }
+
+            @Override
+            public void done(RangeExport.Summary summary) {
+            }
+        };
+    }
+
+    /** One line per file written, per retry and at the end. */
+    static ExportProgress lines(PrintWriter out) {
+        return new ExportProgress() {
+            @Override
+            public void advanced(String lastKey, long events, double fraction) {
+            }
+
+            @Override
+            public void fileWritten(RangeExport.Manifest m) {
+                out.printf(Locale.ROOT, "wrote %s: %d events, %d bytes, sha256 %s%n", m.file(), m.count(), m.bytes(), m.sha256());
+                out.flush();
+            }
+
+            @Override
+            public void retrying(String why, int attempt) {
+                out.println((attempt > 0 ? "read failed (attempt " + attempt + "), retrying: " : "page ended early, continuing: ")
+                        + why);
+                out.flush();
+            }
+
+            @Override
+            public void done(RangeExport.Summary s) {
+                out.printf(Locale.ROOT, "exported %d events in %d files%n", s.events(), s.files().size());
+                out.flush();
+            }
+        };
+    }
+
+    /** A progress bar redrawn in place (carriage return) at most every 100 ms, and the summary below it. */
+    static ExportProgress bar(PrintWriter out) {
+        return new ExportProgress() {
+            private static final int WIDTH = 30;
+            private long lastDraw;
+
+            @Override
+            public void advanced(String lastKey, long events, double fraction) {
+                long now = System.nanoTime();
+                if (now - lastDraw < 100_000_000L) {
+                    return;
+                }
+                lastDraw = now;
+                int filled = (int) Math.round(fraction * WIDTH);
+                out.printf(Locale.ROOT, "\r[%s%s] %3d%%  %,d events  at %s/%s", "#".repeat(filled), "-".repeat(WIDTH - filled),
+                        Math.round(fraction * 100), events, lastKey.substring(0, 8), lastKey.substring(9, 11));
+                out.flush();
+            }
+
+            @Override
+            public void fileWritten(RangeExport.Manifest manifest) {
+            }
+
+            @Override
+            public void retrying(String why, int attempt) {
+                out.println();
+                out.println((attempt > 0 ? "read failed (attempt " + attempt + "), retrying: " : "page ended early, continuing: ")
+                        + why);
+                out.flush();
+            }
+
+            @Override
+            public void done(RangeExport.Summary s) {
+                out.printf(Locale.ROOT, "\r[%s] 100%%  %,d events in %d files%n", "#".repeat(WIDTH), s.events(), s.files().size());
+                out.flush();
+            }
+        };
+    }
+}

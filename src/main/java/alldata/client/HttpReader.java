@@ -1,0 +1,153 @@
+package alldata.client;
+
+import alldata.protocol.MalformedRecordException;
+import alldata.protocol.ScanLines;
+import alldata.protocol.ScanRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Reads events through one node's HTTP API, which answers for the whole cluster: a get by key, and scans page by
+ * page, each page streamed a line at a time (never held whole), following the cursors when asked.
+ *
+ * <p>HTTPS uses the JDK's default trust ({@code -Djavax.net.ssl.trustStore=…} to add one); with a token every
+ * request carries {@code Authorization: Bearer <token>}. Connecting and every read of an answer time out, so a
+ * stalled node fails a read instead of holding it.
+ */
+public final class HttpReader {
+    /** Longest scan line read (an event and its frame). */
+    private static final int MAX_LINE_BYTES = 512 << 20;
+
+    private final String base;
+    private final Optional<String> token;
+    private final int timeoutMs;
+
+    /**
+     * @param address {@code host:port} (plain HTTP), or a URL {@code http://host:port} / {@code https://host:port}
+     * @param token   the cluster's {@code http.auth.token}, if it has one
+     * @param timeout for connecting and for each read of an answer
+     */
+    public HttpReader(String address, Optional<String> token, Duration timeout) {
+        Objects.requireNonNull(address, "address");
+        String a = address.strip();
+        while (a.endsWith("/")) {
+            a = a.substring(0, a.length() - 1);
+        }
+        this.base = a.startsWith("http://") || a.startsWith("https://") ? a : "http://" + a;
+        this.token = Objects.requireNonNull(token, "token").filter(t -> !t.isBlank());
+        this.timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        URI.create(base); // a clear error now for an address that is no URL
+    }
+
+    /** The node's base URL. */
+    public String base() {
+        return base;
+    }
+
+    /** No live node holds an event under the key (404); the message is the node's, saying how many nodes it asked. */
+    public static final class EventNotFoundException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        EventNotFoundException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The event under {@code key} exactly as stored.
+     *
+     * @param local only the node's own store
+     * @throws EventNotFoundException when no live node holds it (404)
+     * @throws IOException            with the node's explanation for any other answer (400 for a bad key, 503 when
+     *                                a node that may hold it could not be asked, …)
+     */
+    public byte[] get(String key, boolean local) throws IOException {
+        HttpURLConnection c = open("/events/" + URLEncoder.encode(key, StandardCharsets.UTF_8) + (local ? "?local=true" : ""));
+        try {
+            int status = c.getResponseCode();
+            if (status == 200) {
+                try (InputStream in = c.getInputStream()) {
+                    return in.readAllBytes();
+                }
+            }
+            String why = errorBody(c);
+            if (status == 404) {
+                throw new EventNotFoundException(why);
+            }
+            throw new IOException("HTTP " + status + " from " + base + ": " + why);
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    /** Receives a scan's events in key order. */
+    public interface EventSink {
+        void accept(ScanLines.Event event) throws IOException;
+    }
+
+    /**
+     * How a page ended.
+     *
+     * @param events events it held
+     * @param next   the cursor of the next page, or null after the last
+     * @param error  why the page ended early (a node failed halfway), or null
+     */
+    public record Page(int events, String next, String error) {
+    }
+
+    /**
+     * Reads one page (from the request's cursor, or the start of the range without one), handing each event to
+     * {@code sink} as it arrives.
+     *
+     * @throws IOException when the node refuses the scan or the answer breaks off; events handed over before stay
+     *                     handed over
+     */
+    public Page page(ScanRequest request, EventSink sink) throws IOException {
+        HttpURLConnection c = open("/events?" + request.query());
+        try {
+            int status = c.getResponseCode();
+            if (status != 200) {
+                throw new IOException("HTTP " + status + " from " + base + ": " + errorBody(c));
+            }
+            int events = 0;
+            try (ScanLines.Reader r = new ScanLines.Reader(c.getInputStream(), MAX_LINE_BYTES)) {
+                for (ScanLines.Line l = r.next(); l != null; l = r.next()) {
+                    if (l instanceof ScanLines.End end) {
+                        return new Page(events, end.next(), end.error());
+                    }
+                    sink.accept((ScanLines.Event) l);
+                    events++;
+                }
+            } catch (MalformedRecordException e) {
+                throw new IOException("unreadable scan answer from " + base + ": " + e.getMessage(), e);
+            }
+            return new Page(events, null, null);
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    private HttpURLConnection open(String pathAndQuery) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(base + pathAndQuery).toURL().openConnection();
+        c.setConnectTimeout(timeoutMs);
+        c.setReadTimeout(timeoutMs);
+        c.setUseCaches(false);
+        token.ifPresent(t -> c.setRequestProperty("Authorization", "Bearer " + t));
+        return c;
+    }
+
+    private static String errorBody(HttpURLConnection c) {
+        try (InputStream err = c.getErrorStream()) {
+            return err == null ? "" : new String(err.readNBytes(2000), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

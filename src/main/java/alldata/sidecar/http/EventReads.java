@@ -1,0 +1,416 @@
+package alldata.sidecar.http;
+
+import alldata.core.AllDataKey;
+import alldata.protocol.MemberRecord;
+import alldata.protocol.ScanLines;
+import alldata.protocol.ScanLines.Event;
+import alldata.protocol.ScanRequest;
+import alldata.sidecar.http.PeerClient.Absent;
+import alldata.sidecar.http.PeerClient.Found;
+import alldata.sidecar.http.PeerClient.GetAnswer;
+import alldata.sidecar.http.PeerClient.PeerScan;
+import alldata.sidecar.http.PeerClient.Unavailable;
+import alldata.store.EventRange;
+import alldata.store.RocksReplicaStore;
+import alldata.store.StoreException;
+import alldata.store.StoredEvent;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.StringJoiner;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /events/{key}} and {@code GET /events?…}: reads that answer for the whole cluster, or with
+ * {@code local=true} for this node's store alone (what nodes ask each other, so a request fans out once).
+ *
+ * <ul>
+ *   <li>A get answers from the local store, else asks every readable peer at once and returns the first copy
+ *       found, bytes exactly as stored; 404 only when every node asked answered that it holds none; 503 when
+ *       none had it but some could not be asked.</li>
+ *   <li>A scan merges this node's range with every readable peer's (their pages read as streams, a line at a
+ *       time), each key once and in order ({@link ScanMerge}), and streams the page as it goes; a page after
+ *       which more remain ends with {@code {"next":"<cursor>"}}.</li>
+ *   <li>{@code newest=true}: the newest {@code limit} events of the range across the cluster, one page.</li>
+ * </ul>
+ */
+final class EventReads {
+    private static final Logger log = LoggerFactory.getLogger(EventReads.class);
+    static final String NODE_HEADER = "AllData-Node";
+    static final String NODES_READ_HEADER = "AllData-Nodes-Read";
+    static final String UNAVAILABLE_HEADER = "AllData-Nodes-Unavailable";
+
+    private final String selfId;
+    private final RocksReplicaStore store;
+    private final Supplier<List<MemberRecord>> peers;
+    private final PeerClient client;
+    private final long maxPageBytes;
+    private final Executor localScans;
+    private final Executor clusterReads;
+
+    /**
+     * @param peers        the peers to ask (this node excluded), fresh for each read
+     * @param localScans   where node-local scans run (they never wait on another node)
+     * @param clusterReads where reads that ask peers run: apart from the local ones, so that a node busy with
+     *                     cluster reads still answers its peers' local ones, and no two nodes wait on each other
+     */
+    EventReads(String selfId, RocksReplicaStore store, Supplier<List<MemberRecord>> peers, PeerClient client,
+               long maxPageBytes, Executor localScans, Executor clusterReads) {
+        this.selfId = selfId;
+        this.store = store;
+        this.peers = peers;
+        this.client = client;
+        this.maxPageBytes = maxPageBytes;
+        this.localScans = localScans;
+        this.clusterReads = clusterReads;
+    }
+
+    // -------------------------------------------------------------------------------------------- get
+
+    /** Answers (or hands on) a get; the exchange is closed by whoever answers it. */
+    void get(HttpExchange ex, String key, Map<String, String> query) {
+        Exchanges.answer(ex, () -> {
+            for (String name : query.keySet()) {
+                if (!name.equals("local")) {
+                    throw new IllegalArgumentException("unknown parameter '" + name + "': a get takes only local");
+                }
+            }
+            boolean local = ScanQuery.flag(query, "local");
+            if (!AllDataKey.isValid(key)) {
+                AllDataKey.parse(key); // throws the IllegalArgumentException that says what is wrong (a 400)
+            }
+            Optional<byte[]> here = store.get(key);
+            if (here.isPresent()) {
+                ex.getResponseHeaders().set(NODE_HEADER, selfId);
+                Replies.send(ex, 200, Replies.JSON, here.get());
+                return true;
+            }
+            List<MemberRecord> asked = local ? List.of() : peers.get();
+            if (asked.isEmpty()) {
+                Replies.text(ex, 404, "no event under key " + key + (local ? " on this node"
+                        : " on the 1 live node asked (" + selfId + ")"));
+                return true;
+            }
+            return Exchanges.dispatch(ex, clusterReads, () -> {
+                getFromPeers(ex, key, asked);
+                return true;
+            });
+        });
+    }
+
+    private void getFromPeers(HttpExchange ex, String key, List<MemberRecord> asked) throws IOException {
+        Map<String, CompletableFuture<GetAnswer>> answers = new LinkedHashMap<>();
+        CompletableFuture<Found> first = new CompletableFuture<>();
+        for (MemberRecord peer : asked) {
+            CompletableFuture<GetAnswer> a = client.submit(() -> client.get(peer, key))
+                    .exceptionally(e -> new Unavailable(peer.node(), PeerClient.describe(e)));
+            a.thenAccept(answer -> {
+                if (answer instanceof Found f) {
+                    first.complete(f);
+                }
+            });
+            answers.put(peer.node(), a);
+        }
+        CompletableFuture.allOf(answers.values().toArray(CompletableFuture[]::new)).thenRun(() -> first.complete(null));
+        Found found;
+        try {
+            found = first.get(client.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            found = null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while asking peers for " + key, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+        if (found != null) {
+            ex.getResponseHeaders().set(NODE_HEADER, found.node());
+            Replies.send(ex, 200, Replies.JSON, found.event());
+            return;
+        }
+        List<String> absent = new ArrayList<>(List.of(selfId));
+        List<String> unavailable = new ArrayList<>();
+        answers.forEach((node, a) -> {
+            GetAnswer answer = a.getNow(new Unavailable(node, "no answer within " + client.timeout().toMillis() + " ms"));
+            if (answer instanceof Absent) {
+                absent.add(node);
+            } else if (answer instanceof Unavailable u) {
+                unavailable.add(node + " (" + u.reason() + ")");
+            }
+        });
+        int n = asked.size() + 1;
+        if (unavailable.isEmpty()) {
+            Replies.text(ex, 404, "no event under key " + key + " on any of the " + n + " live nodes asked ("
+                    + String.join(", ", absent) + ")");
+        } else {
+            ex.getResponseHeaders().set("Retry-After", "1");
+            Replies.text(ex, 503, "no event under key " + key + " on the " + absent.size() + " of " + n
+                    + " live nodes that answered; could not ask " + String.join(", ", unavailable)
+                    + ", which may hold it: retry");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------- scan
+
+    /** Answers (or hands on) a scan; the exchange is closed by whoever answers it. */
+    void scan(HttpExchange ex, Map<String, String> query) {
+        Exchanges.answer(ex, () -> {
+            ScanQuery q = ScanQuery.parse(query);
+            if (q.limit() == 0) {
+                Replies.send(ex, 200, Replies.JSON_LINES, new byte[0]);
+                return true;
+            }
+            Executor pool = q.local() ? localScans : clusterReads;
+            return Exchanges.dispatch(ex, pool, () -> {
+                if (q.newest()) {
+                    newest(ex, q);
+                } else {
+                    page(ex, q);
+                }
+                return true;
+            });
+        });
+    }
+
+    private ScanMerge.Limits limits(ScanQuery q) {
+        return new ScanMerge.Limits(q.limit(), maxPageBytes);
+    }
+
+    /** One page of the range after the cursor, streamed. */
+    private void page(HttpExchange ex, ScanQuery q) throws IOException {
+        List<AutoCloseable> open = new ArrayList<>();
+        try {
+            List<ScanMerge.Source> sources = new ArrayList<>();
+            StoreSource local = new StoreSource(store.range(q.lowerBound(), q.to(), false), !q.local());
+            open.add(local);
+            sources.add(local);
+            if (!q.local()) {
+                for (PeerScan p : openPeerScans(ex, q)) {
+                    open.add(p);
+                    sources.add(p);
+                }
+            }
+            Replies.StreamedBody body = new Replies.StreamedBody(ex, Replies.JSON_LINES);
+            String[] lastSent = {null};
+            ScanMerge.PageEnd end;
+            try {
+                end = ScanMerge.page(sources, q.after(), limits(q), e -> {
+                    ScanLines.writeEvent(body, e.key(), e.event());
+                    lastSent[0] = e.key();
+                });
+            } catch (RuntimeException e) {
+                if (!body.started()) {
+                    throw e; // nothing sent yet: a 500 says it
+                }
+                // the status is out: the page ends with the failure and the cursor after its last event, never
+                // silently (closing the body alone would look like the end of the range)
+                log.warn("scan page of {} ended early after key {}: {}", selfId, lastSent[0], e.toString());
+                body.write(ScanLines.endLine(ScanCursor.after(lastSent[0]), "read of " + selfId + " failed: " + e));
+                body.finish();
+                return;
+            }
+            if (end.more()) {
+                body.write(ScanLines.endLine(ScanCursor.after(end.lastKey()), null));
+            }
+            body.finish();
+        } finally {
+            closeAll(open);
+        }
+    }
+
+    /** The newest events of the range: one page, held in memory (bounded by the page's limits) before it is sent. */
+    private void newest(HttpExchange ex, ScanQuery q) throws IOException {
+        ScanMerge.Limits limits = limits(q);
+        LocalNewest local = localNewest(q, limits);
+        List<Event> events;
+        if (q.local()) {
+            events = local.events();
+            if (local.leftOut() != null) {
+                ex.getResponseHeaders().set(PeerClient.LEFT_OUT_HEADER, local.leftOut());
+            }
+        } else {
+            List<AutoCloseable> open = new ArrayList<>();
+            try {
+                List<ScanMerge.Source> sources = new ArrayList<>(List.of(new ListSource(local.events())));
+                List<String> leftOut = new ArrayList<>();
+                if (local.leftOut() != null) {
+                    leftOut.add(local.leftOut());
+                }
+                for (PeerScan p : openPeerScans(ex, q)) {
+                    open.add(p);
+                    sources.add(p);
+                    if (p.leftOut() != null) {
+                        leftOut.add(p.leftOut());
+                    }
+                }
+                events = ScanMerge.newest(sources, leftOut, limits);
+            } catch (UncheckedIOException e) {
+                ex.getResponseHeaders().set("Retry-After", "1");
+                Replies.text(ex, 502, "newest events not read: " + e.getCause().getMessage() + "; retry");
+                return;
+            } finally {
+                closeAll(open);
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Event e : events) {
+            ScanLines.writeEvent(out, e.key(), e.event());
+        }
+        Replies.send(ex, 200, Replies.JSON_LINES, out.toByteArray());
+    }
+
+    /** This node's newest events of the range within the limits, and the newest key they left out. */
+    private record LocalNewest(List<Event> events, String leftOut) {
+    }
+
+    private LocalNewest localNewest(ScanQuery q, ScanMerge.Limits limits) {
+        List<Event> newestFirst = new ArrayList<>();
+        long bytes = 0;
+        try (EventRange r = store.range(q.from(), q.to(), true)) {
+            while (r.hasNext()) {
+                StoredEvent e = r.next();
+                if (newestFirst.size() == limits.maxEvents()
+                        || (!newestFirst.isEmpty() && bytes + e.event().length > limits.maxBytes())) {
+                    return new LocalNewest(reversed(newestFirst), e.key());
+                }
+                newestFirst.add(new Event(e.key(), e.event()));
+                bytes += e.event().length;
+            }
+        }
+        return new LocalNewest(reversed(newestFirst), null);
+    }
+
+    private static List<Event> reversed(List<Event> events) {
+        List<Event> out = new ArrayList<>(events);
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
+    /**
+     * Opens every readable peer's share of the page at once, waits for each up to the peer timeout, and names the
+     * nodes read and the ones that could not be in the answer's headers.
+     */
+    private List<PeerScan> openPeerScans(HttpExchange ex, ScanQuery q) {
+        ScanRequest request = q.peerRequest();
+        Map<String, CompletableFuture<PeerScan>> opening = new LinkedHashMap<>();
+        for (MemberRecord peer : peers.get()) {
+            opening.put(peer.node(), client.submit(() -> client.scan(peer, request)));
+        }
+        long deadline = System.nanoTime() + client.timeout().toNanos();
+        List<PeerScan> opened = new ArrayList<>();
+        StringJoiner read = new StringJoiner(",").add(selfId);
+        StringJoiner unavailable = new StringJoiner(", ");
+        for (Map.Entry<String, CompletableFuture<PeerScan>> o : opening.entrySet()) {
+            try {
+                PeerScan s = o.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                opened.add(s);
+                read.add(o.getKey());
+            } catch (TimeoutException e) {
+                o.getValue().thenAccept(PeerScan::close); // too late for this page: close it when it comes
+                unavailable.add(o.getKey() + " (no answer within " + client.timeout().toMillis() + " ms)");
+                client.warn(o.getKey(), "no scan answer within " + client.timeout().toMillis() + " ms");
+            } catch (ExecutionException e) {
+                unavailable.add(o.getKey() + " (" + PeerClient.describe(e.getCause()) + ")");
+                client.warn(o.getKey(), PeerClient.describe(e.getCause()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                o.getValue().thenAccept(PeerScan::close);
+                unavailable.add(o.getKey() + " (interrupted)");
+            }
+        }
+        ex.getResponseHeaders().set(NODES_READ_HEADER, read.toString());
+        if (unavailable.length() > 0) {
+            ex.getResponseHeaders().set(UNAVAILABLE_HEADER, Replies.headerValue(unavailable.toString()));
+        }
+        return opened;
+    }
+
+    private static void closeAll(List<AutoCloseable> open) {
+        for (AutoCloseable c : open) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.debug("closing a scan source failed: {}", e.toString());
+            }
+        }
+    }
+
+    /**
+     * This node's events as a merge source. In a cluster scan a store failure ends it early (the page ends and the
+     * next one asks again, or other holders serve); in a node-local scan it fails the read, so that the asking
+     * node does not take a failing store for an empty one.
+     */
+    private final class StoreSource implements ScanMerge.Source, AutoCloseable {
+        private final EventRange range;
+        private final boolean failuresEndEarly;
+        private boolean complete;
+
+        StoreSource(EventRange range, boolean failuresEndEarly) {
+            this.range = range;
+            this.failuresEndEarly = failuresEndEarly;
+        }
+
+        @Override
+        public Event next() {
+            try {
+                if (!range.hasNext()) {
+                    complete = true;
+                    return null;
+                }
+                StoredEvent e = range.next();
+                return new Event(e.key(), e.event());
+            } catch (StoreException e) {
+                if (!failuresEndEarly) {
+                    throw e;
+                }
+                log.warn("cluster scan: the store of {} failed ({}); its events are read from other holders or the next"
+                        + " page", selfId, e.getMessage());
+                complete = false;
+                return null;
+            }
+        }
+
+        @Override
+        public boolean complete() {
+            return complete;
+        }
+
+        @Override
+        public void close() {
+            range.close();
+        }
+    }
+
+    /** Events already in memory, as a merge source. */
+    private static final class ListSource implements ScanMerge.Source {
+        private final List<Event> events;
+        private int next;
+
+        ListSource(List<Event> events) {
+            this.events = events;
+        }
+
+        @Override
+        public Event next() {
+            return next < events.size() ? events.get(next++) : null;
+        }
+
+        @Override
+        public boolean complete() {
+            return true;
+        }
+    }
+}
