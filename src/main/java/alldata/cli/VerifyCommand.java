@@ -193,20 +193,36 @@ final class VerifyCommand implements Callable<Integer> {
         return TopicReader.readToEnd(config, topic, Duration.ofMinutes(2));
     }
 
+    /** Events per page of {@link #readAll}. */
+    static final int PAGE = 10_000;
+
     /** Every event a node stores, paging through its scan API. */
     static Map<String, byte[]> readAll(String address) throws Exception {
+        return readAll(address, PAGE);
+    }
+
+    /**
+     * Every event a node stores, {@code page} events per request. Each page starts at the last key of the one
+     * before (a scan bound is inclusive and must be a printable key prefix), so that key is read twice.
+     */
+    static Map<String, byte[]> readAll(String address, int page) throws Exception {
+        if (page < 2) {
+            throw new IllegalArgumentException("a page must hold at least 2 events (one is the last of the page before)");
+        }
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         Map<String, byte[]> all = new HashMap<>();
         String from = null;
         while (true) {
-            String url = "http://" + address + "/events?limit=10000"
-                    + (from == null ? "" : "&from=" + URLEncoder.encode(from + "\u0000", StandardCharsets.UTF_8));
+            String url = "http://" + address + "/events?limit=" + page
+                    + (from == null ? "" : "&from=" + URLEncoder.encode(from, StandardCharsets.UTF_8));
             HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             if (r.statusCode() != 200) {
-                throw new IllegalStateException("HTTP " + r.statusCode());
+                throw new IllegalStateException("HTTP " + r.statusCode() + " from " + url + ": "
+                        + new String(r.body(), StandardCharsets.UTF_8).strip());
             }
             int lines = 0;
+            String last = from;
             for (String line : new String(r.body(), StandardCharsets.UTF_8).split("\n")) {
                 if (line.isBlank()) {
                     continue;
@@ -215,12 +231,13 @@ final class VerifyCommand implements Callable<Integer> {
                 String key = n.get("key").asText();
                 // the event is re-read from the line; compare its bytes via the same canonical text on every node
                 all.put(key, line.substring(line.indexOf(",\"event\":") + 9, line.length() - 1).getBytes(StandardCharsets.UTF_8));
-                from = key;
+                last = key;
                 lines++;
             }
-            if (lines < 10000) {
+            if (lines < page || last.equals(from)) {
                 return all;
             }
+            from = last;
         }
     }
 }
