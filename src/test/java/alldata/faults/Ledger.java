@@ -60,14 +60,24 @@ record Ledger(int eventsIn, int valid, int outcomes, int committed, int failed, 
         for (ConsumerRecord<byte[], byte[]> r : read(bootstrap, topics.ingest())) {
             ingest.put(position(r.partition(), r.offset()), r.value());
         }
-        Map<String, List<PutOutcome>> outcomesAt = new HashMap<>();
-        int outcomes = 0;
+        List<PutOutcome> outcomes = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : read(bootstrap, topics.results())) {
-            PutOutcome o = Wire.decode(r.value(), PutOutcome.class);
-            outcomesAt.computeIfAbsent(position(o.ingest().partition(), o.ingest().offset()), k -> new ArrayList<>()).add(o);
-            outcomes++;
+            outcomes.add(Wire.decode(r.value(), PutOutcome.class));
         }
-        Map<String, Map<String, byte[]>> stores = cluster.allStoredEvents();
+        return of(ingest, outcomes, cluster.allStoredEvents(), isValid);
+    }
+
+    /**
+     * @param ingest   ingest values by position ({@code <partition>-<offset>})
+     * @param outcomes every outcome on the results topic
+     * @param stores   every node's events by key
+     */
+    static Ledger of(Map<String, byte[]> ingest, List<PutOutcome> outcomes, Map<String, Map<String, byte[]>> stores,
+                     Predicate<byte[]> isValid) {
+        Map<String, List<PutOutcome>> outcomesAt = new HashMap<>();
+        for (PutOutcome o : outcomes) {
+            outcomesAt.computeIfAbsent(position(o.ingest().partition(), o.ingest().offset()), k -> new ArrayList<>()).add(o);
+        }
         List<String> problems = new ArrayList<>();
         int valid = 0;
         int committed = 0;
@@ -113,8 +123,8 @@ record Ledger(int eventsIn, int valid, int outcomes, int committed, int failed, 
                 }
             }
         }
-        return new Ledger(ingest.size(), valid, outcomes, committed, failed, lost + under, under, repeated, contradictory,
-                strays, problems);
+        return new Ledger(ingest.size(), valid, outcomes.size(), committed, failed, lost + under, under, repeated,
+                contradictory, strays, problems);
     }
 
     /** Same key, status and replica set: what a replayed record may repeat under {@code at_least_once}. */
