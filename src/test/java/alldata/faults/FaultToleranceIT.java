@@ -1,10 +1,13 @@
 package alldata.faults;
 
+import alldata.client.AllDataClient;
+import alldata.core.CommitLevel;
 import alldata.dev.EmbeddedKafka;
 import alldata.protocol.CommandFormat;
 import alldata.protocol.MemberRecord;
 import alldata.protocol.PutBatch;
 import alldata.protocol.PutCommand;
+import alldata.protocol.PutOutcome;
 import alldata.protocol.ReplyTo;
 import alldata.protocol.Topics;
 import alldata.protocol.Wire;
@@ -35,6 +38,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Crash, restart and fault scenarios with sidecars as separate JVMs (SIGKILL-able) on an embedded
@@ -193,6 +198,57 @@ class FaultToleranceIT {
                         .partitionResult(commands).get(30, TimeUnit.SECONDS);
                 return committed.get(commands) != null && committed.get(commands).offset() == end.offset();
             });
+        }
+    }
+
+    /**
+     * The dev nodes' settings ({@code config/node-N.properties}): RF 3 over zones a, b and c, QUORUM;
+     * every other setting, Kafka's timeouts included, at its default.
+     */
+    private static final Map<String, String> DEV_NODES = Map.of(
+            "replication.factor", "3",
+            "replication.other.zone.replicas", "2",
+            "commit.level", "QUORUM");
+    /** Events per second of scenario g: 30,000 events in half a minute, with room on two shared cores. */
+    private static final int USER_RATE = 1_000;
+
+    /**
+     * A user's report, replayed: three sidecar processes (RF 3, QUORUM), 30,000 events from a plain
+     * producer while node-2 and later node-3 are SIGKILLed and restarted. A QUORUM stays reachable
+     * throughout (node-3 dies only once node-2 is ready again), so nothing may fail: every event
+     * COMMITTED, byte-identical on at least 2 nodes, with one outcome per ingest record (at_least_once:
+     * repeats allowed, identical), {@code alldata verify} clean, and a new event commits afterwards.
+     */
+    @ParameterizedTest(name = "processing.guarantee={0}")
+    @ValueSource(strings = {"exactly_once_v2", "at_least_once"})
+    void twoNodesKilledAndRestartedUnderLoadFailNothingAndEachRecordHasOneOutcome(String guarantee) throws Exception {
+        Map<String, String> config = new HashMap<>(DEV_NODES);
+        config.put("processing.guarantee", guarantee);
+        startCluster(3, config);
+        long started = System.nanoTime();
+        // Kafka's producer defaults, as kcat would produce: no key, no headers
+        load(30_000, USER_RATE, Map.of(
+                6_000, () -> cluster.kill(2),
+                9_000, () -> cluster.start(2),
+                18_000, () -> {
+                    cluster.awaitHealthy(2);
+                    cluster.kill(3);
+                },
+                21_000, () -> cluster.start(3)), Map.of());
+        cluster.awaitHealthy(2);
+        cluster.awaitHealthy(3);
+        Ledger l = settle("g: node-2, then node-3 SIGKILLed and restarted under load, " + guarantee,
+                Duration.ofMinutes(5), guarantee.equals("exactly_once_v2"));
+        System.out.printf("SCENARIO g (%s) settled %d s after the load started%n", guarantee,
+                Duration.ofNanos(System.nanoTime() - started).toSeconds());
+        assertThat(l.valid()).isEqualTo(30_000);
+        assertThat(l.failed()).as(l.toString()).isZero();
+        assertThat(l.underReplicated()).as("COMMITTED at QUORUM: byte-identical on 2 nodes or more").isZero();
+        try (AllDataClient client = new AllDataClient(Map.of("bootstrap.servers", kafka.bootstrapServers()), TOPICS,
+                Duration.ofSeconds(60))) {
+            PutOutcome after = client.put("{\"after\":\"the faults\"}".getBytes(StandardCharsets.UTF_8), CommitLevel.QUORUM)
+                    .get(90, TimeUnit.SECONDS);
+            assertThat(after.status()).as(after.toString()).isEqualTo(PutOutcome.Status.COMMITTED);
         }
     }
 
