@@ -277,6 +277,30 @@ class ReplicaWriterTest {
         assertThat(committed()).contains(7L);
     }
 
+    /**
+     * Defects of the first replica writer: a command with an empty key, or with a null among its replicas, threw
+     * past its decode check (IllegalArgumentException, NullPointerException) and stopped its loop for good. The
+     * binary format cannot carry a null replica; the JSON commands of format 1 that could are refused by format.
+     */
+    @Test
+    void aCommandWithAnEmptyKeyOrANullReplicaIsSkippedAndTheWriterGoesOnStoring() {
+        startWriter(true);
+        deliver(putWithEmptyKey());
+        deliver("{\"key\":\"k0\",\"event\":{},\"coordinator\":\"n0\",\"attempt\":1,\"ackPartition\":0,\"replicas\":[null]}"
+                .getBytes(StandardCharsets.UTF_8));
+        deliver("{\"key\":\"\",\"event\":{},\"coordinator\":\"n0\",\"attempt\":1,\"ackPartition\":0,\"replicas\":[\"n1\"]}"
+                .getBytes(StandardCharsets.UTF_8));
+        writer.runOnce();
+        assertThat(writer.healthy()).isTrue();
+        assertThat(metrics.malformedCommandCount()).isEqualTo(3);
+
+        deliver(batch("n0", 0, put("k1", "{}")));
+        writer.runOnce();
+        assertThat(store.get("k1")).isPresent();
+        assertThat(keys(answers(ackRecords().get(0)))).containsExactly("k1");
+        assertThat(writer.healthy()).isTrue();
+    }
+
     /** A put batch whose one put has an empty key: no encoder makes one, so it is spelled out. */
     private static byte[] putWithEmptyKey() {
         byte[] origin = "n0".getBytes(StandardCharsets.US_ASCII);
