@@ -49,15 +49,23 @@ class VerifyCommandTest {
     }
 
     @Test
-    void oneIngestRecordUnderTwoKeysIsFlaggedButARepeatedOutcomeIsNot() {
+    void anIdenticalRepeatedOutcomeIsCountedButOneThatContradictsIsAProblem() {
         PutOutcome a = committed("k1", "ONE", 1, List.of("n1"), 3, 7);
         PutOutcome again = committed("k1", "ONE", 1, List.of("n1"), 3, 7);
-        PutOutcome other = committed("k2", "ONE", 1, List.of("n1"), 3, 7);
+        PutOutcome otherKey = committed("k2", "ONE", 1, List.of("n1"), 3, 7);
+        PutOutcome failed = new PutOutcome("k1", "c-k1", PutOutcome.Status.FAILED, "ONE", 1, List.of(), List.of("n1"), 0,
+                List.of(), "timed out", new PutOutcome.IngestPosition(3, 7));
         Map<String, Map<String, byte[]>> stored = Map.of("n1", Map.of("k1", E, "k2", E));
-        assertThat(VerifyCommand.check(List.of(a, again), stored, 10).ok()).isTrue();
-        VerifyCommand.Report r = VerifyCommand.check(List.of(a, other), stored, 10);
-        assertThat(r.twoKeys()).isEqualTo(1);
-        assertThat(r.ok()).isFalse();
+
+        VerifyCommand.Report repeat = VerifyCommand.check(List.of(a, again), stored, 10);
+        assertThat(repeat.ok()).isTrue();
+        assertThat(repeat.repeated()).isEqualTo(1);
+        for (PutOutcome contradiction : List.of(otherKey, failed)) {
+            VerifyCommand.Report r = VerifyCommand.check(List.of(a, contradiction), stored, 10);
+            assertThat(r.contradictory()).isEqualTo(1);
+            assertThat(r.problems()).singleElement().asString().contains("ingest 3-7 has contradictory outcomes");
+            assertThat(r.ok()).isFalse();
+        }
     }
 
     @Test

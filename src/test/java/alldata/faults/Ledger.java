@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -100,7 +99,7 @@ record Ledger(int eventsIn, int valid, int outcomes, int committed, int failed, 
             List<PutOutcome> os = outcomesAt.getOrDefault(at, List.of());
             PutOutcome first = os.isEmpty() ? null : os.get(0);
             if (os.size() > 1) {
-                if (os.stream().allMatch(o -> sameOutcome(first, o))) {
+                if (os.stream().allMatch(first::sameAs)) {
                     repeated++;
                     problems.add("ingest " + at + " has " + os.size() + " identical outcomes");
                 } else {
@@ -125,12 +124,6 @@ record Ledger(int eventsIn, int valid, int outcomes, int committed, int failed, 
         }
         return new Ledger(ingest.size(), valid, outcomes.size(), committed, failed, lost + under, under, repeated,
                 contradictory, strays, problems);
-    }
-
-    /** Same key, status and replica set: what a replayed record may repeat under {@code at_least_once}. */
-    static boolean sameOutcome(PutOutcome a, PutOutcome b) {
-        return java.util.Objects.equals(a.key(), b.key()) && a.status() == b.status()
-                && Set.copyOf(a.replicas()).equals(Set.copyOf(b.replicas()));
     }
 
     /** Nodes holding exactly {@code event} under {@code key}. */
