@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 HttpReadCommands.Scan.class,
                 PeersCommand.class,
                 VerifyCommand.class,
+                TailCommand.class,
                 BenchCommand.class,
                 CoreBenchmarkCommand.class,
                 CommandLine.HelpCommand.class
