@@ -43,21 +43,7 @@ public final class TopicTail {
     private static final String HEADER_PREFIX = "alldata-";
 
     /** What an AllData topic holds, which says how its records are decoded. */
-    public enum Kind {
-        INGEST("ingest"), COMMANDS("commands:<node>"), ACKS("acks"), RESULTS("results"), MEMBERSHIP("membership"),
-        DEAD_LETTER("dead-letter");
-
-        private final String shortName;
-
-        Kind(String shortName) {
-            this.shortName = shortName;
-        }
-
-        /** The name {@link #resolve} accepts for it. */
-        public String shortName() {
-            return shortName;
-        }
-    }
+    public enum Kind { INGEST, COMMANDS, ACKS, RESULTS, MEMBERSHIP, DEAD_LETTER }
 
     /**
      * A topic to tail.
