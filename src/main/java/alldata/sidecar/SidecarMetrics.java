@@ -148,6 +148,10 @@ public final class SidecarMetrics {
         return conflicts.count();
     }
 
+    public double coordinatorThreadDeathCount() {
+        return coordinatorThreadDeaths.count();
+    }
+
     public double malformedCommandCount() {
         return malformedCommands.count();
     }

@@ -18,10 +18,10 @@ import alldata.protocol.Topics;
 import alldata.sidecar.SidecarConfig;
 import alldata.sidecar.SidecarMetrics;
 import alldata.store.RocksReplicaStore;
+import alldata.testing.BadCommandRecords;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -246,10 +246,10 @@ class ReplicaWriterTest {
     void malformedCommandsAreSkippedCountedAndLoggedWhileTheValidOnesAroundThemAreStored() {
         startWriter(true);
         deliver(batch("n0", 1, put("k1", "{}")));
-        deliver(new byte[] {(byte) 0xde, (byte) 0xad, (byte) 0xbe, (byte) 0xef});
+        deliver(BadCommandRecords.garbage());
         deliver("{\"key\":\"k9\",\"event\":{},\"coordinator\":\"n0\",\"attempt\":1,\"ackPartition\":1,\"replicas\":[]}"
                 .getBytes(StandardCharsets.UTF_8));
-        deliver(putWithEmptyKey());
+        deliver(BadCommandRecords.putWithEmptyKey());
         deliver(new byte[] {CommandFormat.FORMAT, 9});
         deliver(batch("n0", 1, put("k2", "{}")));
 
@@ -285,7 +285,7 @@ class ReplicaWriterTest {
     @Test
     void aCommandWithAnEmptyKeyOrANullReplicaIsSkippedAndTheWriterGoesOnStoring() {
         startWriter(true);
-        deliver(putWithEmptyKey());
+        deliver(BadCommandRecords.putWithEmptyKey());
         deliver("{\"key\":\"k0\",\"event\":{},\"coordinator\":\"n0\",\"attempt\":1,\"ackPartition\":0,\"replicas\":[null]}"
                 .getBytes(StandardCharsets.UTF_8));
         deliver("{\"key\":\"\",\"event\":{},\"coordinator\":\"n0\",\"attempt\":1,\"ackPartition\":0,\"replicas\":[\"n1\"]}"
@@ -299,19 +299,6 @@ class ReplicaWriterTest {
         assertThat(store.get("k1")).isPresent();
         assertThat(keys(answers(ackRecords().get(0)))).containsExactly("k1");
         assertThat(writer.healthy()).isTrue();
-    }
-
-    /** A put batch whose one put has an empty key: no encoder makes one, so it is spelled out. */
-    private static byte[] putWithEmptyKey() {
-        byte[] origin = "n0".getBytes(StandardCharsets.US_ASCII);
-        return ByteBuffer.allocate(64).put((byte) CommandFormat.FORMAT).put((byte) 1)
-                .putShort((short) origin.length).put(origin)
-                .put((byte) 1).putInt(1)                  // reply to ack partition 1
-                .putInt(1)                                // one put
-                .putShort((short) 0)                      // key ""
-                .putShort((short) 1).put((byte) 1).put((byte) 0) // attempt 1, rf 1, no replicas
-                .putInt(2).put((byte) '{').put((byte) '}')
-                .flip().array().clone();
     }
 
     @Test
