@@ -28,9 +28,9 @@ public final class TopicAdmin {
     /**
      * Topic settings that let a record carry any timestamp. A dead letter keeps its ingest record's timestamp,
      * and so does the coordinator's changelog entry of a put (Streams writes it with the record's time); Kafka 4
-     * refuses timestamps more than an hour ahead by default, so an ingest topic that accepts them (configured so,
-     * or created before Kafka 4) would otherwise turn one such record into a send failure that kills the
-     * coordinator's stream thread on every retry, stalling its partition.
+     * refuses timestamps more than an hour ahead by default, so an ingest topic set to accept them
+     * ({@code message.timestamp.after.max.ms}) would otherwise turn one such record into a send failure that kills
+     * the coordinator's stream thread on every retry, stalling its partition.
      */
     public static final Map<String, String> ANY_TIMESTAMP = Map.of(
             TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, Long.toString(Long.MAX_VALUE),

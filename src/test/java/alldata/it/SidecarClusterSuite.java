@@ -225,8 +225,8 @@ abstract class SidecarClusterSuite {
     void everyClassOfBadRecordInOnePartitionFailsOnceAndThePartitionMovesOn() throws Exception {
         Topics topics = Topics.defaults();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
-            // Kafka 4 refuses timestamps over an hour ahead of the broker by default; a topic configured otherwise
-            // (or created before Kafka 4) lets the year 10000 through to the coordinator
+            // Kafka 4 refuses timestamps over an hour ahead of the broker by default; an ingest topic set to accept
+            // them lets the year 10000 through to the coordinator
             admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topics.ingest()),
                     List.of(new AlterConfigOp(new ConfigEntry("message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE)),
                             AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
