@@ -301,6 +301,23 @@ class ReplicaWriterTest {
         assertThat(writer.healthy()).isTrue();
     }
 
+    /**
+     * Commands come in transactions, each ended by a commit marker that a poll skips without returning a record;
+     * the committed offset must pass it, or the group stays one behind the command topic's end for good.
+     */
+    @Test
+    void theCommittedOffsetPassesATransactionMarkerSkippedAfterTheLastCommand() {
+        startWriter(true);
+        deliver(batch("n0", 1, put("k1", "{}")));
+        writer.runOnce();
+        assertThat(committed()).contains(1L);
+
+        consumer.seek(COMMANDS, 2); // the marker at offset 1, skipped by the next poll
+        writer.runOnce();
+        assertThat(committed()).contains(2L);
+        assertThat(ackRecords()).hasSize(1);
+    }
+
     @Test
     void aDifferentEventUnderAStoredKeyIsAConflictAndTheStoredEventStays() {
         startWriter(true);
