@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 ExportCommand.class,
                 PeersCommand.class,
                 VerifyCommand.class,
+                TailCommand.class,
                 BenchCommand.class,
                 CoreBenchmarkCommand.class,
                 CommandLine.HelpCommand.class

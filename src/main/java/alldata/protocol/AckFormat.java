@@ -1,5 +1,8 @@
 package alldata.protocol;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -53,6 +56,33 @@ public final class AckFormat {
         };
         r.end();
         return decoded;
+    }
+
+    /**
+     * {@code record} as JSON for people and scripts ({@code alldata tail}): answers as
+     * {@code {"type":"acks","node":"node-2","answers":[{"key":"…","status":"OK"},{"key":"…","status":"CONFLICT","message":"…"}]}},
+     * a clock marker as {@code {"type":"clock","wallClockMs":1764396000000,"wallClock":"2025-11-29T06:00:00Z"}}.
+     */
+    public static ObjectNode toJson(AckRecord record) {
+        if (record instanceof ClockMarker c) {
+            return Wire.json().createObjectNode().put("type", "clock").put("wallClockMs", c.wallClockMs())
+                    .put("wallClock", Instant.ofEpochMilli(c.wallClockMs()).toString());
+        }
+        ObjectNode n = Wire.json().createObjectNode().put("type", "acks");
+        putAnswers(n, (AckBatch) record);
+        return n;
+    }
+
+    /** Puts the answering node and its answers into {@code n}. */
+    static void putAnswers(ObjectNode n, AckBatch b) {
+        n.put("node", b.node());
+        ArrayNode answers = n.putArray("answers");
+        for (Ack a : b.acks()) {
+            ObjectNode answer = answers.addObject().put("key", a.key()).put("status", a.status().name());
+            if (a.message() != null) {
+                answer.put("message", a.message());
+            }
+        }
     }
 
     static void writeAnswers(ByteWriter w, AckBatch b) {

@@ -1,5 +1,7 @@
 package alldata.protocol;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -113,6 +115,41 @@ public final class CommandFormat {
             }
         }
         return new PutBatch(origin, replyTo, puts);
+    }
+
+    /**
+     * {@code record} as JSON for people and scripts ({@code alldata tail}). A put batch:
+     * <pre>
+     * {"type":"puts","origin":"node-1","replyTo":{"ackPartition":3},
+     *  "puts":[{"key":"…","attempt":1,"replicationFactor":3,"replicas":["node-1","node-2","node-3"],
+     *           "eventEncoding":"json","event":{…}}]}
+     * </pre>
+     * ({@code "replyTo":{"node":"node-2"}} for puts answered on a node's command topic; an event that is not
+     * JSON in UTF-8 comes as {@code "eventEncoding":"base64"}). A reply batch:
+     * {@code {"type":"replies","node":"node-2","answers":[{"key":"…","status":"OK"}]}}.
+     */
+    public static ObjectNode toJson(CommandRecord record) {
+        if (record instanceof ReplyBatch r) {
+            ObjectNode n = Wire.json().createObjectNode().put("type", "replies");
+            AckFormat.putAnswers(n, r.answers());
+            return n;
+        }
+        PutBatch b = (PutBatch) record;
+        ObjectNode n = Wire.json().createObjectNode().put("type", "puts").put("origin", b.origin());
+        ObjectNode replyTo = n.putObject("replyTo");
+        if (b.replyTo() instanceof ReplyTo.AckPartition a) {
+            replyTo.put("ackPartition", a.partition());
+        } else {
+            replyTo.put("node", ((ReplyTo.Node) b.replyTo()).node());
+        }
+        ArrayNode puts = n.putArray("puts");
+        for (PutCommand p : b.puts()) {
+            ObjectNode put = puts.addObject().put("key", p.key()).put("attempt", p.attempt())
+                    .put("replicationFactor", p.replicationFactor());
+            p.replicas().forEach(put.putArray("replicas")::add);
+            JsonBytes.putJsonOrBase64(put, "event", p.event());
+        }
+        return n;
     }
 
     private static int nonNegative(int partition) {

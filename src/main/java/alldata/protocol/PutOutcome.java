@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The one outcome of an ingest record, published to the results topic keyed by correlation id (JSON:
@@ -49,5 +50,13 @@ public record PutOutcome(String key, String correlationId, Status status, String
 
     public boolean committed() {
         return status == Status.COMMITTED;
+    }
+
+    /**
+     * True when {@code other} reports the same outcome: the same key, status and replica set. A record replayed
+     * under {@code at_least_once} may repeat its outcome, but only so; anything else contradicts it.
+     */
+    public boolean sameAs(PutOutcome other) {
+        return Objects.equals(key, other.key) && status == other.status && Set.copyOf(replicas).equals(Set.copyOf(other.replicas));
     }
 }

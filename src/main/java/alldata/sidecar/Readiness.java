@@ -1,10 +1,14 @@
 package alldata.sidecar;
 
 import alldata.sidecar.http.Health;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -103,10 +107,34 @@ public final class Readiness {
      * REBALANCING once it has been RUNNING: every node joining or leaving rebalances every coordinator
      * for a moment, and marking the whole cluster unready at once for that would make load balancers
      * drop every node together. Before its first RUNNING (still joining the group) it is not ready.
+     *
+     * <p>It also counts stream threads that died ({@link #threadDied}): Kafka Streams replaces each one, so
+     * the state stays RUNNING, but a thread that keeps dying (a bug on some record, a broken state store)
+     * does no work while it restarts. With {@value #DEATHS_UNREADY} or more deaths within
+     * {@link #DEATH_WINDOW} it is not ready, saying how many and the last error; once the deaths are older
+     * than the window it is ready again by itself.
      */
     static final class CoordinatorState implements KafkaStreams.StateListener {
+        /** How long a thread death counts against readiness. */
+        static final Duration DEATH_WINDOW = Duration.ofMinutes(5);
+        /** Deaths within the window that make the coordinator unready: one is an incident, this many a pattern. */
+        static final int DEATHS_UNREADY = 3;
+
+        private final LongSupplier clockMs;
         private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
         private volatile boolean hasRun;
+        /** When recent threads died, oldest first; guarded by itself. */
+        private final Deque<Long> deaths = new ArrayDeque<>();
+        private volatile String lastDeath;
+
+        CoordinatorState() {
+            this(System::currentTimeMillis);
+        }
+
+        /** @param clockMs the wall clock deaths are dated and aged with */
+        CoordinatorState(LongSupplier clockMs) {
+            this.clockMs = clockMs;
+        }
 
         @Override
         public void onChange(KafkaStreams.State newState, KafkaStreams.State oldState) {
@@ -116,13 +144,32 @@ public final class Readiness {
             }
         }
 
+        /** A stream thread died of {@code error} (and is being replaced). */
+        void threadDied(Throwable error) {
+            lastDeath = String.valueOf(error);
+            synchronized (deaths) {
+                deaths.addLast(clockMs.getAsLong());
+            }
+        }
+
+        /** Thread deaths within the last {@link #DEATH_WINDOW}. */
+        int recentDeaths() {
+            long since = clockMs.getAsLong() - DEATH_WINDOW.toMillis();
+            synchronized (deaths) {
+                while (!deaths.isEmpty() && deaths.peekFirst() <= since) {
+                    deaths.removeFirst();
+                }
+                return deaths.size();
+            }
+        }
+
         KafkaStreams.State state() {
             return state;
         }
 
         Optional<String> problem() {
             KafkaStreams.State s = state;
-            return switch (s) {
+            Optional<String> stateProblem = switch (s) {
                 case RUNNING -> Optional.empty();
                 case REBALANCING -> hasRun ? Optional.empty()
                         : Optional.of("Kafka Streams is REBALANCING: joining the coordinator group for the first time");
@@ -131,6 +178,16 @@ public final class Readiness {
                         + ": every coordinator thread died; see the log, then restart this sidecar");
                 case PENDING_SHUTDOWN, NOT_RUNNING -> Optional.of("Kafka Streams is " + s + ": stopping");
             };
+            if (stateProblem.isPresent()) {
+                return stateProblem;
+            }
+            int recent = recentDeaths();
+            if (recent >= DEATHS_UNREADY) {
+                return Optional.of(recent + " coordinator threads died in the last " + DEATH_WINDOW.toMinutes()
+                        + " minutes, each replaced (last: " + lastDeath + "); see the log (ready again by itself once"
+                        + " fewer than " + DEATHS_UNREADY + " died within " + DEATH_WINDOW.toMinutes() + " minutes)");
+            }
+            return Optional.empty();
         }
     }
 }

@@ -101,6 +101,8 @@ public final class Sidecar implements AutoCloseable {
             streams.setStateListener(coordinatorState);
             streams.setUncaughtExceptionHandler(e -> {
                 log.error("coordinator thread of {} died: {}; replacing the thread", config.nodeId(), e.toString(), e);
+                coordinatorState.threadDied(e);
+                metrics.coordinatorThreadDied();
                 return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
             });
             this.meters = new MeterBindings(metrics.registry(), config.nodeId());

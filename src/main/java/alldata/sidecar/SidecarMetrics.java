@@ -25,6 +25,7 @@ public final class SidecarMetrics {
     private final Counter conflicts;
     private final Counter replicaWrites;
     private final Counter malformedCommands;
+    private final Counter coordinatorThreadDeaths;
     private final Timer commitLatency;
     private final Timer ingestLag;
     private final Timer ackLag;
@@ -49,6 +50,8 @@ public final class SidecarMetrics {
                 .description("Replicas this node stored for any coordinator").register(registry);
         malformedCommands = Counter.builder("alldata.commands.malformed")
                 .description("Command records that could not be decoded and were skipped").register(registry);
+        coordinatorThreadDeaths = Counter.builder("alldata.coordinator.thread.deaths")
+                .description("Coordinator (Kafka Streams) threads that died and were replaced").register(registry);
         commitLatency = Timer.builder("alldata.commit.latency")
                 .description("Time from the coordinator reading an event to its commit level being met")
                 .publishPercentileHistogram()
@@ -108,6 +111,10 @@ public final class SidecarMetrics {
         malformedCommands.increment();
     }
 
+    public void coordinatorThreadDied() {
+        coordinatorThreadDeaths.increment();
+    }
+
     /** The coordinator holds (true) or releases (false) an ingest partition for back-pressure. */
     public void backpressure(boolean held) {
         heldPartitions.addAndGet(held ? 1 : -1);
@@ -139,6 +146,10 @@ public final class SidecarMetrics {
 
     public double conflictCount() {
         return conflicts.count();
+    }
+
+    public double coordinatorThreadDeathCount() {
+        return coordinatorThreadDeaths.count();
     }
 
     public double malformedCommandCount() {

@@ -2,6 +2,7 @@ package alldata.sidecar;
 
 import alldata.protocol.Topics;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -23,6 +24,17 @@ public final class TopicAdmin {
 
     private TopicAdmin() {
     }
+
+    /**
+     * Topic settings that let a record carry any timestamp. A dead letter keeps its ingest record's timestamp,
+     * and so does the coordinator's changelog entry of a put (Streams writes it with the record's time); Kafka 4
+     * refuses timestamps more than an hour ahead by default, so an ingest topic set to accept them
+     * ({@code message.timestamp.after.max.ms}) would otherwise turn one such record into a send failure that kills
+     * the coordinator's stream thread on every retry, stalling its partition.
+     */
+    public static final Map<String, String> ANY_TIMESTAMP = Map.of(
+            TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, Long.toString(Long.MAX_VALUE),
+            TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG, Long.toString(Long.MAX_VALUE));
 
     /** Room for what AllData adds around the user's bytes: keys, plans, headers, record overhead. */
     private static final int ENVELOPE_BYTES = 64 * 1024;
@@ -81,8 +93,9 @@ public final class TopicAdmin {
                 .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(resultRecordMaxBytes(config)))));
         wanted.add(new NewTopic(t.membership(), 1, rf)
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
-        wanted.add(new NewTopic(t.deadLetter(), 1, rf)
-                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(deadLetterMaxBytes(config)))));
+        Map<String, String> deadLetterConfig = new HashMap<>(ANY_TIMESTAMP);
+        deadLetterConfig.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(deadLetterMaxBytes(config)));
+        wanted.add(new NewTopic(t.deadLetter(), 1, rf).configs(deadLetterConfig));
         wanted.add(new NewTopic(t.commands(config.nodeId()), config.commandPartitions(), rf)
                 .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(commandRecordMaxBytes(config)))));
         for (NewTopic topic : wanted) {

@@ -1,12 +1,19 @@
 package alldata.cli;
 
+import alldata.core.AllDataKey;
 import alldata.protocol.PutOutcome;
+import alldata.sidecar.http.Health;
+import alldata.sidecar.http.HttpApi;
+import alldata.store.RocksReplicaStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class VerifyCommandTest {
     private static final byte[] E = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
@@ -42,15 +49,23 @@ class VerifyCommandTest {
     }
 
     @Test
-    void oneIngestRecordUnderTwoKeysIsFlaggedButARepeatedOutcomeIsNot() {
+    void anIdenticalRepeatedOutcomeIsCountedButOneThatContradictsIsAProblem() {
         PutOutcome a = committed("k1", "ONE", 1, List.of("n1"), 3, 7);
         PutOutcome again = committed("k1", "ONE", 1, List.of("n1"), 3, 7);
-        PutOutcome other = committed("k2", "ONE", 1, List.of("n1"), 3, 7);
+        PutOutcome otherKey = committed("k2", "ONE", 1, List.of("n1"), 3, 7);
+        PutOutcome failed = new PutOutcome("k1", "c-k1", PutOutcome.Status.FAILED, "ONE", 1, List.of(), List.of("n1"), 0,
+                List.of(), "timed out", new PutOutcome.IngestPosition(3, 7));
         Map<String, Map<String, byte[]>> stored = Map.of("n1", Map.of("k1", E, "k2", E));
-        assertThat(VerifyCommand.check(List.of(a, again), stored, 10).ok()).isTrue();
-        VerifyCommand.Report r = VerifyCommand.check(List.of(a, other), stored, 10);
-        assertThat(r.twoKeys()).isEqualTo(1);
-        assertThat(r.ok()).isFalse();
+
+        VerifyCommand.Report repeat = VerifyCommand.check(List.of(a, again), stored, 10);
+        assertThat(repeat.ok()).isTrue();
+        assertThat(repeat.repeated()).isEqualTo(1);
+        for (PutOutcome contradiction : List.of(otherKey, failed)) {
+            VerifyCommand.Report r = VerifyCommand.check(List.of(a, contradiction), stored, 10);
+            assertThat(r.contradictory()).isEqualTo(1);
+            assertThat(r.problems()).singleElement().asString().contains("ingest 3-7 has contradictory outcomes");
+            assertThat(r.ok()).isFalse();
+        }
     }
 
     @Test
@@ -67,5 +82,23 @@ class VerifyCommandTest {
         VerifyCommand.Report r = VerifyCommand.check(List.of(failed), Map.of("n1", Map.of()), 10);
         assertThat(r.failed()).isEqualTo(1);
         assertThat(r.ok()).isTrue();
+    }
+
+    /** Found by the fault scenario of 30,000 events: the second page asked for a bound the HTTP API refuses (400). */
+    @Test
+    void readingANodeFetchesEveryEventAcrossPages(@TempDir Path dir) throws Exception {
+        Map<String, byte[]> written = new HashMap<>();
+        try (RocksReplicaStore store = RocksReplicaStore.open(dir);
+             HttpApi api = new HttpApi("127.0.0.1", 0, store, () -> Health.passing("ready"), () -> "")) {
+            for (int i = 0; i < 10; i++) {
+                String key = AllDataKey.ingest(1_800_000_000_000L, 0, i).value();
+                byte[] event = ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8);
+                store.put(key, event).get();
+                written.put(key, event);
+            }
+            Map<String, byte[]> read = VerifyCommand.readAll(api.address(), 3);
+            assertThat(read).containsOnlyKeys(written.keySet());
+            written.forEach((k, v) -> assertThat(read.get(k)).as(k).isEqualTo(v));
+        }
     }
 }

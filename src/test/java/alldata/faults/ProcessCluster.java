@@ -47,6 +47,11 @@ final class ProcessCluster implements AutoCloseable {
         }
     }
 
+    /** Number of nodes, {@code node-1} to {@code node-<size>}. */
+    int size() {
+        return nodes;
+    }
+
     static String id(int i) {
         return "node-" + i;
     }

@@ -11,6 +11,8 @@ import alldata.protocol.Topics;
 import alldata.protocol.Wire;
 import alldata.sidecar.Sidecar;
 import alldata.sidecar.SidecarConfig;
+import alldata.testing.BadCommandRecords;
+import alldata.testing.BadIngestRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -36,10 +38,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,6 +63,8 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class SidecarClusterSuite {
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /** The last millisecond an AllData key can carry: 9999-12-31T23:59:59.999Z. */
+    private static final long LAST_KEY_MS = java.time.Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
     /** The broker's (when embedded) and the nodes' data. */
     protected Path dataDir;
     private LocalCluster cluster;
@@ -73,7 +81,7 @@ abstract class SidecarClusterSuite {
     void startCluster(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) throws Exception {
         dataDir = dir;
         cluster = LocalCluster.startOn(bootstrapServers(), dataDir.resolve("main"), 3, 0, 3, CommitLevel.QUORUM, 3,
-                Map.of("max.event.bytes", "10000"));
+                Map.of("max.event.bytes", Integer.toString(BadIngestRecord.MAX_EVENT_BYTES)));
         client = new AllDataClient(Map.of("bootstrap.servers", bootstrapServers()), Topics.defaults(), WAIT);
     }
 
@@ -180,7 +188,7 @@ abstract class SidecarClusterSuite {
         bad.put("not json", json("this is not json"));
         bad.put("not an object", json("[1,2,3]"));
         bad.put("truncated", json("{\"a\":"));
-        bad.put("oversize", json("{\"pad\":\"" + "x".repeat(20_000) + "\"}"));
+        bad.put("oversize", BadIngestRecord.eventOfSize(BadIngestRecord.MAX_EVENT_BYTES + 1));
         List<CompletableFuture<PutOutcome>> badFutures = new ArrayList<>();
         List<CompletableFuture<PutOutcome>> good = new ArrayList<>();
         for (byte[] b : bad.values()) {
@@ -197,7 +205,7 @@ abstract class SidecarClusterSuite {
         assertThat(errors.get(0)).contains("not valid JSON");
         assertThat(errors.get(1)).contains("not a JSON object");
         assertThat(errors.get(2)).contains("not valid JSON");
-        assertThat(errors.get(3)).contains("over max.event.bytes 10000");
+        assertThat(errors.get(3)).contains("over max.event.bytes " + BadIngestRecord.MAX_EVENT_BYTES);
         PutOutcome level = unknownLevel.get(60, TimeUnit.SECONDS);
         assertThat(level.status()).isEqualTo(PutOutcome.Status.FAILED);
         assertThat(level.error()).contains("unknown commit level 'MOST'").contains("ONE, QUORUM, ALL");
@@ -211,6 +219,106 @@ abstract class SidecarClusterSuite {
             assertThat(deadValues).contains(new String(b, StandardCharsets.UTF_8));
         }
         assertThat(dead).allSatisfy(r -> assertThat(r.headers().lastHeader("alldata-error")).isNotNull());
+    }
+
+    @Test
+    void everyClassOfBadRecordInOnePartitionFailsOnceAndThePartitionMovesOn() throws Exception {
+        Topics topics = Topics.defaults();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
+            // Kafka 4 refuses timestamps over an hour ahead of the broker by default; an ingest topic set to accept
+            // them lets the year 10000 through to the coordinator
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topics.ingest()),
+                    List.of(new AlterConfigOp(new ConfigEntry("message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE)),
+                            AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
+        }
+        double deathsBefore = coordinatorThreadDeaths();
+        List<BadIngestRecord> bad = BadIngestRecord.all(BadIngestRecord.MAX_EVENT_BYTES);
+        Map<Long, BadIngestRecord> badAt = new java.util.TreeMap<>();
+        byte[] maximal = BadIngestRecord.eventOfSize(BadIngestRecord.MAX_EVENT_BYTES);
+        long maximalAt;
+        long farFutureAt;
+        long lastAt;
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrapServers(),
+                "max.request.size", 4 << 20), new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (BadIngestRecord b : bad) {
+                RecordHeaders headers = new RecordHeaders();
+                b.headers().forEach(headers::add);
+                badAt.put(p.send(new ProducerRecord<>(topics.ingest(), 0, b.timestampMs(), null, b.value(), headers))
+                        .get(30, TimeUnit.SECONDS).offset(), b);
+            }
+            maximalAt = p.send(new ProducerRecord<>(topics.ingest(), 0, null, maximal)).get(30, TimeUnit.SECONDS).offset();
+            // the last millisecond a key can carry: valid, and its pending put's changelog entry carries it too
+            farFutureAt = p.send(new ProducerRecord<>(topics.ingest(), 0, LAST_KEY_MS, null, json("{\"far\":\"future\"}")))
+                    .get(30, TimeUnit.SECONDS).offset();
+            lastAt = p.send(new ProducerRecord<>(topics.ingest(), 0, null, json("{\"behind\":\"the bad ones\"}")))
+                    .get(30, TimeUnit.SECONDS).offset();
+        }
+
+        // the partition moved on: the last record has its outcome, and so has every record before it
+        Map<Long, List<PutOutcome>> outcomes = await().atMost(WAIT).until(() -> outcomesOfPartition0(), o -> o.containsKey(lastAt));
+        for (Map.Entry<Long, BadIngestRecord> e : badAt.entrySet()) {
+            assertThat(outcomes.get(e.getKey())).as(e.getValue().name()).singleElement().satisfies(o -> {
+                assertThat(o.status()).isEqualTo(PutOutcome.Status.FAILED);
+                assertThat(o.error()).contains(e.getValue().reason());
+            });
+        }
+        assertThat(outcomes.get(maximalAt)).as("exactly max.event.bytes").singleElement()
+                .satisfies(o -> assertThat(o.status()).as(o.error()).isEqualTo(PutOutcome.Status.COMMITTED));
+        assertThat(outcomes.get(farFutureAt)).as("a timestamp in 9999").singleElement().satisfies(o -> {
+            assertThat(o.status()).as(o.error()).isEqualTo(PutOutcome.Status.COMMITTED);
+            assertThat(o.key()).startsWith("99991231T235959999-");
+        });
+        assertThat(outcomes.get(lastAt)).as("the record behind them").singleElement()
+                .satisfies(o -> assertThat(o.status()).as(o.error()).isEqualTo(PutOutcome.Status.COMMITTED));
+
+        Map<Long, List<ConsumerRecord<byte[], byte[]>>> dead = new java.util.HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readToEnd(Map.of("bootstrap.servers", bootstrapServers()),
+                topics.deadLetter(), WAIT)) {
+            if (new String(r.headers().lastHeader("alldata-ingest-partition").value(), StandardCharsets.UTF_8).equals("0")) {
+                long offset = Long.parseLong(new String(r.headers().lastHeader("alldata-ingest-offset").value(), StandardCharsets.UTF_8));
+                dead.computeIfAbsent(offset, k -> new ArrayList<>()).add(r);
+            }
+        }
+        for (Map.Entry<Long, BadIngestRecord> e : badAt.entrySet()) {
+            assertThat(dead.get(e.getKey())).as(e.getValue().name()).singleElement()
+                    .satisfies(r -> assertThat(r.value()).isEqualTo(e.getValue().value()));
+        }
+        assertThat(dead).doesNotContainKeys(maximalAt, farFutureAt, lastAt);
+        assertThat(coordinatorThreadDeaths()).as("coordinator threads that died on these records").isEqualTo(deathsBefore);
+    }
+
+    private double coordinatorThreadDeaths() {
+        return cluster.sidecars().stream().mapToDouble(s -> s.metrics().coordinatorThreadDeathCount()).sum();
+    }
+
+    /** Every outcome of an ingest record of partition 0, by its offset. */
+    private Map<Long, List<PutOutcome>> outcomesOfPartition0() {
+        Map<Long, List<PutOutcome>> byOffset = new java.util.HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readToEnd(Map.of("bootstrap.servers", bootstrapServers()),
+                Topics.defaults().results(), WAIT)) {
+            PutOutcome o = Wire.decode(r.value(), PutOutcome.class);
+            if (o.ingest().partition() == 0) {
+                byOffset.computeIfAbsent(o.ingest().offset(), k -> new ArrayList<>()).add(o);
+            }
+        }
+        return byOffset;
+    }
+
+    @Test
+    void garbageAndAnEmptyKeyOnACommandTopicLeaveItsWriterRunning() throws Exception {
+        Sidecar node = cluster.sidecars().get(1);
+        double malformedBefore = node.metrics().malformedCommandCount();
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrapServers()),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            String commands = Topics.defaults().commands(node.nodeId());
+            p.send(new ProducerRecord<>(commands, BadCommandRecords.garbage())).get(30, TimeUnit.SECONDS);
+            p.send(new ProducerRecord<>(commands, BadCommandRecords.putWithEmptyKey())).get(30, TimeUnit.SECONDS);
+        }
+        await().atMost(WAIT).until(() -> node.metrics().malformedCommandCount() >= malformedBefore + 2);
+        PutOutcome after = put("{\"after\":\"garbage\"}", CommitLevel.ALL);
+        assertThat(after.status()).as(after.error()).isEqualTo(PutOutcome.Status.COMMITTED);
+        assertThat(after.acked()).contains(node.nodeId());
+        assertThat(node.health().healthy()).as(node.health().detail()).isTrue();
     }
 
     @Test
@@ -372,6 +480,75 @@ abstract class SidecarClusterSuite {
         String report = buf.toString(StandardCharsets.UTF_8);
         assertThat(code).as(report).isZero();
         assertThat(report).contains("OK").contains("missing:                  0").contains("under-replicated:         0");
+    }
+
+    @Test
+    void tailDecodesEveryTopicAfterAPut() throws Exception {
+        String event = "{\"tail\":\"me\"}";
+        PutOutcome put = put(event, CommitLevel.ALL);
+        PutOutcome bad = client.put(null, json("[\"not\",\"an\",\"object\"]"), null).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(put.committed()).isTrue();
+        assertThat(bad.committed()).isFalse();
+
+        assertThat(tail("results")).anySatisfy(l -> {
+            assertThat(l.get("key").asText()).isEqualTo(put.correlationId());
+            assertThat(l.get("valueEncoding").asText()).isEqualTo("json");
+            assertThat(l.get("value").get("status").asText()).isEqualTo("COMMITTED");
+            assertThat(l.get("value").get("key").asText()).isEqualTo(put.key());
+        });
+        assertThat(tail("ingest")).anySatisfy(l -> {
+            assertThat(l.get("headers").get("alldata-correlation-id").asText()).isEqualTo(put.correlationId());
+            assertThat(l.get("headers").get("alldata-commit-level").asText()).isEqualTo("ALL");
+            assertThat(l.get("value").asText()).isEqualTo(event);
+            assertThat(l.get("partition").asInt()).isEqualTo(put.ingest().partition());
+            assertThat(l.get("offset").asLong()).isEqualTo(put.ingest().offset());
+        });
+        int commandTopicsWithThePut = 0;
+        for (Sidecar node : cluster.sidecars()) {
+            // the coordinating node stores its own replica without a command
+            boolean holds = tail("commands:" + node.nodeId()).stream()
+                    .filter(l -> l.get("value").get("type").asText().equals("puts"))
+                    .flatMap(l -> java.util.stream.StreamSupport.stream(l.get("value").get("puts").spliterator(), false))
+                    .anyMatch(p -> p.get("key").asText().equals(put.key()) && p.get("eventEncoding").asText().equals("json")
+                            && p.get("event").get("tail").asText().equals("me") && p.get("replicationFactor").asInt() == 3);
+            commandTopicsWithThePut += holds ? 1 : 0;
+        }
+        assertThat(commandTopicsWithThePut).as("command topics holding the put").isEqualTo(2);
+        assertThat(tail("acks")).anySatisfy(l -> {
+            assertThat(l.get("value").get("type").asText()).isEqualTo("acks");
+            assertThat(l.get("value").get("answers").findValuesAsText("key")).contains(put.key());
+        });
+        assertThat(tail("membership")).anySatisfy(l -> {
+            assertThat(l.get("key").asText()).isEqualTo("node-1");
+            assertThat(l.get("value").get("state").asText()).isEqualTo("UP");
+        });
+        assertThat(tail("dead-letter")).anySatisfy(l -> {
+            assertThat(l.get("headers").get("alldata-correlation-id").asText()).isEqualTo(bad.correlationId());
+            assertThat(l.get("headers").get("alldata-error").asText()).isEqualTo(bad.error());
+            assertThat(l.get("valueEncoding").asText()).isEqualTo("text");
+            assertThat(l.get("value").asText()).isEqualTo("[\"not\",\"an\",\"object\"]");
+        });
+
+        java.io.StringWriter err = new java.io.StringWriter();
+        assertThat(alldata.cli.AllDataCli.run(new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err, true),
+                "tail", "commands:nobody", "--bootstrap", bootstrapServers())).isEqualTo(1);
+        assertThat(err.toString()).contains("topic alldata.node.nobody.commands does not exist");
+    }
+
+    /** {@code alldata tail TOPIC --from-beginning --until-end}: every record the topic has, one JSON object per line. */
+    private List<com.fasterxml.jackson.databind.JsonNode> tail(String topic) throws Exception {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = alldata.cli.AllDataCli.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true),
+                "tail", topic, "--from-beginning", "--until-end", "--bootstrap", bootstrapServers());
+        assertThat(code).as("tail " + topic + ": " + err).isZero();
+        List<com.fasterxml.jackson.databind.JsonNode> lines = new ArrayList<>();
+        for (String line : out.toString().lines().toList()) {
+            com.fasterxml.jackson.databind.JsonNode n = Wire.json().readTree(line);
+            assertThat(n.get("partition").isInt() && n.get("offset").isNumber()).as(line).isTrue();
+            lines.add(n);
+        }
+        return lines;
     }
 
     /** Reads a whole topic from the beginning, until it holds at least {@code min} records (bounded wait). */

@@ -6,6 +6,7 @@ import alldata.sidecar.http.Health;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams.State;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class ReadinessTest {
     private final AtomicReference<Optional<String>> lifecycle = new AtomicReference<>(Optional.empty());
     private final AtomicReference<Optional<String>> storeFailure = new AtomicReference<>(Optional.empty());
-    private final Readiness.CoordinatorState coordinator = new Readiness.CoordinatorState();
+    private final AtomicLong clock = new AtomicLong(1_800_000_000_000L);
+    private final Readiness.CoordinatorState coordinator = new Readiness.CoordinatorState(clock::get);
     private final AtomicBoolean writerRunning = new AtomicBoolean(true);
     private final AtomicBoolean membershipRunning = new AtomicBoolean(true);
     private final AtomicBoolean seesSelf = new AtomicBoolean(true);
@@ -96,5 +98,37 @@ class ReadinessTest {
             throw new IllegalStateException("closed");
         })), () -> "x");
         assertThat(broken.check().detail()).isEqualTo("not ready: store: its check failed: java.lang.IllegalStateException: closed");
+    }
+
+    @Test
+    void aCoordinatorThreadThatKeepsDyingMakesItUnreadyWithTheCountAndTheLastErrorUntilTheDeathsAgeOut() {
+        running();
+        coordinator.threadDied(new IllegalStateException("first"));
+        clock.addAndGet(60_000);
+        coordinator.threadDied(new IllegalStateException("second"));
+        assertThat(readiness.check().healthy()).as("two deaths: replaced, still ready").isTrue();
+
+        clock.addAndGet(60_000);
+        coordinator.threadDied(new IllegalStateException("third: pending-puts store is broken"));
+        Health h = readiness.check();
+        assertThat(h.healthy()).isFalse();
+        assertThat(h.detail()).startsWith("not ready: coordinator: 3 coordinator threads died in the last 5 minutes")
+                .contains("last: java.lang.IllegalStateException: third: pending-puts store is broken");
+
+        // the first death leaves the window: two remain
+        clock.addAndGet(Readiness.CoordinatorState.DEATH_WINDOW.toMillis() - 120_001);
+        assertThat(readiness.check().detail()).contains("3 coordinator threads died");
+        clock.addAndGet(1);
+        assertThat(readiness.check().healthy()).as("recovered by itself").isTrue();
+    }
+
+    @Test
+    void aStateProblemIsReportedBeforeThreadDeaths() {
+        running();
+        for (int i = 0; i < 3; i++) {
+            coordinator.threadDied(new IllegalStateException("boom"));
+        }
+        coordinator.onChange(State.PENDING_ERROR, State.RUNNING);
+        assertThat(readiness.check().detail()).contains("Kafka Streams is PENDING_ERROR");
     }
 }

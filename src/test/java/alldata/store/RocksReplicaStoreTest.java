@@ -207,6 +207,34 @@ class RocksReplicaStoreTest {
         }
     }
 
+    /**
+     * Durability: every write batch, whichever way it comes in, is synced to the WAL before it is acknowledged
+     * (one sync per batch, however many events it holds). The same writes to a store opened without sync
+     * count no sync, so the counter does tell synced from unsynced writes.
+     */
+    @Test
+    void everyWriteBatchIsSyncedToTheWal(@TempDir Path unsyncedDir) throws Exception {
+        try (RocksReplicaStore store = RocksReplicaStore.open(dir)) {
+            assertThat(syncs(store)).isZero();
+            store.write(List.of(new ReplicaWrite(key(1), bytes("{}"), null), new ReplicaWrite(key(2), bytes("{}"), null),
+                    new ReplicaWrite(key(3), bytes("{}"), null)));
+            assertThat(syncs(store)).as("a batch of three: one sync").isEqualTo(1);
+            store.put(new ReplicaWrite(key(4), bytes("{}"), null)).get(30, TimeUnit.SECONDS);
+            assertThat(syncs(store)).as("a queued write (group commit)").isEqualTo(2);
+            store.put(key(5), bytes("{}")).get(30, TimeUnit.SECONDS);
+            assertThat(syncs(store)).as("the library's ReplicaStore.put").isEqualTo(3);
+        }
+        try (RocksReplicaStore unsynced = RocksReplicaStore.open(unsyncedDir, new RocksReplicaStore.Options(false))) {
+            unsynced.write(List.of(new ReplicaWrite(key(1), bytes("{}"), null)));
+            unsynced.put(new ReplicaWrite(key(2), bytes("{}"), null)).get(30, TimeUnit.SECONDS);
+            assertThat(syncs(unsynced)).isZero();
+        }
+    }
+
+    private static long syncs(RocksReplicaStore store) {
+        return store.counter(RocksReplicaStore.Counter.WAL_SYNCS);
+    }
+
     @Test
     void scanByTimePrefixSelectsATimeRange() {
         try (RocksReplicaStore store = RocksReplicaStore.open(dir)) {

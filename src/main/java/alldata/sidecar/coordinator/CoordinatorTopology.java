@@ -9,6 +9,7 @@ import alldata.sidecar.TopicAdmin;
 import alldata.sidecar.membership.PeerDirectory;
 import alldata.store.RocksReplicaStore;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -87,12 +88,19 @@ public final class CoordinatorTopology {
                 .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CoordinatorProcessor.STORE),
                                 Serdes.String(), Serdes.ByteArray())
                         .withCachingEnabled()
-                        // a maximal event must fit its pending-put record, or the stream thread would die on it
-                        .withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(changelogMaxBytes))),
+                        // a maximal event must fit its pending-put record, and any ingest timestamp must be accepted
+                        // (the entry carries it), or the stream thread would die on it
+                        .withLoggingEnabled(changelogConfig(changelogMaxBytes)),
                         "coordinator")
                 .addSink(CoordinatorProcessor.COMMANDS_SINK, toNode, bytesOut, bytesOut, "coordinator")
                 .addSink(OutcomePublisher.RESULTS_SINK, topics.results(), bytesOut, bytesOut, "coordinator")
                 .addSink(OutcomePublisher.DEAD_LETTER_SINK, topics.deadLetter(), bytesOut, bytesOut, "coordinator");
+    }
+
+    private static Map<String, String> changelogConfig(int maxBytes) {
+        Map<String, String> c = new HashMap<>(TopicAdmin.ANY_TIMESTAMP);
+        c.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxBytes));
+        return c;
     }
 
     /** Streams settings: the shared application id, this node's state dir, and the {@code kafka.*} settings. */

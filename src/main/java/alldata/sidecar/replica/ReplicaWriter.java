@@ -348,6 +348,9 @@ public final class ReplicaWriter implements AutoCloseable {
      */
     private void settle() {
         collectAnswered();
+        if (inFlight.isEmpty()) {
+            passTransactionMarkers();
+        }
         long now = clockMs.getAsLong();
         if (commitDue && now - lastCommitMs >= OFFSET_COMMIT_INTERVAL_MS) {
             commitDue = false; // before the call: its callback may ask for the commit again
@@ -371,6 +374,25 @@ public final class ReplicaWriter implements AutoCloseable {
             inFlight.removeFirst();
             answered.putAll(head.nextOffsets());
             commitDue = true;
+        }
+    }
+
+    /**
+     * With every poll answered, moves the offsets to commit up to the consumer's positions. Coordinators write
+     * commands in transactions, each ending with a commit marker that a poll skips without returning a record
+     * (often a poll after the commands themselves): without this, the group's committed offset would stay one
+     * short of the command topic's end for good, and lag tools would show a writer that has answered
+     * everything as behind.
+     */
+    private void passTransactionMarkers() {
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> e : answered.entrySet()) {
+            if (consumer.assignment().contains(e.getKey())) {
+                long position = consumer.position(e.getKey());
+                if (position > e.getValue().offset()) {
+                    e.setValue(new OffsetAndMetadata(position, e.getValue().leaderEpoch(), ""));
+                    commitDue = true;
+                }
+            }
         }
     }
 

@@ -8,6 +8,8 @@ import alldata.core.PendingPut.Replica;
 import alldata.core.PendingPut.ReplicaState;
 import alldata.core.ReplicationStrategy;
 import alldata.core.WhenShort;
+import alldata.protocol.Ack;
+import alldata.protocol.AckBatch;
 import alldata.protocol.AckFormat;
 import alldata.protocol.AllDataHeaders;
 import alldata.protocol.ClockMarker;
@@ -109,6 +111,11 @@ class CoordinatorProcessorTest {
         context.scheduledPunctuators().forEach(p -> p.getPunctuator().punctuate(at));
     }
 
+    private void ack(Ack answer, long at) {
+        context.setRecordMetadata(TOPICS.acks(), 2, 101);
+        processor.process(new Record<>(null, AckFormat.encode(new AckBatch(answer.node(), List.of(answer))), at));
+    }
+
     private void clockMarker(long at) {
         context.setRecordMetadata(TOPICS.acks(), 2, 100);
         processor.process(new Record<>(null, AckFormat.encode(new ClockMarker(at)), at));
@@ -157,6 +164,11 @@ class CoordinatorProcessorTest {
         assertThat(store.get(KEY)).isNull();
     }
 
+    /**
+     * A put taken over from a previous owner may already be stored on a node that has since announced LEAVING
+     * (a replica is durable once written): it is asked again instead of being refused as down, and its OK
+     * commits the put. Refusing it failed puts whose QUORUM was in fact stored.
+     */
     @Test
     void aRestoredPutIsResentEvenToANodeThatLooksDownBecauseItMayHoldTheReplica() {
         peers.apply("node-3", new MemberRecord("node-3", "a", "r", TOPICS.commands("node-3"), null,
@@ -166,6 +178,15 @@ class CoordinatorProcessorTest {
         punctuateAll(T0 + 1);
         assertThat(commands()).containsKeys("node-2", "node-3");
         assertThat(outcomes()).isEmpty();
+
+        // node-2 stays silent; node-3 holds the replica and answers OK
+        ack(Ack.ok(KEY, "node-3"), T0 + 2);
+        punctuateAll(T0 + 3);
+        assertThat(outcomes()).singleElement().satisfies(o -> {
+            assertThat(o.status()).isEqualTo(PutOutcome.Status.COMMITTED);
+            assertThat(o.acked()).containsExactlyInAnyOrder("node-1", "node-3");
+            assertThat(o.ingest()).isEqualTo(new PutOutcome.IngestPosition(2, 7));
+        });
     }
 
     @Test

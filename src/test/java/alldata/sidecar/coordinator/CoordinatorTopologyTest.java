@@ -23,6 +23,7 @@ import alldata.protocol.Wire;
 import alldata.sidecar.SidecarMetrics;
 import alldata.sidecar.membership.PeerDirectory;
 import alldata.store.RocksReplicaStore;
+import alldata.testing.BadIngestRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,10 +91,18 @@ class CoordinatorTopologyTest {
     }
 
     private void start(CommitLevel level, int maxPendingPuts, String... nodes) {
-        start(StreamsConfig.EXACTLY_ONCE_V2, level, maxPendingPuts, nodes);
+        start(StreamsConfig.EXACTLY_ONCE_V2, level, maxPendingPuts, new IngestLimits(1024, 1024, 4096, 64), nodes);
     }
 
     private void start(String guarantee, CommitLevel level, int maxPendingPuts, String... nodes) {
+        start(guarantee, level, maxPendingPuts, new IngestLimits(1024, 1024, 4096, 64), nodes);
+    }
+
+    private void start(CommitLevel level, int maxPendingPuts, IngestLimits limits, String... nodes) {
+        start(StreamsConfig.EXACTLY_ONCE_V2, level, maxPendingPuts, limits, nodes);
+    }
+
+    private void start(String guarantee, CommitLevel level, int maxPendingPuts, IngestLimits limits, String... nodes) {
         live("node-1", "a");
         for (String n : nodes) {
             live(n, switch (n) {
@@ -103,7 +112,7 @@ class CoordinatorTopologyTest {
             });
         }
         CoordinatorSettings settings = new CoordinatorSettings("node-1", new ReplicationStrategy(3, 2, 0), level, 5_000,
-                WhenShort.DEGRADE, new IngestLimits(1024, 1024, 4096, 64), maxPendingPuts, 1L << 30, 64 * 1024, 10);
+                WhenShort.DEGRADE, limits, maxPendingPuts, 1L << 30, 64 * 1024, 10);
         gate = new IngestGate();
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "coordinator-test");
@@ -305,6 +314,50 @@ class CoordinatorTopologyTest {
         advance(1);
         ack(Ack.ok(keyAt(1), "node-2"));
         assertThat(nextOutcome().status()).isEqualTo(PutOutcome.Status.COMMITTED);
+    }
+
+    @Test
+    void everyClassOfBadRecordInOnePartitionGetsOneFailedOutcomeAndOneDeadLetterAndThePartitionMovesOn() {
+        IngestLimits limits = new IngestLimits(BadIngestRecord.MAX_EVENT_BYTES, 1024, 4096, 64);
+        start(CommitLevel.QUORUM, 1000, limits, "node-2", "node-3");
+        List<BadIngestRecord> bad = BadIngestRecord.all(limits.maxEventBytes());
+        for (BadIngestRecord b : bad) {
+            RecordHeaders headers = new RecordHeaders();
+            b.headers().forEach(headers::add);
+            ingest.pipeInput(new TestRecord<>(null, b.value(), headers,
+                    b.timestampMs() == null ? T0 : Instant.ofEpochMilli(b.timestampMs())));
+        }
+
+        List<PutOutcome> outcomes = results.readValuesToList().stream().map(v -> Wire.decode(v, PutOutcome.class)).toList();
+        List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+        assertThat(outcomes).as("one outcome per bad record").hasSize(bad.size());
+        assertThat(dead).as("one dead letter per bad record").hasSize(bad.size());
+        for (int i = 0; i < bad.size(); i++) {
+            BadIngestRecord b = bad.get(i);
+            PutOutcome o = outcomes.get(i);
+            assertThat(o.status()).as(b.name()).isEqualTo(PutOutcome.Status.FAILED);
+            assertThat(o.ingest()).as(b.name()).isEqualTo(new PutOutcome.IngestPosition(0, i));
+            assertThat(o.error()).as(b.name()).contains(b.reason());
+            assertThat(dead.get(i).value()).as(b.name() + ": dead letter holds the record's bytes").isEqualTo(b.value());
+            assertThat(new String(dead.get(i).headers().lastHeader(AllDataHeaders.ERROR).value(), StandardCharsets.UTF_8))
+                    .as(b.name()).isEqualTo(o.error());
+            assertThat(dead.get(i).headers().lastHeader(AllDataHeaders.INGEST_OFFSET).value())
+                    .isEqualTo(Integer.toString(i).getBytes(StandardCharsets.US_ASCII));
+        }
+
+        // an event of exactly max.event.bytes, then an ordinary one, behind them in the same partition
+        byte[] maximal = BadIngestRecord.eventOfSize(limits.maxEventBytes());
+        put(maximal);
+        put(EVENT);
+        advance(1);
+        ack(Ack.ok(keyAt(bad.size()), "node-2"), Ack.ok(keyAt(bad.size() + 1), "node-2"));
+        PutOutcome first = nextOutcome();
+        PutOutcome second = results.isEmpty() ? nextOutcome() : Wire.decode(results.readValue(), PutOutcome.class);
+        assertThat(List.of(first, second)).extracting(PutOutcome::status).containsOnly(PutOutcome.Status.COMMITTED);
+        assertThat(List.of(first, second)).extracting(PutOutcome::key)
+                .containsExactlyInAnyOrder(keyAt(bad.size()), keyAt(bad.size() + 1));
+        assertThat(store.get(keyAt(bad.size()))).hasValue(maximal);
+        assertThat(results.isEmpty()).isTrue();
     }
 
     @Test
