@@ -9,12 +9,14 @@ import java.util.List;
  *
  * <pre>
  * u8 format = 2           (the JSON commands of version 1 began with '{')
- * u8 kind                 1 = PUT_BATCH, 2 = REPLY_BATCH
+ * u8 kind                 1 = PUT_BATCH, 2 = REPLY_BATCH, 3 = META_UPDATE
  * PUT_BATCH:   str origin
  *              u8 reply route: 1 = ack partition, then i32 partition; 2 = node, then str node id
  *              i32 count, then per put:
  *                str key, u16 attempt, u8 replication factor, u8 n, n x str replica node, bytes event
  * REPLY_BATCH: the answer list of {@link AckFormat} (str node, i32 count, per answer: str key, u8 status, str message)
+ * META_UPDATE: str origin, i32 count, then per update:
+ *                str key, i64 epoch, u8 replication factor, u8 n, n x str replica node
  * </pre>
  *
  * A new kind gets a new code; a decoder refuses kinds and formats it does not know, with a reason.
@@ -24,10 +26,13 @@ public final class CommandFormat {
     public static final int FORMAT = 2;
     static final int PUT_BATCH = 1;
     static final int REPLY_BATCH = 2;
+    static final int META_UPDATE = 3;
     private static final int ROUTE_ACK_PARTITION = 1;
     private static final int ROUTE_NODE = 2;
     /** Fixed bytes of one put besides key, replicas and event (attempt, rf, n, event length). */
     private static final int MIN_PUT_BYTES = 2 + 2 + 1 + 1 + 4;
+    /** Fixed bytes of one plan update (key length, epoch, rf, n). */
+    private static final int MIN_UPDATE_BYTES = 2 + 8 + 1 + 1;
 
     private CommandFormat() {
     }
@@ -35,6 +40,9 @@ public final class CommandFormat {
     public static byte[] encode(CommandRecord record) {
         if (record instanceof PutBatch b) {
             return encodePuts(b);
+        }
+        if (record instanceof MetaUpdateBatch m) {
+            return encodeMetaUpdates(m);
         }
         ReplyBatch r = (ReplyBatch) record;
         ByteWriter w = new ByteWriter(64 + 64 * r.answers().acks().size()).u8(FORMAT).u8(REPLY_BATCH);
@@ -64,6 +72,18 @@ public final class CommandFormat {
         return w.toByteArray();
     }
 
+    private static byte[] encodeMetaUpdates(MetaUpdateBatch m) {
+        ByteWriter w = new ByteWriter(32 + 96 * m.updates().size()).u8(FORMAT).u8(META_UPDATE).str(m.origin())
+                .i32(m.updates().size());
+        for (MetaUpdate u : m.updates()) {
+            w.str(u.key()).i64(u.epoch()).u8(u.replicationFactor()).u8(u.replicas().size());
+            for (String r : u.replicas()) {
+                w.str(r);
+            }
+        }
+        return w.toByteArray();
+    }
+
     /**
      * Decodes a command-topic record.
      *
@@ -80,6 +100,7 @@ public final class CommandFormat {
         CommandRecord decoded = switch (kind) {
             case PUT_BATCH -> decodePuts(r);
             case REPLY_BATCH -> new ReplyBatch(AckFormat.readAnswers(r));
+            case META_UPDATE -> decodeMetaUpdates(r);
             default -> throw new MalformedRecordException("command record has unknown kind " + kind);
         };
         r.end();
@@ -113,6 +134,28 @@ public final class CommandFormat {
             }
         }
         return new PutBatch(origin, replyTo, puts);
+    }
+
+    private static MetaUpdateBatch decodeMetaUpdates(ByteReader r) {
+        String origin = r.str("origin");
+        int n = r.count("plan updates", MIN_UPDATE_BYTES);
+        List<MetaUpdate> updates = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String key = r.str("key");
+            long epoch = r.i64("epoch");
+            int rf = r.u8("replication factor");
+            int replicaCount = r.u8("replica count");
+            List<String> replicas = new ArrayList<>(replicaCount);
+            for (int j = 0; j < replicaCount; j++) {
+                replicas.add(r.str("replica"));
+            }
+            try {
+                updates.add(new MetaUpdate(key, replicas, rf, epoch));
+            } catch (IllegalArgumentException e) {
+                throw new MalformedRecordException("command record holds an invalid plan update: " + e.getMessage(), e);
+            }
+        }
+        return new MetaUpdateBatch(origin, updates);
     }
 
     private static int nonNegative(int partition) {

@@ -59,6 +59,25 @@ class WireTest {
     }
 
     @Test
+    void memberRecordsCarryTheIncarnationAndReadOlderAndNewerRecords() throws Exception {
+        MemberRecord m = new MemberRecord("n", "a", "r", "t", "h:1", MemberRecord.State.DRAINING, 5, "inc-1", 4);
+        assertThat(Wire.decode(Wire.encode(m), MemberRecord.class)).isEqualTo(m);
+        var tree = Wire.json().readTree(Wire.encode(m));
+        assertThat(tree.get("state").asText()).isEqualTo("DRAINING");
+        assertThat(tree.get("incarnation").asText()).isEqualTo("inc-1");
+        assertThat(tree.get("incarnationStartMs").asLong()).isEqualTo(4);
+        // a record of a node that predates incarnations
+        MemberRecord old = Wire.decode(b("{\"node\":\"n\",\"zone\":\"a\",\"region\":\"r\",\"state\":\"UP\",\"heartbeatMs\":1}"),
+                MemberRecord.class);
+        assertThat(old.incarnation()).isNull();
+        assertThat(old.incarnationStartMs()).isZero();
+        assertThat(Wire.json().readTree(Wire.encode(old)).has("incarnation")).isFalse();
+        // a state of a later version is not live
+        assertThat(Wire.decode(b("{\"node\":\"n\",\"zone\":\"a\",\"region\":\"r\",\"state\":\"HIBERNATING\",\"heartbeatMs\":1}"),
+                MemberRecord.class).state()).isEqualTo(MemberRecord.State.LEAVING);
+    }
+
+    @Test
     void malformedWireRecordsGetAClearError() {
         assertThatThrownBy(() -> Wire.decode(b("{\"key\":\"k\"}"), Ack.class)).isInstanceOf(MalformedRecordException.class)
                 .hasMessageContaining("not a valid Ack");
