@@ -11,8 +11,9 @@ import java.util.Objects;
  * @param coordinator       the node that coordinated the put (or repaired the replica)
  * @param replicationFactor replicas the event should have in all
  * @param storedAtMs        when this node stored the replica (epoch ms)
- * @param epoch             0 for the plan a put wrote; a repair that changes the plan gives it a larger epoch
- *                          (see {@link MetaUpdate}), and a node only ever replaces a plan by one of a larger epoch
+ * @param epoch             0 for the plan a put wrote; a repair that writes the plan gives it a larger epoch, the
+ *                          repairing node's clock in ms (at least one more than the epoch it replaces; see
+ *                          {@link MetaUpdate}), and a node only ever replaces a plan by one of a larger epoch
  */
 public record ReplicaMeta(List<String> replicas, String coordinator, int replicationFactor, long storedAtMs,
                           long epoch) {
@@ -33,6 +34,11 @@ public record ReplicaMeta(List<String> replicas, String coordinator, int replica
     /** The plan a put writes (epoch 0). */
     public ReplicaMeta(List<String> replicas, String coordinator, int replicationFactor, long storedAtMs) {
         this(replicas, coordinator, replicationFactor, storedAtMs, 0);
+    }
+
+    /** Since when the plan is known to be right: when it was stored here, or written by a repair, whichever is later. */
+    public long planSinceMs() {
+        return Math.max(storedAtMs, epoch);
     }
 
     /** The same plan, stored at {@code atMs}. */
