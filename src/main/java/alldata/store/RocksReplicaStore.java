@@ -340,7 +340,7 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
         try {
             return MetaFormat.decode(bytes);
         } catch (MalformedRecordException e) {
-            log.warn("unreadable plan of {} in {} is replaced by a repair's plan: {}", key, dir, e.getMessage());
+            log.warn("unreadable plan of {} in {} ignored (a repair's plan replaces it): {}", key, dir, e.getMessage());
             return null;
         }
     }
@@ -403,6 +403,33 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
             me.status();
         } catch (RocksDBException e) {
             throw new StoreException("scan of " + dir + " failed: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /**
+     * The plans with {@code from <= key < to}, in key order, at most {@code limit}: a scan of the small {@code meta}
+     * column family only (repair looks at every plan, and at few events). A plan whose event was deleted behind the
+     * store's back is listed too; {@link #contentHashes} tells which are held. Unreadable plans are skipped with a
+     * warning.
+     */
+    public List<StoredPlan> scanPlans(String from, String to, int limit) {
+        ensureOpen();
+        List<StoredPlan> out = new ArrayList<>(Math.min(limit, 1024));
+        try (Slice lower = from == null ? null : new Slice(from.getBytes(StandardCharsets.US_ASCII));
+             Slice upper = to == null ? null : new Slice(to.getBytes(StandardCharsets.US_ASCII));
+             ReadOptions ro = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
+             RocksIterator it = db.newIterator(meta, ro)) {
+            for (it.seekToFirst(); it.isValid() && out.size() < limit; it.next()) {
+                String key = new String(it.key(), StandardCharsets.US_ASCII);
+                ReplicaMeta m = decodeMeta(key, it.value());
+                if (m != null) {
+                    out.add(new StoredPlan(key, m));
+                }
+            }
+            it.status();
+        } catch (RocksDBException e) {
+            throw new StoreException("scan of the plans in " + dir + " failed: " + e.getMessage(), e);
         }
         return out;
     }

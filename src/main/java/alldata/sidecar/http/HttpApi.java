@@ -4,6 +4,7 @@ import alldata.core.AllDataKey;
 import alldata.store.RocksReplicaStore;
 import alldata.store.StoredEvent;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,6 +85,14 @@ public final class HttpApi implements AutoCloseable {
         server.start();
     }
 
+    /**
+     * Serves the paths under {@code prefix} (e.g. {@code /repair}) with {@code handler}: a concern with its own
+     * endpoints keeps them in its own handler class.
+     */
+    public void mount(String prefix, HttpHandler handler) {
+        server.createContext(prefix, handler);
+    }
+
     /** The bound address as {@code host:port}. */
     public String address() {
         InetSocketAddress a = server.getAddress();
@@ -120,7 +128,7 @@ public final class HttpApi implements AutoCloseable {
 
     private Response route(String path, String rawQuery) throws IOException {
         if (path.equals("/events") || path.equals("/events/")) {
-            return scan(query(rawQuery));
+            return scan(QueryParameters.parse(rawQuery));
         }
         if (path.startsWith("/events/")) {
             return get(URLDecoder.decode(path.substring("/events/".length()), StandardCharsets.UTF_8));
@@ -153,8 +161,8 @@ public final class HttpApi implements AutoCloseable {
             }
         }
         q.values().removeIf(String::isEmpty); // "from=" means no bound, as if it were left out
-        String from = keyBound(q, "from");
-        String to = keyBound(q, "to");
+        String from = QueryParameters.keyBound(q, "from");
+        String to = QueryParameters.keyBound(q, "to");
         if (from != null && to != null && from.compareTo(to) > 0) {
             throw new IllegalArgumentException("from (" + from + ") is after to (" + to
                     + "): no key can match; the range is from <= key < to");
@@ -185,16 +193,6 @@ public final class HttpApi implements AutoCloseable {
         return new Response(200, "application/x-ndjson", out.toByteArray());
     }
 
-    /** A scan bound: keys are printable ASCII, so anything else cannot bound them meaningfully. */
-    private static String keyBound(Map<String, String> q, String name) {
-        String v = q.get(name);
-        if (v != null && !v.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw new IllegalArgumentException(name + " must be a key or key prefix (printable ASCII, e.g. 20261125T04), got '"
-                    + v + "'");
-        }
-        return v;
-    }
-
     /**
      * The event with its line breaks turned into spaces, so that each scanned event stays on one JSON line.
      * In valid JSON a raw line break can only be whitespace between tokens (inside strings it must be
@@ -211,22 +209,6 @@ public final class HttpApi implements AutoCloseable {
             }
         }
         return copy == null ? event : copy;
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> m = new HashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return m;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            if (!k.isEmpty()) {
-                m.put(k, v);
-            }
-        }
-        return m;
     }
 
     private static void send(HttpExchange ex, Response r) throws IOException {
