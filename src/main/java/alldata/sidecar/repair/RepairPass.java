@@ -68,6 +68,8 @@ final class RepairPass {
     /** REPAIRING: the interval being repaired and the next key in it. */
     private String interval;
     private String cursor;
+    /** The first key after the last interval closed (where a restart resumes when no interval is open). */
+    private String resumeAfter;
     private Tally intervalTally = new Tally();
     private long intervalStartedMs;
     final Tally totals = new Tally();
@@ -86,6 +88,7 @@ final class RepairPass {
     /** A pass resumed from its stored position, its totals carried over. */
     static RepairPass resume(Progress p) {
         RepairPass pass = new RepairPass(p.reason(), p.startedAtMs(), p.resumeFrom());
+        pass.resumeAfter = p.resumeFrom();
         Tally t = pass.totals;
         t.looked = p.looked();
         t.copies = p.copies();
@@ -101,7 +104,8 @@ final class RepairPass {
 
     /** The stored form of this pass's position. */
     Progress progress() {
-        String resumeFrom = phase == Phase.DONE ? null : interval != null ? interval : countFrom;
+        String resumeFrom = phase == Phase.DONE ? null : interval != null ? interval
+                : resumeAfter != null ? resumeAfter : countFrom;
         return new Progress(reason, startedAtMs, resumeFrom, phase != Phase.DONE, totals.looked, totals.copies,
                 totals.repaired, totals.replanned, totals.shortOfNodes, totals.conflicts, totals.failed, totals.unresolved);
     }
@@ -206,6 +210,7 @@ final class RepairPass {
         estimateLeft -= c == null ? 0 : c.toCopy;
         Tally done = intervalTally;
         intervalTally = new Tally();
+        resumeAfter = IntervalDigest.upperBound(interval);
         interval = null;
         cursor = null;
         if (intervals.isEmpty()) {

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * <h2>When</h2>
  * A pass over the node's events starts when its membership view changes in a way that leaves replicas missing
  * ({@link ClusterView#triggers}: a node tombstoned or down longer than {@code repair.delay.ms}, a node with a new
- * incarnation, this node draining), at start (or resumed where a restart interrupted it), after
+ * incarnation, this node draining; or more nodes take replicas after a pass left events short of nodes), at start (or resumed where a restart interrupted it), after
  * {@code repair.scan.interval.ms} (the slow pass that completes degraded writes and corrects plans whose updates
  * were lost), and half a minute after a pass that left copies failed. A new trigger supersedes the running pass
  * (its view is outdated). Nothing runs until the membership topic has been read to its end: before that every
@@ -141,6 +141,7 @@ public final class RepairService implements AutoCloseable {
     private volatile String state = "STARTING";
     private volatile String detail = "waiting for the membership view";
     private volatile long lastUnresolved;
+    private long lastShort;
     private volatile long lastPassEndedMs;
     private volatile String lastPassSummary;
     private volatile boolean decommissioned;
@@ -336,7 +337,10 @@ public final class RepairService implements AutoCloseable {
             baseline = view;
             startFirstPass(now);
         }
-        List<String> reasons = ClusterView.triggers(baseline, view);
+        List<String> reasons = new ArrayList<>(ClusterView.triggers(baseline, view));
+        if (lastShort > 0 && view.takingReplicas() > baseline.takingReplicas()) {
+            reasons.add("more nodes take replicas: " + lastShort + " events were short of nodes");
+        }
         baseline = view;
         if (!reasons.isEmpty()) {
             startPass(String.join("; ", reasons), now);
@@ -442,6 +446,7 @@ public final class RepairService implements AutoCloseable {
         lastPassSummary = pass.reason + ": " + t + " (" + took / 1000 + " s)";
         log.info("repair pass of {} done ({}): {}, in {} s", settings.node(), pass.reason, t, took / 1000);
         lastUnresolved = t.unresolved;
+        lastShort = t.shortOfNodes;
         lastPassEndedMs = now;
         nextPeriodicMs = now + settings.scanIntervalMs();
         retryAtMs = t.unresolved > 0 || t.failed > 0 ? now + RETRY_MS : 0;
