@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
                 HttpReadCommands.Scan.class,
                 PeersCommand.class,
                 VerifyCommand.class,
+                RepairCommand.class,
+                DecommissionCommand.class,
                 BenchCommand.class,
                 CoreBenchmarkCommand.class,
                 CommandLine.HelpCommand.class

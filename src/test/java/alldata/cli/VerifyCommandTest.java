@@ -1,36 +1,75 @@
 package alldata.cli;
 
 import alldata.protocol.PutOutcome;
+import alldata.protocol.RepairLines;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class VerifyCommandTest {
-    private static final byte[] E = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
+    private static final long E = 0x1234L;
+
+    /** A node's line for key {@code k}: replication factor 3, the bytes of hash {@code hash}. */
+    private static Map<String, RepairLines.KeyLine> holds(String k, long hash) {
+        return Map.of(k, new RepairLines.KeyLine(k, 3, hash));
+    }
+
+    private static Map<String, RepairLines.KeyLine> holds(String k) {
+        return holds(k, E);
+    }
 
     private static PutOutcome committed(String key, String level, int required, List<String> replicas, int partition, long offset) {
+        return committed(key, level, required, replicas, 0, partition, offset);
+    }
+
+    private static PutOutcome committed(String key, String level, int required, List<String> replicas, int owed,
+                                        int partition, long offset) {
         return new PutOutcome(key, "c-" + key, PutOutcome.Status.COMMITTED, level, required, replicas.subList(0, required),
-                replicas, 0, null, null, new PutOutcome.IngestPosition(partition, offset));
+                replicas, owed, null, null, new PutOutcome.IngestPosition(partition, offset));
     }
 
     @Test
     void fullyReplicatedEventsAreOk() {
         VerifyCommand.Report r = VerifyCommand.check(List.of(committed("k1", "QUORUM", 2, List.of("n1", "n2", "n3"), 0, 1)),
-                Map.of("n1", Map.of("k1", E), "n2", Map.of("k1", E), "n3", Map.of("k1", E)), 10);
-        assertThat(r.ok()).isTrue();
+                Map.of("n1", holds("k1"), "n2", holds("k1"), "n3", holds("k1")), 10);
+        assertThat(r.ok(true)).isTrue();
         assertThat(r.committed()).isEqualTo(1);
     }
 
     @Test
-    void fewerCopiesThanRequiredIsUnderReplicated() {
+    void fewerCopiesThanTheCommitLevelRequiredIsBelowCommitLevel() {
         VerifyCommand.Report r = VerifyCommand.check(List.of(committed("k1", "ALL", 3, List.of("n1", "n2", "n3"), 0, 1)),
-                Map.of("n1", Map.of("k1", E), "n2", Map.of("k1", E), "n3", Map.of()), 10);
-        assertThat(r.ok()).isFalse();
+                Map.of("n1", holds("k1"), "n2", holds("k1"), "n3", Map.of()), 10);
+        assertThat(r.ok(false)).isFalse();
+        assertThat(r.belowCommitLevel()).isEqualTo(1);
+        assertThat(r.problems()).anyMatch(p -> p.contains("BELOW COMMIT LEVEL") && p.contains("2 of 3"));
+    }
+
+    @Test
+    void aLostReplicaAboveTheCommitLevelIsUnderReplicatedWhichOnlyStrictFails() {
+        VerifyCommand.Report r = VerifyCommand.check(List.of(committed("k1", "QUORUM", 2, List.of("n1", "n2", "n3"), 0, 1)),
+                Map.of("n1", holds("k1"), "n2", holds("k1"), "n3", Map.of()), 10);
         assertThat(r.underReplicated()).isEqualTo(1);
-        assertThat(r.problems()).anyMatch(p -> p.contains("UNDER-REPLICATED") && p.contains("2 of 3"));
+        assertThat(r.owed()).isZero();
+        assertThat(r.ok(false)).isTrue();
+        assertThat(r.ok(true)).isFalse();
+        assertThat(r.problems()).anyMatch(p -> p.contains("UNDER-REPLICATED, 2 of 3 replicas"));
+    }
+
+    @Test
+    void aDegradedWriteNotYetCompletedIsOwed() {
+        VerifyCommand.Report r = VerifyCommand.check(List.of(committed("k1", "QUORUM", 2, List.of("n1", "n2"), 1, 0, 1)),
+                Map.of("n1", holds("k1"), "n2", holds("k1")), 10);
+        assertThat(r.owed()).isEqualTo(1);
+        assertThat(r.underReplicated()).isZero();
+        assertThat(r.ok(false)).isTrue();
+        assertThat(r.ok(true)).isFalse();
+        // once repair placed the owed replica it is neither
+        VerifyCommand.Report repaired = VerifyCommand.check(List.of(committed("k1", "QUORUM", 2, List.of("n1", "n2"), 1, 0, 1)),
+                Map.of("n1", holds("k1"), "n2", holds("k1"), "n3", holds("k1")), 10);
+        assertThat(repaired.ok(true)).isTrue();
     }
 
     @Test
@@ -38,7 +77,7 @@ class VerifyCommandTest {
         VerifyCommand.Report r = VerifyCommand.check(List.of(committed("k1", "ONE", 1, List.of("n1"), 0, 1)),
                 Map.of("n1", Map.of()), 10);
         assertThat(r.missing()).isEqualTo(1);
-        assertThat(r.ok()).isFalse();
+        assertThat(r.ok(false)).isFalse();
     }
 
     @Test
@@ -46,19 +85,20 @@ class VerifyCommandTest {
         PutOutcome a = committed("k1", "ONE", 1, List.of("n1"), 3, 7);
         PutOutcome again = committed("k1", "ONE", 1, List.of("n1"), 3, 7);
         PutOutcome other = committed("k2", "ONE", 1, List.of("n1"), 3, 7);
-        Map<String, Map<String, byte[]>> stored = Map.of("n1", Map.of("k1", E, "k2", E));
-        assertThat(VerifyCommand.check(List.of(a, again), stored, 10).ok()).isTrue();
+        Map<String, Map<String, RepairLines.KeyLine>> stored = Map.of("n1", Map.of(
+                "k1", new RepairLines.KeyLine("k1", 1, E), "k2", new RepairLines.KeyLine("k2", 1, E)));
+        assertThat(VerifyCommand.check(List.of(a, again), stored, 10).ok(true)).isTrue();
         VerifyCommand.Report r = VerifyCommand.check(List.of(a, other), stored, 10);
         assertThat(r.twoKeys()).isEqualTo(1);
-        assertThat(r.ok()).isFalse();
+        assertThat(r.ok(false)).isFalse();
     }
 
     @Test
     void replicasWithDifferentBytesAreFlagged() {
         VerifyCommand.Report r = VerifyCommand.check(List.of(committed("k1", "QUORUM", 2, List.of("n1", "n2"), 0, 1)),
-                Map.of("n1", Map.of("k1", E), "n2", Map.of("k1", "{\"a\":2}".getBytes(StandardCharsets.UTF_8))), 10);
+                Map.of("n1", holds("k1"), "n2", holds("k1", 0x9999L)), 10);
         assertThat(r.differingBytes()).isEqualTo(1);
-        assertThat(r.ok()).isFalse();
+        assertThat(r.ok(false)).isFalse();
     }
 
     @Test
@@ -66,6 +106,6 @@ class VerifyCommandTest {
         PutOutcome failed = new PutOutcome(null, "c", PutOutcome.Status.FAILED, null, 0, List.of(), List.of(), 0, List.of(), "bad", null);
         VerifyCommand.Report r = VerifyCommand.check(List.of(failed), Map.of("n1", Map.of()), 10);
         assertThat(r.failed()).isEqualTo(1);
-        assertThat(r.ok()).isTrue();
+        assertThat(r.ok(true)).isTrue();
     }
 }
