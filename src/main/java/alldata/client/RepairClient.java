@@ -27,9 +27,15 @@ public final class RepairClient {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Optional<String> bearerToken;
+    private final int keyPage;
 
     public RepairClient(Optional<String> bearerToken) {
+        this(bearerToken, KEY_PAGE);
+    }
+
+    RepairClient(Optional<String> bearerToken, int keyPage) {
         this.bearerToken = bearerToken;
+        this.keyPage = keyPage;
     }
 
     /** What the node's repair does. */
@@ -56,17 +62,19 @@ public final class RepairClient {
     public List<RepairLines.KeyLine> keys(String address, String from, String to, String peer)
             throws IOException, InterruptedException {
         List<RepairLines.KeyLine> all = new ArrayList<>();
-        String next = from;
+        String after = null;
         while (true) {
-            String path = "/repair/keys?" + range(next, to) + "&limit=" + KEY_PAGE
+            String start = after == null ? range(from, to)
+                    : "after=" + URLEncoder.encode(after, StandardCharsets.UTF_8) + "&to=" + (to == null ? "" : URLEncoder.encode(to, StandardCharsets.UTF_8));
+            String path = "/repair/keys?" + start + "&limit=" + keyPage
                     + (peer == null ? "" : "&peer=" + URLEncoder.encode(peer, StandardCharsets.UTF_8));
             List<RepairLines.KeyLine> page = RepairLines.parseKeyLines(new String(
                     send(address, "GET", path, null, Duration.ofMinutes(5)), StandardCharsets.UTF_8));
             all.addAll(page);
-            if (page.size() < KEY_PAGE) {
+            if (page.size() < keyPage) {
                 return all;
             }
-            next = page.get(page.size() - 1).key() + "\0";
+            after = page.get(page.size() - 1).key();
         }
     }
 

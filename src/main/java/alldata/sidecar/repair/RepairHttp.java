@@ -28,7 +28,8 @@ import java.util.TreeMap;
  *   <li>{@code GET /repair/digests?from=&to=}: this node's interval digests over [from, to), counted from its
  *       data, and the intervals where the digests it kept while writing disagree (JSON, {@link DigestReport});</li>
  *   <li>{@code GET /repair/keys?from=&to=[&peer=][&limit=]}: the events held in [from, to) (whose plan names
- *       {@code peer}, if given), one line each: key, replication factor, hash;</li>
+ *       {@code peer}, if given), one line each: key, replication factor, hash; {@code after=KEY} instead of
+ *       {@code from} starts after a key (the next page);</li>
  *   <li>{@code POST /repair/events}: body: keys; repairs them now as the responsible node and answers one line per
  *       key saying what was done;</li>
  *   <li>{@code POST /admin/decommission}: starts decommissioning this node (202 and the status; 409 and the reason
@@ -40,7 +41,7 @@ public final class RepairHttp implements HttpHandler {
     private static final String JSON = "application/json";
     private static final int MAX_BODY_BYTES = 2 << 20;
     private static final int MAX_KEY_LINES = 100_000;
-    private static final Set<String> RANGE_PARAMETERS = Set.of("from", "to", "peer", "limit");
+    private static final Set<String> RANGE_PARAMETERS = Set.of("from", "after", "to", "peer", "limit");
 
     private final RocksReplicaStore store;
     private final RepairService repair;
@@ -146,6 +147,13 @@ public final class RepairHttp implements HttpHandler {
     private Response keys(Map<String, String> q) {
         checkParameters(q, RANGE_PARAMETERS);
         String from = bound(q, "from");
+        String after = bound(q, "after");
+        if (after != null) {
+            if (from != null) {
+                throw new IllegalArgumentException("give from or after, not both");
+            }
+            from = after + "\0";
+        }
         String to = bound(q, "to");
         String peer = q.get("peer");
         int limit = MAX_KEY_LINES;

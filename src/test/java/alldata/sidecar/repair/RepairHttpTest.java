@@ -184,6 +184,9 @@ class RepairHttpTest {
         assertThat(lines).extracting(RepairLines.KeyLine::key).containsExactly(key(0), key(2), key(4));
         assertThat(lines).allMatch(l -> l.replicationFactor() == 3);
         assertThat(RepairLines.parseKeyLines(send("GET", "/repair/keys?limit=5", null).body())).hasSize(5);
+        assertThat(RepairLines.parseKeyLines(send("GET", "/repair/keys?after=" + key(9), null).body()))
+                .extracting(RepairLines.KeyLine::key).containsExactly(key(10), key(11));
+        assertThat(send("GET", "/repair/keys?after=" + key(9) + "&from=" + key(1), null).statusCode()).isEqualTo(400);
         assertThat(send("GET", "/repair/keys?colour=red", null).statusCode()).isEqualTo(400);
         assertThat(send("GET", "/repair/keys?limit=x", null).statusCode()).isEqualTo(400);
         assertThat(send("GET", "/repair/keys?from=%C3%A9", null).statusCode()).isEqualTo(400);
