@@ -503,6 +503,31 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
         }
     }
 
+    /**
+     * Makes the kept digests of {@code interval} follow the data again when they do not (see {@link #keptDigests}):
+     * recounts the interval and replaces its kept rows, holding writes off meanwhile so that none is missed.
+     *
+     * @return whether they differed
+     */
+    public synchronized boolean reconcileKeptDigests(String interval) {
+        String upper = IntervalDigest.upperBound(interval);
+        Map<String, IntervalDigest> counted = countedDigests(interval, upper).getOrDefault(interval, Map.of());
+        if (counted.equals(keptDigests(interval, upper).getOrDefault(interval, Map.of()))) {
+            return false;
+        }
+        try (WriteBatch batch = new WriteBatch()) {
+            // rows are "<interval>/<node>": '0' follows '/'
+            batch.deleteRange(digests, KeptDigests.bytes(interval + "/"), KeptDigests.bytes(interval + "0"));
+            for (Map.Entry<String, IntervalDigest> e : counted.entrySet()) {
+                batch.put(digests, KeptDigests.bytes(KeptDigests.row(interval, e.getKey())), KeptDigests.encode(e.getValue()));
+            }
+            db.write(writeOptions, batch);
+        } catch (RocksDBException e) {
+            throw new StoreException("reconciling the digests of " + interval + " in " + dir + " failed: " + e.getMessage(), e);
+        }
+        return true;
+    }
+
     /** The node's own record {@code name} (identity, repair progress, ...), if written. */
     public Optional<byte[]> state(String name) {
         ensureOpen();

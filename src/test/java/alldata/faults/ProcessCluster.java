@@ -87,7 +87,8 @@ final class ProcessCluster implements AutoCloseable {
         c.forEach((k, v) -> props.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
         Path config = Files.writeString(dir.resolve(id(i) + ".properties"), props, StandardCharsets.UTF_8);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx384m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx384m", "-XX:+UseSerialGC", "-Dalldata.log=INFO",
+                "-cp", System.getProperty("java.class.path"),
                 "alldata.cli.AllDataCli", "sidecar", "--config", config.toString());
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(id(i) + ".log").toFile()));

@@ -114,6 +114,13 @@ class RocksReplicaStoreRepairTest {
             assertThat(counted.get("n4")).isNotEqualTo(kept.get("n4"));
             assertThat(counted.get("n2")).isEqualTo(kept.get("n2")); // the deleted event's plan did not name n2
             assertThat(store.scanHeld(null, null, 1000)).extracting(HeldEvent::key).doesNotContain(gone).hasSize(39);
+
+            // reconciled, the kept digests follow the data again, and a repaired copy counts once
+            assertThat(store.reconcileKeptDigests(hour)).isTrue();
+            assertThat(store.reconcileKeptDigests(hour)).isFalse();
+            assertThat(store.keptDigests(null, null)).isEqualTo(store.countedDigests(null, null));
+            store.write(List.of(write(gone, 3, "n1", "n3", "n4")));
+            assertThat(store.keptDigests(null, null)).isEqualTo(store.countedDigests(null, null));
         }
     }
 

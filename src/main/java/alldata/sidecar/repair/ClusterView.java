@@ -16,6 +16,11 @@ import java.util.TreeMap;
  * <p>A record's status: no heartbeat for {@code repair.delay.ms} → LOST; for the session timeout → DOWN; else
  * its announced state (UP, DRAINING, LEAVING). A node without a record (tombstoned, or never seen) is LOST. This
  * node is always in its own view, UP or DRAINING.
+ *
+ * <p>A node only declares another lost by silence after it has itself watched the membership for
+ * {@code repair.delay.ms}: after a whole cluster was down for an hour, the first node back must not take the
+ * others (whose last heartbeats are an hour old) for lost and start copying everything while they are starting
+ * too. Tombstones count at once.
  */
 final class ClusterView {
     /** This node as it sees itself. */
@@ -25,13 +30,18 @@ final class ClusterView {
     private ClusterView() {
     }
 
+    /**
+     * @param watchingSinceMs when this node began to watch the membership (silence before it does not count
+     *                        towards the repair delay)
+     */
     static RepairView of(Self self, Collection<MemberRecord> records, long nowMs, long sessionTimeoutMs,
-                         long repairDelayMs) {
+                         long repairDelayMs, long watchingSinceMs) {
         Map<String, RepairView.Member> members = new TreeMap<>();
         for (MemberRecord r : records) {
             if (!r.node().equals(self.node())) {
-                members.put(r.node(), new RepairView.Member(r.node(), status(r, nowMs, sessionTimeoutMs, repairDelayMs),
-                        r.zone(), r.region(), r.incarnationStartMs()));
+                members.put(r.node(), new RepairView.Member(r.node(),
+                        status(r, nowMs, sessionTimeoutMs, repairDelayMs, watchingSinceMs), r.zone(), r.region(),
+                        r.incarnationStartMs()));
             }
         }
         members.put(self.node(), new RepairView.Member(self.node(), self.draining() ? NodeStatus.DRAINING : NodeStatus.UP,
@@ -39,9 +49,11 @@ final class ClusterView {
         return new RepairView(self.node(), members.values());
     }
 
-    static NodeStatus status(MemberRecord r, long nowMs, long sessionTimeoutMs, long repairDelayMs) {
+    static NodeStatus status(MemberRecord r, long nowMs, long sessionTimeoutMs, long repairDelayMs,
+                             long watchingSinceMs) {
         long age = nowMs - r.heartbeatMs();
-        if (age >= Math.max(repairDelayMs, sessionTimeoutMs)) {
+        long silenceSeen = nowMs - Math.max(r.heartbeatMs(), watchingSinceMs);
+        if (age >= sessionTimeoutMs && silenceSeen >= repairDelayMs) {
             return NodeStatus.LOST;
         }
         if (age >= sessionTimeoutMs) {

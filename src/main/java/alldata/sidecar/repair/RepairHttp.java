@@ -26,7 +26,8 @@ import java.util.TreeMap;
  *   <li>{@code POST /repair/holds}: body: keys, one per line; answer: the keys this node holds, with a hash of
  *       their bytes ({@link RepairLines}); peers ask it before they copy an event;</li>
  *   <li>{@code GET /repair/digests?from=&to=}: this node's interval digests over [from, to), counted from its
- *       data, and the intervals where the digests it kept while writing disagree (JSON, {@link DigestReport});</li>
+ *       data, and the intervals where the digests it kept while writing disagree (JSON, {@link DigestReport});
+ *       those are reported once (and logged), then the kept digests follow the data again;</li>
  *   <li>{@code GET /repair/keys?from=&to=[&peer=][&limit=]}: the events held in [from, to) (whose plan names
  *       {@code peer}, if given), one line each: key, replication factor, hash; {@code after=KEY} instead of
  *       {@code from} starts after a key (the next page);</li>
@@ -37,6 +38,7 @@ import java.util.TreeMap;
  * </ul>
  */
 public final class RepairHttp implements HttpHandler {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RepairHttp.class);
     private static final String TEXT = "text/plain; charset=utf-8";
     private static final String JSON = "application/json";
     private static final int MAX_BODY_BYTES = 2 << 20;
@@ -131,8 +133,12 @@ public final class RepairHttp implements HttpHandler {
         });
         List<String> drift = new ArrayList<>();
         for (String interval : new java.util.TreeSet<>(union(counted.keySet(), kept.keySet()))) {
-            if (!counted.getOrDefault(interval, Map.of()).equals(kept.getOrDefault(interval, Map.of()))) {
+            if (!counted.getOrDefault(interval, Map.of()).equals(kept.getOrDefault(interval, Map.of()))
+                    && store.reconcileKeptDigests(interval)) {
                 drift.add(interval);
+                log.warn("{}'s digests of interval {} kept while writing differed from a recount of its data: events"
+                        + " were lost or changed behind its store's back (a key deleted by hand, a lost file); they follow"
+                        + " the data again, and 'alldata repair check' repairs what is missing", node, interval);
             }
         }
         return new DigestReport(node, intervals, drift);

@@ -127,6 +127,8 @@ public final class RepairService implements AutoCloseable {
 
     // the loop's own state
     private RepairView baseline;
+    /** When this node had read the membership topic to its end (0: not yet). */
+    private volatile long watchingSinceMs;
     private RepairPass pass;
     private long nextPeriodicMs;
     private long retryAtMs;
@@ -331,6 +333,9 @@ public final class RepairService implements AutoCloseable {
             return;
         }
         long now = clock.getAsLong();
+        if (watchingSinceMs == 0) {
+            watchingSinceMs = now;
+        }
         RepairView view = view(now);
         runForcedJobs(view);
         if (baseline == null) {
@@ -536,7 +541,7 @@ public final class RepairService implements AutoCloseable {
     RepairView view(long now) {
         return ClusterView.of(new ClusterView.Self(settings.node(), settings.zone(), settings.region(),
                         identity.startedEmptyAtMs(), membership.draining()), membership.members(), now,
-                settings.sessionTimeoutMs(), settings.repairDelayMs());
+                settings.sessionTimeoutMs(), settings.repairDelayMs(), watchingSinceMs == 0 ? now : watchingSinceMs);
     }
 
     private void sampleRate(long now) {

@@ -19,7 +19,7 @@ class ClusterViewTest {
     }
 
     private static RepairView view(long now, ClusterView.Self self, MemberRecord... records) {
-        return ClusterView.of(self, List.of(records), now, SESSION, DELAY);
+        return ClusterView.of(self, List.of(records), now, SESSION, DELAY, 0);
     }
 
     @Test
@@ -40,6 +40,18 @@ class ClusterViewTest {
         assertThat(v.status("never-seen")).isEqualTo(NodeStatus.LOST);
         assertThat(v.status("n1")).as("this node sees itself as it is").isEqualTo(NodeStatus.UP);
         assertThat(view(NOW, new ClusterView.Self("n1", "a", "r", 0, true)).status("n1")).isEqualTo(NodeStatus.DRAINING);
+    }
+
+    @Test
+    void silenceOnlyCountsTowardsTheRepairDelayOnceThisNodeWatches() {
+        MemberRecord longGone = member("b", MemberRecord.State.LEAVING, NOW - 2 * DELAY, 0);
+        // this node just started after the whole cluster was down: b is down, not lost, until it had its chance
+        assertThat(ClusterView.of(SELF, List.of(longGone), NOW, SESSION, DELAY, NOW - 5_000).status("b"))
+                .isEqualTo(NodeStatus.DOWN);
+        assertThat(ClusterView.of(SELF, List.of(longGone), NOW + DELAY, SESSION, DELAY, NOW).status("b"))
+                .isEqualTo(NodeStatus.LOST);
+        // a tombstone counts at once
+        assertThat(ClusterView.of(SELF, List.of(), NOW, SESSION, DELAY, NOW).status("b")).isEqualTo(NodeStatus.LOST);
     }
 
     @Test
