@@ -63,11 +63,7 @@ public final class CommandFormat {
         }
         w.i32(b.puts().size());
         for (PutCommand p : b.puts()) {
-            w.str(p.key()).u16(p.attempt()).u8(p.replicationFactor()).u8(p.replicas().size());
-            for (String r : p.replicas()) {
-                w.str(r);
-            }
-            w.bytes(p.event());
+            w.str(p.key()).u16(p.attempt()).u8(p.replicationFactor()).nodes(p.replicas()).bytes(p.event());
         }
         return w.toByteArray();
     }
@@ -76,10 +72,7 @@ public final class CommandFormat {
         ByteWriter w = new ByteWriter(32 + 96 * m.updates().size()).u8(FORMAT).u8(META_UPDATE).str(m.origin())
                 .i32(m.updates().size());
         for (MetaUpdate u : m.updates()) {
-            w.str(u.key()).i64(u.epoch()).u8(u.replicationFactor()).u8(u.replicas().size());
-            for (String r : u.replicas()) {
-                w.str(r);
-            }
+            w.str(u.key()).i64(u.epoch()).u8(u.replicationFactor()).nodes(u.replicas());
         }
         return w.toByteArray();
     }
@@ -121,11 +114,7 @@ public final class CommandFormat {
             String key = r.str("key");
             int attempt = r.u16("attempt");
             int rf = r.u8("replication factor");
-            int replicaCount = r.u8("replica count");
-            List<String> replicas = new ArrayList<>(replicaCount);
-            for (int j = 0; j < replicaCount; j++) {
-                replicas.add(r.str("replica"));
-            }
+            List<String> replicas = r.nodes("replica");
             byte[] event = r.bytes("event");
             try {
                 puts.add(new PutCommand(key, event, attempt, rf, replicas));
@@ -144,11 +133,7 @@ public final class CommandFormat {
             String key = r.str("key");
             long epoch = r.i64("epoch");
             int rf = r.u8("replication factor");
-            int replicaCount = r.u8("replica count");
-            List<String> replicas = new ArrayList<>(replicaCount);
-            for (int j = 0; j < replicaCount; j++) {
-                replicas.add(r.str("replica"));
-            }
+            List<String> replicas = r.nodes("replica");
             try {
                 updates.add(new MetaUpdate(key, replicas, rf, epoch));
             } catch (IllegalArgumentException e) {

@@ -21,12 +21,8 @@ public final class MetaFormat {
     }
 
     public static byte[] encode(ReplicaMeta m) {
-        ByteWriter w = new ByteWriter(24 + 12 * m.replicas().size()).u8(FORMAT).str(m.coordinator())
-                .u8(m.replicationFactor()).u8(m.replicas().size());
-        for (String r : m.replicas()) {
-            w.str(r);
-        }
-        return w.i64(m.storedAtMs()).i64(m.epoch()).toByteArray();
+        return new ByteWriter(24 + 12 * m.replicas().size()).u8(FORMAT).str(m.coordinator())
+                .u8(m.replicationFactor()).nodes(m.replicas()).i64(m.storedAtMs()).i64(m.epoch()).toByteArray();
     }
 
     /** @throws MalformedRecordException saying what is wrong */
@@ -41,11 +37,7 @@ public final class MetaFormat {
         }
         String coordinator = r.str("coordinator");
         int rf = r.u8("replication factor");
-        int n = r.u8("replica count");
-        List<String> replicas = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            replicas.add(r.str("replica"));
-        }
+        List<String> replicas = r.nodes("replica");
         long at = r.i64("stored at");
         long epoch = format == FORMAT ? r.i64("epoch") : 0;
         r.end();

@@ -232,6 +232,9 @@ public final class RepairService implements AutoCloseable {
             }
             store.putState(DECOMMISSION_STATE, Long.toString(clock.getAsLong()).getBytes(StandardCharsets.US_ASCII));
             beginDraining();
+            state = "DRAINING";
+            detail = "decommission starting";
+            publish();
         }
         wakeUp();
         return status;
