@@ -16,17 +16,17 @@ import java.util.TreeSet;
  * {@link #needsRepair} is a cheap local test on the plan a node keeps beside each replica: the plan names a
  * {@linkplain NodeStatus#LOST lost} node, or a node whose store started empty after this replica was stored (a
  * new incarnation, "refilling"), or a draining node, or fewer distinct nodes than the replication factor (a
- * degraded write's owed replicas), or this node is draining (decommission moves everything off it). "After" compares the node's
- * refill time with when the plan was last known right: when this node stored its replica or, later, the epoch of
- * the repair that last wrote the plan (epochs are the repairing node's clock), so a node that was refilled and
- * is named again by a plan written after its refill counts as a holder.
+ * degraded write's owed replicas), or this node is draining (decommission moves everything off it). "After"
+ * compares the node's refill time with when the plan was last known right: when this node stored its replica
+ * or, later, the epoch of the repair that last wrote the plan (epochs are the repairing node's clock), so a
+ * node that was refilled and is named again by a plan written after its refill counts as a holder.
  *
  * <h2>Who holds it</h2>
  * A plan lists every replica that was <em>started</em>, including ones that failed and were re-placed, so the
  * node verifies: it asks every node that heartbeats which of a batch of keys it holds (and a hash of the
  * bytes). {@link Holdings} is the answer. Nodes that are down but not lost, and askable nodes that did not
- * answer, are <em>presumed</em> to hold what their plan says (unless their store started empty after the plan was
- * written): a node that is only restarting must not be replaced. A node holding other bytes under the key
+ * answer, are <em>presumed</em> to hold what their plan says (unless their store started empty after the plan
+ * was written): a node that is only restarting must not be replaced. A node holding other bytes under the key
  * (a CONFLICT) neither counts nor can take the event: it is reported, never overwritten.
  *
  * <h2>Who repairs</h2>
@@ -34,9 +34,8 @@ import java.util.TreeSet;
  * node before it in the plan is down, lost, refilling or does not hold the event, so normally exactly one node
  * repairs each event. A draining node repairs every event it holds itself, as if it were lost, so a holder that
  * sees a draining holder leaves the copies to it; {@code forced} (an operator asked for these keys) skips the
- * rule. Two nodes that both think they are
- * responsible (their plans differ after a re-placement) still choose the same targets when their views agree,
- * see below.
+ * rule. Two nodes that both think they are responsible (their plans differ after a re-placement) still choose
+ * the same targets when their views agree, see below.
  *
  * <h2>Where</h2>
  * With effective holders E (verified and presumed, minus draining nodes) and replication factor r, it needs
@@ -51,8 +50,8 @@ import java.util.TreeSet;
  * holders, never remove any), and the next pass, with converged views, rewrites every holder's plan to the same
  * set. When fewer nodes take replicas than needed the decision is {@link RepairDecision.Short}.
  *
- * <p>The new plan is the effective holders by id, followed by the targets in placement order: holders that agree on
- * the holders write the same plan. When the event already has its replicas and only its plan is wrong (it names
+ * <p>The new plan is the effective holders by id, followed by the targets in placement order: holders that agree
+ * on the holders write the same plan. When the event already has its replicas and only its plan is wrong (it names
  * a lost node, or misses a holder), any holder may rewrite the plan, not only the responsible one: that copies
  * nothing, and it lets a holder whose plan update was lost correct its own plan.
  */
