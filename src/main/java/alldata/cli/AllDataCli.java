@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
                 PeersCommand.class,
                 VerifyCommand.class,
                 TailCommand.class,
+                RepairCommand.class,
+                DecommissionCommand.class,
                 BenchCommand.class,
                 CoreBenchmarkCommand.class,
                 CommandLine.HelpCommand.class

@@ -1,22 +1,20 @@
 package alldata.cli;
 
-import alldata.client.HttpReader;
+import alldata.client.RepairClient;
 import alldata.client.TopicReader;
 import alldata.protocol.MalformedRecordException;
 import alldata.protocol.MemberRecord;
 import alldata.protocol.PutOutcome;
-import alldata.protocol.ScanRequest;
+import alldata.protocol.RepairLines;
 import alldata.protocol.Wire;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,15 +25,27 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code alldata verify}: compares every outcome on the results topic with what the nodes actually
- * store (read through their HTTP APIs), and lists under-replicated and missing events.
+ * store (each node's list of the events it holds, with their replication factor and a hash of their bytes,
+ * read through its HTTP API), and sorts the events that are not where they should be:
+ * <ul>
+ *   <li><b>missing</b>: committed, stored nowhere;</li>
+ *   <li><b>below commit level</b>: on fewer nodes than the commit level required (a lost commit);</li>
+ *   <li><b>under-replicated</b>: the commit level is met, but fewer copies than the replication factor, because a
+ *       replica was lost after the commit (a node lost, a disk replaced): repair restores it;</li>
+ *   <li><b>owed</b>: a degraded write (the outcome's {@code owed}) whose missing replicas repair has not placed
+ *       yet (too few nodes, or not yet).</li>
+ * </ul>
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Check every COMMITTED outcome against the nodes' stores (via HTTP).",
-                "Lists missing and under-replicated events, replicas whose bytes differ,",
-                "and ingest records with contradictory outcomes (outcomes are read",
-                "read_committed; an identical repeat is counted, not a problem).",
-                "Exit code: 0 all good; 1 a COMMITTED event has fewer than its required",
-                "replicas, or another inconsistency; 2 bad usage."})
+                "Sorts events that are missing, below their commit level, under-replicated",
+                "(below the replication factor, repairable) or owed (a degraded write not",
+                "yet completed); lists replicas whose bytes differ and ingest records with",
+                "contradictory outcomes (outcomes are read read_committed; an identical",
+                "repeat is counted, not a problem).",
+                "Exit code: 0 all good; 1 an event is missing or below its commit level, or",
+                "another inconsistency (with --strict: also under-replicated or owed);",
+                "2 bad usage."})
 final class VerifyCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
@@ -46,14 +56,22 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--max-listed", defaultValue = "20", description = "List at most this many problem events (default ${DEFAULT-VALUE}).")
     int maxListed;
 
+    @Option(names = "--strict", description = "Also fail when an event is under-replicated or owed (below its replication factor).")
+    boolean strict;
+
+    @Mixin
+    RepairCommand.HttpOptions httpOptions;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     /** What verify found; also used by tests. */
-    record Report(int committed, int failed, int underReplicated, int belowReplicationFactor, int missing,
+    record Report(int committed, int failed, int missing, int belowCommitLevel, int underReplicated, int owed,
                   int differingBytes, int repeated, int contradictory, List<String> problems) {
-        boolean ok() {
-            return underReplicated == 0 && missing == 0 && differingBytes == 0 && contradictory == 0;
+        /** Nothing lost and nothing inconsistent ({@code strict}: and every event on its replication factor). */
+        boolean ok(boolean strict) {
+            return missing == 0 && belowCommitLevel == 0 && differingBytes == 0 && contradictory == 0
+                    && (!strict || (underReplicated == 0 && owed == 0));
         }
     }
 
@@ -66,10 +84,15 @@ final class VerifyCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("error: no nodes known: none in " + kafka.topics().membership() + " and no --node given");
             return 2;
         }
-        Map<String, Map<String, byte[]>> stored = new TreeMap<>();
+        Map<String, Map<String, RepairLines.KeyLine>> stored = new TreeMap<>();
+        RepairClient client = httpOptions.client();
         for (Map.Entry<String, String> n : http.entrySet()) {
             try {
-                stored.put(n.getKey(), readAll(n.getValue()));
+                Map<String, RepairLines.KeyLine> held = new HashMap<>();
+                for (RepairLines.KeyLine l : client.keys(n.getValue(), null, null, null)) {
+                    held.put(l.key(), l);
+                }
+                stored.put(n.getKey(), held);
             } catch (Exception e) {
                 out.printf("warning: node %s at %s not readable (%s): its replicas count as missing%n", n.getKey(), n.getValue(),
                         e.getMessage());
@@ -77,22 +100,27 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }
         Report r = check(readOutcomes(config), stored, maxListed);
-        out.printf("nodes read:               %s%n", stored.keySet());
-        out.printf("committed events:         %d%n", r.committed());
-        out.printf("failed events:            %d%n", r.failed());
-        out.printf("under-replicated:         %d (fewer replicas than their commit level required)%n", r.underReplicated());
-        out.printf("below replication factor: %d (level met, fewer than RF copies)%n", r.belowReplicationFactor());
-        out.printf("missing:                  %d (committed, stored nowhere)%n", r.missing());
-        out.printf("differing bytes:          %d%n", r.differingBytes());
-        out.printf("repeated outcomes:        %d (identical; at_least_once may repeat one after a crash)%n", r.repeated());
-        out.printf("contradictory outcomes:   %d (one ingest record, different key, status or replicas)%n", r.contradictory());
+        out.printf("nodes read:          %s%n", stored.keySet());
+        out.printf("committed events:    %d%n", r.committed());
+        out.printf("failed events:       %d%n", r.failed());
+        out.printf("missing:             %d (committed, stored nowhere)%n", r.missing());
+        out.printf("below commit level:  %d (on fewer nodes than their commit level required)%n", r.belowCommitLevel());
+        out.printf("under-replicated:    %d (commit level met, below the replication factor: repair restores them)%n",
+                r.underReplicated());
+        out.printf("owed:                %d (degraded writes whose missing replicas are not placed yet)%n", r.owed());
+        out.printf("differing bytes:     %d%n", r.differingBytes());
+        out.printf("repeated outcomes:   %d (identical; at_least_once may repeat one after a crash)%n", r.repeated());
+        out.printf("contradictory:       %d (one ingest record, different key, status or replicas)%n", r.contradictory());
         r.problems().forEach(p -> out.println("  " + p));
-        out.println(r.ok() ? "OK" : "PROBLEMS FOUND");
+        out.println(r.ok(strict) ? "OK" : "PROBLEMS FOUND");
         out.flush();
-        return r.ok() ? 0 : 1;
+        return r.ok(strict) ? 0 : 1;
     }
 
-    static Report check(List<PutOutcome> outcomes, Map<String, Map<String, byte[]>> stored, int maxListed) {
+    /**
+     * @param stored node → the events it holds (key → replication factor and content hash)
+     */
+    static Report check(List<PutOutcome> outcomes, Map<String, Map<String, RepairLines.KeyLine>> stored, int maxListed) {
         Map<String, PutOutcome> committed = new LinkedHashMap<>();
         Map<String, PutOutcome> firstOutcomeAt = new HashMap<>();
         int failed = 0;
@@ -117,21 +145,24 @@ final class VerifyCommand implements Callable<Integer> {
             }
             committed.putIfAbsent(o.key(), o);
         }
-        int under = 0;
-        int belowRf = 0;
         int missing = 0;
+        int belowLevel = 0;
+        int under = 0;
+        int owed = 0;
         int differing = 0;
         for (PutOutcome o : committed.values()) {
             List<String> holders = new ArrayList<>();
-            byte[] first = null;
+            Long first = null;
             boolean same = true;
-            for (Map.Entry<String, Map<String, byte[]>> node : stored.entrySet()) {
-                byte[] b = node.getValue().get(o.key());
-                if (b != null) {
+            int rf = 0;
+            for (Map.Entry<String, Map<String, RepairLines.KeyLine>> node : stored.entrySet()) {
+                RepairLines.KeyLine l = node.getValue().get(o.key());
+                if (l != null) {
                     holders.add(node.getKey());
+                    rf = Math.max(rf, l.replicationFactor());
                     if (first == null) {
-                        first = b;
-                    } else if (!Arrays.equals(first, b)) {
+                        first = l.contentHash();
+                    } else if (first != l.contentHash()) {
                         same = false;
                     }
                 }
@@ -144,23 +175,25 @@ final class VerifyCommand implements Callable<Integer> {
                 missing++;
                 add(problems, maxListed, o.key() + ": MISSING (committed at " + o.commitLevel() + ", stored nowhere)");
             } else if (holders.size() < o.required()) {
-                under++;
-                add(problems, maxListed, o.key() + ": UNDER-REPLICATED, " + holders.size() + " of " + o.required()
+                belowLevel++;
+                add(problems, maxListed, o.key() + ": BELOW COMMIT LEVEL, " + holders.size() + " of " + o.required()
                         + " required (" + o.commitLevel() + "), on " + holders);
-            } else if (holders.size() < o.replicas().size() - countReplaced(o)) {
-                belowRf++;
+            } else if (holders.size() < rf && o.owed() > 0) {
+                owed++;
+                add(problems, maxListed, o.key() + ": OWED, " + holders.size() + " of " + rf + " replicas (a degraded"
+                        + " write), on " + holders);
+            } else if (holders.size() < rf) {
+                under++;
+                add(problems, maxListed, o.key() + ": UNDER-REPLICATED, " + holders.size() + " of " + rf + " replicas, on "
+                        + holders);
             }
         }
-        return new Report(committed.size(), failed, under, belowRf, missing, differing, repeated, contradictory, problems);
+        return new Report(committed.size(), failed, missing, belowLevel, under, owed, differing, repeated, contradictory,
+                problems);
     }
 
     private static String summary(PutOutcome o) {
         return o.status() + " " + (o.key() == null ? "(no key)" : o.key()) + " on " + o.replicas();
-    }
-
-    /** Replicas that were re-placed do not count towards the expected copies. */
-    private static int countReplaced(PutOutcome o) {
-        return Math.max(0, o.replicas().size() - Math.max(o.required(), Math.min(o.replicas().size(), o.acked().size())));
     }
 
     private static void add(List<String> problems, int max, String p) {
@@ -198,27 +231,5 @@ final class VerifyCommand implements Callable<Integer> {
 
     static List<ConsumerRecord<byte[], byte[]>> readTopic(Map<String, Object> config, String topic) {
         return TopicReader.readToEnd(config, topic, Duration.ofMinutes(2));
-    }
-
-    /**
-     * Every event a node's own store holds ({@code local=true}: not what its peers hold), following the cursors of
-     * its scan API. Events come in their scan-line form (line breaks as spaces), the same on every node.
-     */
-    static Map<String, byte[]> readAll(String address) throws Exception {
-        return readAll(address, 10_000);
-    }
-
-    /** The same, {@code page} events per request. */
-    static Map<String, byte[]> readAll(String address, int page) throws Exception {
-        HttpReader reader = new HttpReader(address, Optional.ofNullable(System.getenv("ALLDATA_HTTP_AUTH_TOKEN")),
-                Duration.ofSeconds(60));
-        ScanRequest scan = new ScanRequest(null, null, page, false, null, true);
-        Map<String, byte[]> all = new HashMap<>();
-        String cursor;
-        do {
-            cursor = reader.page(scan, e -> all.put(e.key(), e.event())).next();
-            scan = scan.withCursor(cursor);
-        } while (cursor != null);
-        return all;
     }
 }

@@ -74,6 +74,16 @@ public final class ByteReader {
         return b;
     }
 
+    /** A list of node ids as {@link ByteWriter#nodes} wrote it. */
+    public java.util.List<String> nodes(String field) {
+        int n = u8(field + " count");
+        java.util.List<String> nodes = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            nodes.add(str(field));
+        }
+        return nodes;
+    }
+
     /** A count of items that each take at least {@code minItemBytes}: checked against what is left. */
     public int count(String field, int minItemBytes) {
         int n = i32(field);

@@ -73,6 +73,15 @@ public final class ByteWriter {
         return raw(utf8);
     }
 
+    /** A list of node ids (a replica plan): u8 count, then each as {@link #str}. */
+    public ByteWriter nodes(java.util.List<String> nodes) {
+        u8(nodes.size());
+        for (String n : nodes) {
+            str(n);
+        }
+        return this;
+    }
+
     /** A string of any length (correlation ids): i32 byte length, then UTF-8. */
     public ByteWriter longStr(String s) {
         return bytes(s.getBytes(StandardCharsets.UTF_8));

@@ -11,12 +11,14 @@ import java.util.List;
  *
  * <pre>
  * u8 format = 2           (the JSON commands of version 1 began with '{')
- * u8 kind                 1 = PUT_BATCH, 2 = REPLY_BATCH
+ * u8 kind                 1 = PUT_BATCH, 2 = REPLY_BATCH, 3 = META_UPDATE
  * PUT_BATCH:   str origin
  *              u8 reply route: 1 = ack partition, then i32 partition; 2 = node, then str node id
  *              i32 count, then per put:
  *                str key, u16 attempt, u8 replication factor, u8 n, n x str replica node, bytes event
  * REPLY_BATCH: the answer list of {@link AckFormat} (str node, i32 count, per answer: str key, u8 status, str message)
+ * META_UPDATE: str origin, i32 count, then per update:
+ *                str key, i64 epoch, u8 replication factor, u8 n, n x str replica node
  * </pre>
  *
  * A new kind gets a new code; a decoder refuses kinds and formats it does not know, with a reason.
@@ -26,10 +28,13 @@ public final class CommandFormat {
     public static final int FORMAT = 2;
     static final int PUT_BATCH = 1;
     static final int REPLY_BATCH = 2;
+    static final int META_UPDATE = 3;
     private static final int ROUTE_ACK_PARTITION = 1;
     private static final int ROUTE_NODE = 2;
     /** Fixed bytes of one put besides key, replicas and event (attempt, rf, n, event length). */
     private static final int MIN_PUT_BYTES = 2 + 2 + 1 + 1 + 4;
+    /** Fixed bytes of one plan update (key length, epoch, rf, n). */
+    private static final int MIN_UPDATE_BYTES = 2 + 8 + 1 + 1;
 
     private CommandFormat() {
     }
@@ -37,6 +42,9 @@ public final class CommandFormat {
     public static byte[] encode(CommandRecord record) {
         if (record instanceof PutBatch b) {
             return encodePuts(b);
+        }
+        if (record instanceof MetaUpdateBatch m) {
+            return encodeMetaUpdates(m);
         }
         ReplyBatch r = (ReplyBatch) record;
         ByteWriter w = new ByteWriter(64 + 64 * r.answers().acks().size()).u8(FORMAT).u8(REPLY_BATCH);
@@ -57,11 +65,16 @@ public final class CommandFormat {
         }
         w.i32(b.puts().size());
         for (PutCommand p : b.puts()) {
-            w.str(p.key()).u16(p.attempt()).u8(p.replicationFactor()).u8(p.replicas().size());
-            for (String r : p.replicas()) {
-                w.str(r);
-            }
-            w.bytes(p.event());
+            w.str(p.key()).u16(p.attempt()).u8(p.replicationFactor()).nodes(p.replicas()).bytes(p.event());
+        }
+        return w.toByteArray();
+    }
+
+    private static byte[] encodeMetaUpdates(MetaUpdateBatch m) {
+        ByteWriter w = new ByteWriter(32 + 96 * m.updates().size()).u8(FORMAT).u8(META_UPDATE).str(m.origin())
+                .i32(m.updates().size());
+        for (MetaUpdate u : m.updates()) {
+            w.str(u.key()).i64(u.epoch()).u8(u.replicationFactor()).nodes(u.replicas());
         }
         return w.toByteArray();
     }
@@ -82,6 +95,7 @@ public final class CommandFormat {
         CommandRecord decoded = switch (kind) {
             case PUT_BATCH -> decodePuts(r);
             case REPLY_BATCH -> new ReplyBatch(AckFormat.readAnswers(r));
+            case META_UPDATE -> decodeMetaUpdates(r);
             default -> throw new MalformedRecordException("command record has unknown kind " + kind);
         };
         r.end();
@@ -102,11 +116,7 @@ public final class CommandFormat {
             String key = r.str("key");
             int attempt = r.u16("attempt");
             int rf = r.u8("replication factor");
-            int replicaCount = r.u8("replica count");
-            List<String> replicas = new ArrayList<>(replicaCount);
-            for (int j = 0; j < replicaCount; j++) {
-                replicas.add(r.str("replica"));
-            }
+            List<String> replicas = r.nodes("replica");
             byte[] event = r.bytes("event");
             try {
                 puts.add(new PutCommand(key, event, attempt, rf, replicas));
@@ -126,15 +136,31 @@ public final class CommandFormat {
      * </pre>
      * ({@code "replyTo":{"node":"node-2"}} for puts answered on a node's command topic; an event that is not
      * JSON in UTF-8 comes as {@code "eventEncoding":"base64"}). A reply batch:
-     * {@code {"type":"replies","node":"node-2","answers":[{"key":"…","status":"OK"}]}}.
+     * {@code {"type":"replies","node":"node-2","answers":[{"key":"…","status":"OK"}]}}. A plan-update batch:
+     * {@code {"type":"planUpdates","origin":"node-1","updates":[{"key":"…","epoch":2,"replicationFactor":3,
+     * "replicas":["node-1","node-3","node-4"]}]}}.
      */
     public static ObjectNode toJson(CommandRecord record) {
+        if (record instanceof PutBatch b) {
+            return putsJson(b);
+        }
         if (record instanceof ReplyBatch r) {
             ObjectNode n = Wire.json().createObjectNode().put("type", "replies");
             AckFormat.putAnswers(n, r.answers());
             return n;
         }
-        PutBatch b = (PutBatch) record;
+        MetaUpdateBatch m = (MetaUpdateBatch) record;
+        ObjectNode n = Wire.json().createObjectNode().put("type", "planUpdates").put("origin", m.origin());
+        ArrayNode updates = n.putArray("updates");
+        for (MetaUpdate u : m.updates()) {
+            ObjectNode o = updates.addObject().put("key", u.key()).put("epoch", u.epoch())
+                    .put("replicationFactor", u.replicationFactor());
+            u.replicas().forEach(o.putArray("replicas")::add);
+        }
+        return n;
+    }
+
+    private static ObjectNode putsJson(PutBatch b) {
         ObjectNode n = Wire.json().createObjectNode().put("type", "puts").put("origin", b.origin());
         ObjectNode replyTo = n.putObject("replyTo");
         if (b.replyTo() instanceof ReplyTo.AckPartition a) {
@@ -150,6 +176,24 @@ public final class CommandFormat {
             JsonBytes.putJsonOrBase64(put, "event", p.event());
         }
         return n;
+    }
+
+    private static MetaUpdateBatch decodeMetaUpdates(ByteReader r) {
+        String origin = r.str("origin");
+        int n = r.count("plan updates", MIN_UPDATE_BYTES);
+        List<MetaUpdate> updates = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String key = r.str("key");
+            long epoch = r.i64("epoch");
+            int rf = r.u8("replication factor");
+            List<String> replicas = r.nodes("replica");
+            try {
+                updates.add(new MetaUpdate(key, replicas, rf, epoch));
+            } catch (IllegalArgumentException e) {
+                throw new MalformedRecordException("command record holds an invalid plan update: " + e.getMessage(), e);
+            }
+        }
+        return new MetaUpdateBatch(origin, updates);
     }
 
     private static int nonNegative(int partition) {

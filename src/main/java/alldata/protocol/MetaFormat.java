@@ -4,27 +4,25 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The binary form of a {@link ReplicaMeta} in a node's store ({@code meta} column family), version 2.
+ * The binary form of a {@link ReplicaMeta} in a node's store ({@code meta} column family), version 3.
  *
  * <pre>
- * u8 format = 2, str coordinator, u8 replication factor, u8 n, n x str replica node, i64 stored-at ms
+ * u8 format = 3, str coordinator, u8 replication factor, u8 n, n x str replica node, i64 stored-at ms, i64 epoch
  * </pre>
- * Version 1 stored JSON (first byte '{'); {@link #decode} still reads it, so stores written before
- * version 2 stay readable.
+ * Version 2 was the same without the epoch; version 1 stored JSON (first byte '{') without the replication
+ * factor. {@link #decode} reads all three (an older meta has epoch 0), so stores written before stay
+ * readable; {@link #encode} always writes version 3.
  */
 public final class MetaFormat {
-    public static final int FORMAT = 2;
+    public static final int FORMAT = 3;
+    private static final int FORMAT_WITHOUT_EPOCH = 2;
 
     private MetaFormat() {
     }
 
     public static byte[] encode(ReplicaMeta m) {
-        ByteWriter w = new ByteWriter(16 + 12 * m.replicas().size()).u8(FORMAT).str(m.coordinator())
-                .u8(m.replicationFactor()).u8(m.replicas().size());
-        for (String r : m.replicas()) {
-            w.str(r);
-        }
-        return w.i64(m.storedAtMs()).toByteArray();
+        return new ByteWriter(24 + 12 * m.replicas().size()).u8(FORMAT).str(m.coordinator())
+                .u8(m.replicationFactor()).nodes(m.replicas()).i64(m.storedAtMs()).i64(m.epoch()).toByteArray();
     }
 
     /** @throws MalformedRecordException saying what is wrong */
@@ -34,20 +32,17 @@ public final class MetaFormat {
         }
         ByteReader r = new ByteReader(bytes, "replica meta");
         int format = r.u8("format");
-        if (format != FORMAT) {
+        if (format != FORMAT && format != FORMAT_WITHOUT_EPOCH) {
             throw new MalformedRecordException("replica meta has unknown format " + format);
         }
         String coordinator = r.str("coordinator");
         int rf = r.u8("replication factor");
-        int n = r.u8("replica count");
-        List<String> replicas = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            replicas.add(r.str("replica"));
-        }
+        List<String> replicas = r.nodes("replica");
         long at = r.i64("stored at");
+        long epoch = format == FORMAT ? r.i64("epoch") : 0;
         r.end();
         try {
-            return new ReplicaMeta(replicas, coordinator, rf, at);
+            return new ReplicaMeta(replicas, coordinator, rf, at, epoch);
         } catch (IllegalArgumentException e) {
             throw new MalformedRecordException("replica meta is invalid: " + e.getMessage(), e);
         }

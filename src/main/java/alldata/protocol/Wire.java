@@ -11,7 +11,10 @@ import java.io.IOException;
  */
 public final class Wire {
     private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            // an enum value from a newer version reads as the enum's declared default (for MemberRecord.State:
+            // LEAVING, i.e. not live); enums without one still fail
+            .configure(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE, true);
 
     private Wire() {
     }

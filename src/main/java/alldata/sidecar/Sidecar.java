@@ -1,5 +1,7 @@
 package alldata.sidecar;
 
+import alldata.protocol.ClientDefaults;
+import alldata.protocol.MemberRecord;
 import alldata.protocol.Topics;
 import alldata.sidecar.coordinator.CoordinatorTopology;
 import alldata.sidecar.http.Health;
@@ -7,13 +9,18 @@ import alldata.sidecar.http.HttpApi;
 import alldata.sidecar.http.HttpOptions;
 import alldata.sidecar.membership.MembershipAgent;
 import alldata.sidecar.membership.PeerDirectory;
+import alldata.sidecar.repair.NodeIdentity;
+import alldata.sidecar.repair.RepairHttp;
+import alldata.sidecar.repair.RepairMeters;
+import alldata.sidecar.repair.RepairService;
+import alldata.sidecar.repair.StartupIdentity;
 import alldata.sidecar.replica.AckSender;
 import alldata.sidecar.replica.ReplicaWriter;
-import alldata.protocol.ClientDefaults;
 import alldata.store.RocksReplicaStore;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -30,12 +37,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One storage node's sidecar: its replica store, the coordinator (a Kafka Streams app shared by all
- * sidecars), the replica writer of its command topic, its membership agent and its HTTP API.
+ * sidecars), the replica writer of its command topic, its membership agent, its repair service and its
+ * HTTP API.
  *
- * <p>Start order: store, topics (this node's command topic with a leader), HTTP (its address goes into the
- * membership record), then membership (so that peers see this node before any command is sent its way),
- * replica writer and coordinator. Close runs in reverse: the membership agent leaves first, so that no new
- * replica is planned on this node while it drains.
+ * <p>Start order: store, topics (this node's command topic with a leader), the node's identity (refused when the
+ * store is another node's, or another process runs as this node), HTTP (its address goes into the membership
+ * record), membership (so that peers see this node before any command is sent its way), repair's endpoints,
+ * replica writer, coordinator (not while a decommission is in progress), repair. Close runs in reverse: repair
+ * stops, then the membership agent leaves, so that no new replica is planned on this node while it drains.
  */
 public final class Sidecar implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Sidecar.class);
@@ -47,6 +56,8 @@ public final class Sidecar implements AutoCloseable {
     private final PeerDirectory directory;
     private final MembershipAgent membership;
     private final ReplicaWriter writer;
+    private final NodeIdentity identity;
+    private final RepairService repair;
     private final KafkaStreams streams;
     private final Readiness.CoordinatorState coordinatorState = new Readiness.CoordinatorState();
     private final Readiness readiness;
@@ -65,6 +76,7 @@ public final class Sidecar implements AutoCloseable {
             try (Admin admin = Admin.create(config.kafkaClientConfig())) {
                 TopicAdmin.ensureTopics(admin, config);
             }
+            this.identity = StartupIdentity.establish(config, store);
             metrics.storeSize(store::approximateSizeBytes, store::approximateCount);
             Map<String, Object> producerProps = config.kafkaClientConfig();
             producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, "alldata-sidecar-" + config.nodeId());
@@ -85,15 +97,21 @@ public final class Sidecar implements AutoCloseable {
                             + directory.live().size() + " live members");
             this.http = new HttpApi(httpOptions(config), store, directory, readiness::check, metrics::scrape);
             opened.push(http);
-            this.writer = ReplicaWriter.create(config, store, producer, metrics);
-            opened.push(writer);
             // LEAVING while this node cannot take replicas: peers stop placing them here until it recovers
             this.membership = new MembershipAgent(config, http.address(), producer, directory, System::currentTimeMillis,
                     () -> store.writeFailure()
                             .map(f -> "replica store failing: " + f + "; fix the disk, then restart this sidecar")
-                            .or(() -> writer.failure().map(f -> "replica writer failing: " + f
-                                    + "; it retries by itself")));
+                            .or(() -> writerFailure().map(f -> "replica writer failing: " + f
+                                    + "; it retries by itself")), identity.incarnation(), identity.startedEmptyAtMs());
             opened.push(membership);
+            this.repair = RepairService.create(config, store, producer, repairMembership(), identity,
+                    config.get(SidecarConfig.HTTP_AUTH_TOKEN), http.peerTls(), this::stopCoordinating);
+            opened.push(repair);
+            RepairHttp repairHttp = new RepairHttp(config.nodeId(), store, repair);
+            http.mount("/repair", repairHttp);
+            http.mount("/admin", repairHttp);
+            this.writer = ReplicaWriter.create(config, store, producer, metrics, repair::onReplies);
+            opened.push(writer);
             CoordinatorTopology coordinator = CoordinatorTopology.of(config, directory, store, acks::sendClock, metrics);
             this.streams = new KafkaStreams(coordinator.topology(), CoordinatorTopology.streamsConfig(config),
                     coordinator.clientSupplier());
@@ -143,6 +161,7 @@ public final class Sidecar implements AutoCloseable {
         meters.bindKafkaClient(membership.consumerForMetrics());
         meters.bindKafkaStreams(streams);
         meters.bind(new StoreMeters(store));
+        meters.bind(new RepairMeters(repair));
         meters.bind(new ConsumerLag("alldata.replica.commands.lag",
                 "Records of this node's command topic its replica writer has yet to read", writer.consumerForMetrics()::metrics,
                 topics.commands(config.nodeId())));
@@ -152,12 +171,67 @@ public final class Sidecar implements AutoCloseable {
                 "Ack records this node's coordinator tasks have yet to read", streams::metrics, topics.acks()));
     }
 
-    /** "starting" until {@link #start} has started every part, "shutting down" once closing. */
+    /** The membership agent and directory as repair uses them. */
+    private RepairService.Membership repairMembership() {
+        return new RepairService.Membership() {
+            @Override
+            public boolean caughtUp() {
+                return membership.caughtUp();
+            }
+
+            @Override
+            public Collection<MemberRecord> members() {
+                return directory.all();
+            }
+
+            @Override
+            public MemberRecord member(String node) {
+                return directory.get(node);
+            }
+
+            @Override
+            public void drain() {
+                membership.drain();
+            }
+
+            @Override
+            public boolean draining() {
+                return membership.draining();
+            }
+
+            @Override
+            public void leaveForGood() throws Exception {
+                membership.leaveForGood();
+            }
+        };
+    }
+
+    /** A decommission hands this node's ingest partitions to the other coordinators. */
+    private void stopCoordinating() {
+        log.info("{} stops coordinating (decommission): its ingest partitions move to the other nodes", config.nodeId());
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
+    }
+
+    /**
+     * "starting" until {@link #start} has started every part, "shutting down" once closing, "decommissioning"
+     * while this node moves its replicas away.
+     */
     private Optional<String> lifecycleProblem() {
         if (closed) {
             return Optional.of("shutting down");
         }
+        if (membership.draining()) {
+            return Optional.of(repair.status().decommissioned()
+                    ? "decommissioned: every replica moved away and the tombstone written; stop this sidecar"
+                    : "decommissioning: this node takes no new work while it moves its replicas to other nodes (see"
+                    + " /repair/status)");
+        }
         return started ? Optional.empty() : Optional.of("starting");
+    }
+
+    private Optional<String> writerFailure() {
+        return writer.failure();
     }
 
     private boolean writerRunning() {
@@ -177,9 +251,13 @@ public final class Sidecar implements AutoCloseable {
     public static Sidecar start(SidecarConfig config) throws IOException, InterruptedException {
         Sidecar s = new Sidecar(config);
         try {
+            s.repair.resumeDecommission();
             s.membership.start();
             s.writer.start();
-            s.streams.start();
+            if (!RepairService.decommissionStarted(s.store)) {
+                s.streams.start();
+            }
+            s.repair.start();
         } catch (RuntimeException e) {
             s.close();
             throw e;
@@ -208,6 +286,16 @@ public final class Sidecar implements AutoCloseable {
 
     public SidecarMetrics metrics() {
         return metrics;
+    }
+
+    /** This node's repair (status, decommission). */
+    public RepairService repair() {
+        return repair;
+    }
+
+    /** The identity this node runs as. */
+    public NodeIdentity identity() {
+        return identity;
     }
 
     /** The HTTP API's address, {@code host:port}. */
@@ -239,6 +327,7 @@ public final class Sidecar implements AutoCloseable {
         }
         closed = true;
         log.info("sidecar {} shutting down", config.nodeId());
+        repair.close();
         membership.close();
         // leave the coordinator group: staying in it (Streams' default) would keep this node's ingest
         // partitions unowned until the broker's session timeout expired, stalling their puts

@@ -144,6 +144,18 @@ public final class SidecarConfig {
                     + " one commit covers everything processed meanwhile).");
     public static final Setting<Long> COMMIT_INTERVAL_MS = Setting.ofLong("commit.interval.ms", 500, atLeast(0),
             "Kafka Streams commit interval of the coordinator: how often pending-put state is flushed and offsets committed.");
+    public static final Setting<Long> REPAIR_DELAY_MS = Setting.ofLong("repair.delay.ms", 600_000, atLeast(0),
+            "A node without a heartbeat for this long counts as lost: repair copies its replicas to other nodes. Until"
+                    + " then it is only down and presumed to hold them (a restart must not set off copying). A node"
+                    + " dropped or decommissioned (tombstoned) is lost at once.");
+    public static final Setting<Integer> REPAIR_MAX_EVENTS_PER_S = Setting.ofInt("repair.max.events.per.s", 1000,
+            atLeast(1), "Replicas this node's repair writes to other nodes per second at most (each copy counts), so"
+                    + " that repair never starves puts.");
+    public static final Setting<Long> REPAIR_MAX_BYTES_PER_S = Setting.ofLong("repair.max.bytes.per.s", 8L << 20,
+            atLeast(1024), "Event bytes this node's repair sends to other nodes per second at most.");
+    public static final Setting<Long> REPAIR_SCAN_INTERVAL_MS = Setting.ofLong("repair.scan.interval.ms", 3_600_000,
+            atLeast(1000), "Interval of the slow repair pass over every event this node holds (owed replicas of"
+                    + " degraded writes, missed plan updates); membership changes start a pass at once.");
 
     /** The one {@code kafka.*} key that must be set; also offered as a suggestion for misspelt keys. */
     private static final String BOOTSTRAP_SERVERS = "bootstrap.servers";

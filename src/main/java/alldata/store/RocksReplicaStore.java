@@ -1,9 +1,11 @@
 package alldata.store;
 
 import alldata.core.ConflictException;
+import alldata.core.IntervalDigest;
 import alldata.core.ReplicaStore;
 import alldata.protocol.MalformedRecordException;
 import alldata.protocol.MetaFormat;
+import alldata.protocol.MetaUpdate;
 import alldata.protocol.ReplicaMeta;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,10 +15,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -47,6 +51,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Column family {@code events} maps key to event bytes; {@code meta} maps key to the replica's
  * {@link ReplicaMeta} ({@link MetaFormat}). Keys are ASCII and time-ordered, so a key-range scan is a time-range scan.
+ * {@code digests} keeps, per hour interval and per node named in the plans, the {@link IntervalDigest} of the
+ * events held, updated in the same write batch as the events and plans they count (see {@link #keptDigests}).
+ * The default column family holds the node's own small records under names ({@link #state}, e.g. its identity
+ * and repair progress).
  *
  * <p>Durability uses group commit: {@link #write(List)} stores a whole batch with one WAL sync, and
  * {@link #put(String, byte[])} queues the write for a writer thread that drains everything queued into
@@ -74,6 +82,7 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
     private final ColumnFamilyHandle defaultCf;
     private final ColumnFamilyHandle events;
     private final ColumnFamilyHandle meta;
+    private final ColumnFamilyHandle digests;
     private final BlockingQueue<QueuedWrite> queue = new LinkedBlockingQueue<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Ranges handed out and not yet closed: closed with the store, before RocksDB itself. */
@@ -84,6 +93,9 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
      * read without the lock so that a health check never waits behind a slow or stuck write.
      */
     private volatile String writeFailure;
+    /** The store was empty when opened without a record that its digests are kept: the first write records it. */
+    private boolean digestsMarkerDue;
+    private static final String DIGESTS_COUNTED = "digests-counted";
 
     /** Writes waiting for the next group commit: one put, or a caller's whole batch. */
     private record QueuedWrite(List<ReplicaWrite> writes, CompletableFuture<List<WriteOutcome>> done) {
@@ -109,8 +121,9 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
         List<ColumnFamilyDescriptor> descriptors = List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
                 new ColumnFamilyDescriptor("events".getBytes(StandardCharsets.US_ASCII), cfOptions),
-                new ColumnFamilyDescriptor("meta".getBytes(StandardCharsets.US_ASCII), cfOptions));
-        List<ColumnFamilyHandle> handles = new ArrayList<>(3);
+                new ColumnFamilyDescriptor("meta".getBytes(StandardCharsets.US_ASCII), cfOptions),
+                new ColumnFamilyDescriptor("digests".getBytes(StandardCharsets.US_ASCII), cfOptions));
+        List<ColumnFamilyHandle> handles = new ArrayList<>(4);
         try {
             Files.createDirectories(dir);
             this.db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
@@ -129,6 +142,8 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
         this.defaultCf = handles.get(0);
         this.events = handles.get(1);
         this.meta = handles.get(2);
+        this.digests = handles.get(3);
+        countExistingEventsOnce();
         this.groupCommitter = new Thread(this::runGroupCommits, "alldata-store-" + dir.getFileName());
         this.groupCommitter.setDaemon(true);
         this.groupCommitter.start();
@@ -232,6 +247,7 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
         try (WriteBatch batch = new WriteBatch()) {
             List<byte[]> existing = db.multiGetAsList(java.util.Collections.nCopies(keys.size(), events), keys);
             Map<String, byte[]> inBatch = new HashMap<>();
+            KeptDigests counted = new KeptDigests();
             long now = System.currentTimeMillis();
             for (int i = 0; i < writes.size(); i++) {
                 ReplicaWrite w = writes.get(i);
@@ -241,6 +257,8 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
                     if (w.meta() != null) {
                         batch.put(meta, keys.get(i), MetaFormat.encode(w.meta().storedAt(now)));
                     }
+                    counted.add(w.key(), IntervalDigest.eventHash(w.key(), w.event()),
+                            w.meta() == null ? List.of() : w.meta().replicas(), true);
                     inBatch.put(w.key(), w.event());
                     outcomes.add(WriteOutcome.STORED);
                 } else if (Arrays.equals(stored, w.event())) {
@@ -251,8 +269,13 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
                     outcomes.add(WriteOutcome.CONFLICT);
                 }
             }
+            putDigests(batch, counted);
+            if (digestsMarkerDue && batch.count() > 0) {
+                batch.put(defaultCf, stateKey(DIGESTS_COUNTED), new byte[] {1});
+            }
             if (batch.count() > 0) {
                 db.write(writeOptions, batch);
+                digestsMarkerDue = false;
             }
             writeFailure = null;
         } catch (RocksDBException e) {
@@ -260,6 +283,337 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
             throw new StoreException("write of " + writes.size() + " replicas to " + dir + " failed: " + e.getMessage(), e);
         }
         return outcomes;
+    }
+
+    /** Reads the digest rows {@code counted} touches, and puts their new values into {@code batch}. */
+    private void putDigests(WriteBatch batch, KeptDigests counted) throws RocksDBException {
+        if (counted.isEmpty()) {
+            return;
+        }
+        List<String> rows = counted.rows();
+        List<byte[]> rowKeys = rows.stream().map(KeptDigests::bytes).toList();
+        List<byte[]> values = db.multiGetAsList(Collections.nCopies(rowKeys.size(), digests), rowKeys);
+        Map<String, IntervalDigest> current = new HashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            current.put(rows.get(i), KeptDigests.decode(values.get(i)));
+        }
+        for (Map.Entry<String, IntervalDigest> e : counted.apply(current::get).entrySet()) {
+            batch.put(digests, KeptDigests.bytes(e.getKey()), KeptDigests.encode(e.getValue()));
+        }
+    }
+
+    /**
+     * Applies plan updates from a repair: an update replaces the plan of an event this node holds when its epoch is
+     * larger than the stored plan's; the kept digests move with the plan. One write, synced.
+     *
+     * @param origin the repairing node (recorded as the plan's coordinator)
+     * @return one outcome per update, in order
+     * @throws StoreException when RocksDB fails; then nothing is changed
+     */
+    public synchronized List<PlanUpdateOutcome> updatePlans(List<MetaUpdate> updates, String origin) {
+        ensureOpen();
+        if (updates.isEmpty()) {
+            return List.of();
+        }
+        List<byte[]> keys = updates.stream().map(u -> u.key().getBytes(StandardCharsets.US_ASCII)).toList();
+        List<PlanUpdateOutcome> outcomes = new ArrayList<>(updates.size());
+        try (WriteBatch batch = new WriteBatch()) {
+            List<byte[]> held = db.multiGetAsList(Collections.nCopies(keys.size(), events), keys);
+            List<byte[]> metas = db.multiGetAsList(Collections.nCopies(keys.size(), meta), keys);
+            Map<String, ReplicaMeta> updated = new HashMap<>(); // an event updated twice in one call
+            KeptDigests moved = new KeptDigests();
+            for (int i = 0; i < updates.size(); i++) {
+                MetaUpdate u = updates.get(i);
+                if (held.get(i) == null) {
+                    outcomes.add(PlanUpdateOutcome.ABSENT);
+                    continue;
+                }
+                ReplicaMeta old = updated.containsKey(u.key()) ? updated.get(u.key())
+                        : metas.get(i) == null ? null : decodeMeta(u.key(), metas.get(i));
+                if (old != null && old.epoch() >= u.epoch()) {
+                    outcomes.add(PlanUpdateOutcome.STALE);
+                    continue;
+                }
+                ReplicaMeta next = old != null ? old.updatedBy(u, origin)
+                        : new ReplicaMeta(u.replicas(), origin, u.replicationFactor(), System.currentTimeMillis(), u.epoch());
+                long hash = IntervalDigest.eventHash(u.key(), held.get(i));
+                Set<String> before = old == null ? Set.of() : new LinkedHashSet<>(old.replicas());
+                Set<String> after = new LinkedHashSet<>(next.replicas());
+                moved.remove(u.key(), hash, before.stream().filter(n -> !after.contains(n)).toList());
+                moved.add(u.key(), hash, after.stream().filter(n -> !before.contains(n)).toList(), false);
+                batch.put(meta, keys.get(i), MetaFormat.encode(next));
+                updated.put(u.key(), next);
+                outcomes.add(PlanUpdateOutcome.APPLIED);
+            }
+            putDigests(batch, moved);
+            if (batch.count() > 0) {
+                db.write(writeOptions, batch);
+            }
+        } catch (RocksDBException e) {
+            throw new StoreException("plan update of " + updates.size() + " events in " + dir + " failed: " + e.getMessage(), e);
+        }
+        return outcomes;
+    }
+
+    private ReplicaMeta decodeMeta(String key, byte[] bytes) {
+        try {
+            return MetaFormat.decode(bytes);
+        } catch (MalformedRecordException e) {
+            log.warn("unreadable plan of {} in {} ignored (a repair's plan replaces it): {}", key, dir, e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * The content hash ({@link IntervalDigest#contentHash}) of each of {@code keys} this node holds; keys it does not
+     * hold are absent from the answer.
+     */
+    public Map<String, Long> contentHashes(List<String> keys) {
+        ensureOpen();
+        List<byte[]> raw = keys.stream().map(k -> k.getBytes(StandardCharsets.US_ASCII)).toList();
+        try {
+            List<byte[]> values = db.multiGetAsList(Collections.nCopies(raw.size(), events), raw);
+            Map<String, Long> out = new HashMap<>();
+            for (int i = 0; i < keys.size(); i++) {
+                if (values.get(i) != null) {
+                    out.put(keys.get(i), IntervalDigest.contentHash(values.get(i)));
+                }
+            }
+            return out;
+        } catch (RocksDBException e) {
+            throw new StoreException("read of " + keys.size() + " keys from " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The events held with {@code from <= key < to}, in key order, at most {@code limit}, each with its plan and a
+     * hash of its bytes (what repair and digests need, without the bytes themselves).
+     *
+     * @param from first key (or prefix) to include; {@code null} for the beginning
+     * @param to   first key (or prefix) to exclude; {@code null} for the end
+     */
+    public List<HeldEvent> scanHeld(String from, String to, int limit) {
+        ensureOpen();
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must not be negative, got " + limit);
+        }
+        List<HeldEvent> out = new ArrayList<>(Math.min(limit, 1024));
+        try (Slice lower = from == null ? null : new Slice(from.getBytes(StandardCharsets.US_ASCII));
+             Slice upper = to == null ? null : new Slice(to.getBytes(StandardCharsets.US_ASCII));
+             ReadOptions ro = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
+             RocksIterator ev = db.newIterator(events, ro);
+             RocksIterator me = db.newIterator(meta, ro)) {
+            ev.seekToFirst();
+            me.seekToFirst();
+            while (ev.isValid() && out.size() < limit) {
+                byte[] key = ev.key();
+                // the meta iterator walks alongside: skip plans of events no longer held
+                while (me.isValid() && Arrays.compare(me.key(), key) < 0) {
+                    me.next();
+                }
+                ReplicaMeta m = me.isValid() && Arrays.equals(me.key(), key)
+                        ? decodeMeta(new String(key, StandardCharsets.US_ASCII), me.value()) : null;
+                byte[] value = ev.value();
+                out.add(new HeldEvent(new String(key, StandardCharsets.US_ASCII), m, IntervalDigest.contentHash(value),
+                        value.length));
+                ev.next();
+            }
+            ev.status();
+            me.status();
+        } catch (RocksDBException e) {
+            throw new StoreException("scan of " + dir + " failed: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /**
+     * The plans with {@code from <= key < to}, in key order, at most {@code limit}: a scan of the small {@code meta}
+     * column family only (repair looks at every plan, and at few events). A plan whose event was deleted behind the
+     * store's back is listed too; {@link #contentHashes} tells which are held. Unreadable plans are skipped with a
+     * warning.
+     */
+    public List<StoredPlan> scanPlans(String from, String to, int limit) {
+        ensureOpen();
+        List<StoredPlan> out = new ArrayList<>(Math.min(limit, 1024));
+        try (Slice lower = from == null ? null : new Slice(from.getBytes(StandardCharsets.US_ASCII));
+             Slice upper = to == null ? null : new Slice(to.getBytes(StandardCharsets.US_ASCII));
+             ReadOptions ro = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
+             RocksIterator it = db.newIterator(meta, ro)) {
+            for (it.seekToFirst(); it.isValid() && out.size() < limit; it.next()) {
+                String key = new String(it.key(), StandardCharsets.US_ASCII);
+                ReplicaMeta m = decodeMeta(key, it.value());
+                if (m != null) {
+                    out.add(new StoredPlan(key, m));
+                }
+            }
+            it.status();
+        } catch (RocksDBException e) {
+            throw new StoreException("scan of the plans in " + dir + " failed: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** The first key held at or after {@code from} ({@code null}: the first key of all), if any. */
+    public Optional<String> firstKeyFrom(String from) {
+        ensureOpen();
+        try (RocksIterator it = db.newIterator(events)) {
+            if (from == null) {
+                it.seekToFirst();
+            } else {
+                it.seek(from.getBytes(StandardCharsets.US_ASCII));
+            }
+            return it.isValid() ? Optional.of(new String(it.key(), StandardCharsets.US_ASCII)) : Optional.empty();
+        }
+    }
+
+    /**
+     * The kept digests of the intervals {@code from <= interval < to}: per interval, per node named in the plans of
+     * its events (and {@code "*"} for all of them), the digest of the events held whose plan names that node. They
+     * count what this store wrote; data lost behind its back (a deleted SST file, a key deleted by hand) is still in
+     * them, so a check compares them with a recount from the data.
+     */
+    public Map<String, Map<String, IntervalDigest>> keptDigests(String from, String to) {
+        ensureOpen();
+        Map<String, Map<String, IntervalDigest>> out = new java.util.TreeMap<>();
+        try (Slice lower = from == null ? null : new Slice(KeptDigests.bytes(from));
+             Slice upper = to == null ? null : new Slice(KeptDigests.bytes(to));
+             ReadOptions ro = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
+             RocksIterator it = db.newIterator(digests, ro)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                String row = new String(it.key(), StandardCharsets.UTF_8);
+                int slash = row.indexOf('/');
+                IntervalDigest d = KeptDigests.decode(it.value());
+                if (slash > 0 && d.count() != 0) {
+                    out.computeIfAbsent(row.substring(0, slash), k -> new java.util.TreeMap<>())
+                            .put(row.substring(slash + 1), d);
+                }
+            }
+            it.status();
+        } catch (RocksDBException e) {
+            throw new StoreException("read of the kept digests of " + dir + " failed: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /**
+     * The digests of the intervals {@code from <= interval < to} counted from the data itself (every event held, and
+     * the plan beside it), in the layout of {@link #keptDigests}: what a check must compare, since only a recount
+     * sees an event that is gone from the store without the store having deleted it.
+     */
+    public Map<String, Map<String, IntervalDigest>> countedDigests(String from, String to) {
+        Map<String, Map<String, IntervalDigest>> out = new java.util.TreeMap<>();
+        String next = from;
+        while (true) {
+            List<HeldEvent> chunk = scanHeld(next, to, 10_000);
+            for (HeldEvent e : chunk) {
+                long hash = IntervalDigest.eventHash(e.key(), e.contentHash());
+                Map<String, IntervalDigest> rows = out.computeIfAbsent(IntervalDigest.intervalOf(e.key()),
+                        k -> new java.util.TreeMap<>());
+                Set<String> nodes = new LinkedHashSet<>(e.meta() == null ? List.of() : e.meta().replicas());
+                nodes.add(KeptDigests.ALL);
+                for (String n : nodes) {
+                    rows.merge(n, IntervalDigest.EMPTY.plus(hash), IntervalDigest::plus);
+                }
+            }
+            if (chunk.size() < 10_000) {
+                return out;
+            }
+            next = chunk.get(chunk.size() - 1).key() + "\0";
+        }
+    }
+
+    /**
+     * Makes the kept digests of {@code interval} follow the data again when they do not (see {@link #keptDigests}):
+     * recounts the interval and replaces its kept rows, holding writes off meanwhile so that none is missed.
+     *
+     * @return whether they differed
+     */
+    public synchronized boolean reconcileKeptDigests(String interval) {
+        String upper = IntervalDigest.upperBound(interval);
+        Map<String, IntervalDigest> counted = countedDigests(interval, upper).getOrDefault(interval, Map.of());
+        if (counted.equals(keptDigests(interval, upper).getOrDefault(interval, Map.of()))) {
+            return false;
+        }
+        try (WriteBatch batch = new WriteBatch()) {
+            // rows are "<interval>/<node>": '0' follows '/'
+            batch.deleteRange(digests, KeptDigests.bytes(interval + "/"), KeptDigests.bytes(interval + "0"));
+            for (Map.Entry<String, IntervalDigest> e : counted.entrySet()) {
+                batch.put(digests, KeptDigests.bytes(KeptDigests.row(interval, e.getKey())), KeptDigests.encode(e.getValue()));
+            }
+            db.write(writeOptions, batch);
+        } catch (RocksDBException e) {
+            throw new StoreException("reconciling the digests of " + interval + " in " + dir + " failed: " + e.getMessage(), e);
+        }
+        return true;
+    }
+
+    /** The node's own record {@code name} (identity, repair progress, ...), if written. */
+    public Optional<byte[]> state(String name) {
+        ensureOpen();
+        try {
+            return Optional.ofNullable(db.get(defaultCf, stateKey(name)));
+        } catch (RocksDBException e) {
+            throw new StoreException("read of " + name + " from " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes the node's own record {@code name} (synced). */
+    public void putState(String name, byte[] value) {
+        ensureOpen();
+        try {
+            db.put(defaultCf, writeOptions, stateKey(name), value);
+        } catch (RocksDBException e) {
+            throw new StoreException("write of " + name + " to " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] stateKey(String name) {
+        return ("state/" + name).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Whether the store holds no event. */
+    public boolean isEmpty() {
+        return firstKeyFrom(null).isEmpty();
+    }
+
+    /**
+     * Stores that predate kept digests hold events no digest counts: count them once, at the first open with
+     * digests, so that kept and recounted digests agree.
+     */
+    private void countExistingEventsOnce() {
+        String marker = DIGESTS_COUNTED;
+        if (state(marker).isPresent()) {
+            return;
+        }
+        if (isEmpty()) {
+            digestsMarkerDue = true; // nothing to count; opening an empty store writes nothing
+            return;
+        }
+        String from = null;
+        int counted = 0;
+        while (true) {
+            List<HeldEvent> chunk = scanHeld(from, null, 10_000);
+            if (chunk.isEmpty()) {
+                break;
+            }
+            KeptDigests all = new KeptDigests();
+            for (HeldEvent e : chunk) {
+                all.add(e.key(), IntervalDigest.eventHash(e.key(), e.contentHash()),
+                        e.meta() == null ? List.of() : e.meta().replicas(), true);
+            }
+            try (WriteBatch batch = new WriteBatch()) {
+                putDigests(batch, all);
+                db.write(writeOptions, batch);
+            } catch (RocksDBException e) {
+                throw new StoreException("counting the digests of " + dir + " failed: " + e.getMessage(), e);
+            }
+            counted += chunk.size();
+            from = chunk.get(chunk.size() - 1).key() + "\0";
+        }
+        if (counted > 0) {
+            log.info("counted the interval digests of the {} events already in {}", counted, dir);
+        }
+        putState(marker, new byte[] {1});
     }
 
     /** The event stored under {@code key}, if any. */
@@ -578,6 +932,7 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
         synchronized (this) {
             events.close();
             meta.close();
+            digests.close();
             defaultCf.close();
             db.close();
             closeOptions();

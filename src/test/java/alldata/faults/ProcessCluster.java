@@ -27,6 +27,7 @@ final class ProcessCluster implements AutoCloseable {
     private final String bootstrap;
     private final Path dir;
     private final int nodes;
+    private final String[] zones;
     private final Map<String, String> extra;
     private final int[] httpPorts;
     private final Process[] processes;
@@ -34,9 +35,15 @@ final class ProcessCluster implements AutoCloseable {
     private final HttpClient httpClient = HttpClient.newHttpClient();
 
     ProcessCluster(String bootstrap, Path dir, int nodes, Map<String, String> extra) throws IOException {
+        this(bootstrap, dir, nodes, extra, ZONES);
+    }
+
+    /** @param zones the zone of node {@code i} is {@code zones[(i - 1) % zones.length]} */
+    ProcessCluster(String bootstrap, Path dir, int nodes, Map<String, String> extra, String[] zones) throws IOException {
         this.bootstrap = bootstrap;
         this.dir = dir;
         this.nodes = nodes;
+        this.zones = zones.clone();
         this.extra = Map.copyOf(extra);
         this.httpPorts = new int[nodes + 1];
         this.processes = new Process[nodes + 1];
@@ -75,7 +82,7 @@ final class ProcessCluster implements AutoCloseable {
     void start(int i) throws IOException {
         Map<String, String> c = new HashMap<>();
         c.put("node.id", id(i));
-        c.put("zone", ZONES[(i - 1) % ZONES.length]);
+        c.put("zone", zones[(i - 1) % zones.length]);
         c.put("region", "local");
         c.put("data.dir", dir.resolve(id(i)).toString());
         c.put("http.port", Integer.toString(httpPorts[i]));
@@ -85,7 +92,8 @@ final class ProcessCluster implements AutoCloseable {
         c.forEach((k, v) -> props.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
         Path config = Files.writeString(dir.resolve(id(i) + ".properties"), props, StandardCharsets.UTF_8);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx384m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx384m", "-XX:+UseSerialGC", "-Dalldata.log=INFO",
+                "-cp", System.getProperty("java.class.path"),
                 "alldata.cli.AllDataCli", "sidecar", "--config", config.toString());
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(id(i) + ".log").toFile()));
@@ -152,6 +160,25 @@ final class ProcessCluster implements AutoCloseable {
             all.put(id(i), storedEvents(i));
         }
         return all;
+    }
+
+    /** Node {@code i}'s data directory (its replica store and Streams state). */
+    Path dataDir(int i) {
+        return dir.resolve(id(i));
+    }
+
+    /** Deletes node {@code i}'s data directory (the node must not run): a replaced disk. */
+    void wipe(int i) throws IOException {
+        if (alive(i)) {
+            throw new IllegalStateException(id(i) + " still runs");
+        }
+        if (Files.exists(dataDir(i))) {
+            try (var paths = Files.walk(dataDir(i))) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
     }
 
     /** SIGKILL: no shutdown hook, no LEAVING, nothing flushed. */

@@ -96,11 +96,49 @@ class BinaryFormatsTest {
 
     @Test
     void replicaMeta() {
-        ReplicaMeta meta = new ReplicaMeta(List.of("node-1", "node-3"), "node-1", 3, 0x19d8a6b2c00L);
-        String golden = hex("02", "0006", "'node-1", "03", "02", "0006", "'node-1", "0006", "'node-3",
-                "0000019d8a6b2c00");
+        ReplicaMeta meta = new ReplicaMeta(List.of("node-1", "node-3"), "node-1", 3, 0x19d8a6b2c00L, 7);
+        String golden = hex("03", "0006", "'node-1", "03", "02", "0006", "'node-1", "0006", "'node-3",
+                "0000019d8a6b2c00",                       // stored at
+                "0000000000000007");                      // epoch 7
         assertThat(hexOf(MetaFormat.encode(meta))).isEqualTo(golden);
         assertThat(MetaFormat.decode(bytes(golden))).isEqualTo(meta);
+    }
+
+    @Test
+    void replicaMetaOfVersionTwoIsStillReadWithEpochZero() {
+        String v2 = hex("02", "0006", "'node-1", "03", "02", "0006", "'node-1", "0006", "'node-3",
+                "0000019d8a6b2c00");
+        assertThat(MetaFormat.decode(bytes(v2)))
+                .isEqualTo(new ReplicaMeta(List.of("node-1", "node-3"), "node-1", 3, 0x19d8a6b2c00L, 0));
+        assertThatThrownBy(() -> MetaFormat.decode(bytes(v2 + "0000000000000007"))).hasMessageContaining("trailing");
+        assertThatThrownBy(() -> MetaFormat.decode(bytes("04"))).hasMessageContaining("unknown format 4");
+    }
+
+    @Test
+    void metaUpdate() {
+        MetaUpdateBatch updates = new MetaUpdateBatch("node-2", List.of(
+                new MetaUpdate(KEY, List.of("node-2", "node-3", "node-4"), 3, 0x19d8a6b2c01L),
+                new MetaUpdate("k2", List.of(), 1, 1)));
+        String golden = hex("02", "03",                  // format 2, kind META_UPDATE
+                "0006", "'node-2",                        // origin
+                "00000002",                               // two updates
+                "002c", "'" + KEY, "0000019d8a6b2c01",    // key, epoch
+                "03", "03", "0006", "'node-2", "0006", "'node-3", "0006", "'node-4", // rf 3, the new plan
+                "0002", "'k2", "0000000000000001", "01", "00");
+        assertThat(hexOf(CommandFormat.encode(updates))).isEqualTo(golden);
+        assertThat(CommandFormat.decode(bytes(golden))).isEqualTo(updates);
+    }
+
+    @Test
+    void aMetaUpdateWithEpochZeroOrAnEmptyKeyIsMalformed() {
+        assertThatThrownBy(() -> CommandFormat.decode(bytes(hex("02", "03", "0001", "'n", "00000001",
+                "0001", "'k", "0000000000000000", "01", "00")))).isInstanceOf(MalformedRecordException.class)
+                .hasMessageContaining("epoch");
+        assertThatThrownBy(() -> CommandFormat.decode(bytes(hex("02", "03", "0001", "'n", "00000001",
+                "0000", "0000000000000001", "01", "00")))).isInstanceOf(MalformedRecordException.class)
+                .hasMessageContaining("key must not be empty");
+        assertThatThrownBy(() -> CommandFormat.decode(bytes(hex("02", "03", "0001", "'n", "7fffffff"))))
+                .isInstanceOf(MalformedRecordException.class).hasMessageContaining("claims");
     }
 
     @Test
@@ -136,14 +174,22 @@ class BinaryFormatsTest {
 
     @Test
     void everyTruncationIsAMalformedRecordNeverAnotherException() {
-        byte[] whole = CommandFormat.encode(new PutBatch("node-1", new ReplyTo.AckPartition(3),
-                List.of(new PutCommand(KEY, EVENT, 2, 3, List.of("node-1", "node-2")))));
-        for (int n = 0; n < whole.length; n++) {
-            byte[] cut = Arrays.copyOf(whole, n);
-            assertThatThrownBy(() -> CommandFormat.decode(cut)).isInstanceOf(MalformedRecordException.class);
+        for (CommandRecord record : List.of(new PutBatch("node-1", new ReplyTo.AckPartition(3),
+                        List.of(new PutCommand(KEY, EVENT, 2, 3, List.of("node-1", "node-2")))),
+                new MetaUpdateBatch("node-1", List.of(new MetaUpdate(KEY, List.of("node-1", "node-2"), 2, 9))))) {
+            byte[] whole = CommandFormat.encode(record);
+            for (int n = 0; n < whole.length; n++) {
+                byte[] cut = Arrays.copyOf(whole, n);
+                assertThatThrownBy(() -> CommandFormat.decode(cut)).isInstanceOf(MalformedRecordException.class);
+            }
+            byte[] longer = Arrays.copyOf(whole, whole.length + 1);
+            assertThatThrownBy(() -> CommandFormat.decode(longer)).hasMessageContaining("trailing");
         }
-        byte[] longer = Arrays.copyOf(whole, whole.length + 1);
-        assertThatThrownBy(() -> CommandFormat.decode(longer)).hasMessageContaining("trailing");
+        byte[] meta = MetaFormat.encode(new ReplicaMeta(List.of("node-1"), "node-1", 1, 5, 2));
+        for (int n = 0; n < meta.length; n++) {
+            byte[] cut = Arrays.copyOf(meta, n);
+            assertThatThrownBy(() -> MetaFormat.decode(cut)).isInstanceOf(MalformedRecordException.class);
+        }
     }
 
     @Property
@@ -162,7 +208,7 @@ class BinaryFormatsTest {
     void arbitraryBytesAfterAValidHeaderDecodeOrFailAsMalformed(@ForAll byte[] junk) {
         byte[] withHeader = new byte[junk.length + 2];
         withHeader[0] = 2;
-        withHeader[1] = (byte) (junk.length % 3);
+        withHeader[1] = (byte) (junk.length % 4);
         System.arraycopy(junk, 0, withHeader, 2, junk.length);
         try {
             CommandFormat.decode(withHeader);

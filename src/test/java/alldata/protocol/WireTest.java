@@ -38,7 +38,7 @@ class WireTest {
         MemberRecord plain = new MemberRecord("n", "a", "r", "t", "h:1", MemberRecord.State.UP, 5);
         assertThat(Wire.json().readTree(Wire.encode(plain)).has("https")).isFalse();
         assertThat(plain.httpUrl()).isEqualTo("http://h:1");
-        MemberRecord tls = new MemberRecord("n", "a", "r", "t", "h:1", MemberRecord.State.UP, 5, true);
+        MemberRecord tls = new MemberRecord("n", "a", "r", "t", "h:1", MemberRecord.State.UP, 5, true, null, 0);
         assertThat(Wire.json().readTree(Wire.encode(tls)).get("https").asBoolean()).isTrue();
         assertThat(Wire.decode(Wire.encode(tls), MemberRecord.class)).isEqualTo(tls);
         assertThat(tls.httpUrl()).isEqualTo("https://h:1");
@@ -47,6 +47,25 @@ class WireTest {
                 + "\"http\":\"h:1\",\"state\":\"UP\",\"heartbeatMs\":5}"), MemberRecord.class);
         assertThat(old).isEqualTo(plain);
         assertThat(new MemberRecord("n", "a", "r", "t", null, MemberRecord.State.UP, 5).httpUrl()).isNull();
+    }
+
+    @Test
+    void memberRecordsCarryTheIncarnationAndReadOlderAndNewerRecords() throws Exception {
+        MemberRecord m = new MemberRecord("n", "a", "r", "t", "h:1", MemberRecord.State.DRAINING, 5, false, "inc-1", 4);
+        assertThat(Wire.decode(Wire.encode(m), MemberRecord.class)).isEqualTo(m);
+        var tree = Wire.json().readTree(Wire.encode(m));
+        assertThat(tree.get("state").asText()).isEqualTo("DRAINING");
+        assertThat(tree.get("incarnation").asText()).isEqualTo("inc-1");
+        assertThat(tree.get("incarnationStartMs").asLong()).isEqualTo(4);
+        // a record of a node that predates incarnations
+        MemberRecord old = Wire.decode(b("{\"node\":\"n\",\"zone\":\"a\",\"region\":\"r\",\"state\":\"UP\",\"heartbeatMs\":1}"),
+                MemberRecord.class);
+        assertThat(old.incarnation()).isNull();
+        assertThat(old.incarnationStartMs()).isZero();
+        assertThat(Wire.json().readTree(Wire.encode(old)).has("incarnation")).isFalse();
+        // a state of a later version is not live
+        assertThat(Wire.decode(b("{\"node\":\"n\",\"zone\":\"a\",\"region\":\"r\",\"state\":\"HIBERNATING\",\"heartbeatMs\":1}"),
+                MemberRecord.class).state()).isEqualTo(MemberRecord.State.LEAVING);
     }
 
     @Test

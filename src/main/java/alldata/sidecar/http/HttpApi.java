@@ -4,6 +4,7 @@ import alldata.protocol.MemberRecord;
 import alldata.sidecar.membership.PeerDirectory;
 import alldata.store.RocksReplicaStore;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
@@ -15,7 +16,6 @@ import java.net.URLDecoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *       503; the body says why in one line;</li>
  *   <li>{@code GET /metrics}: Prometheus text.</li>
  * </ul>
- * HEAD of each answers like GET without a body; other methods get 405, other paths 404. With a token, every
+ * HEAD of each answers like GET without a body; other methods get 405, other paths 404. Other concerns add their
+ * own paths with {@link #mount} (repair: {@code /repair/…}, {@code /admin/decommission}). With a token, every
  * request but {@code /health/live} needs {@code Authorization: Bearer <token>}, else 401.
  *
  * <p>Threads: the server's own threads answer health, metrics and gets of this node's store, and hand scans and
@@ -52,7 +53,8 @@ import org.slf4j.LoggerFactory;
 public final class HttpApi implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
     private static final String PATHS = "/events/{key}, /events?from=&to=&limit=&cursor=&newest=&local=, /health/live, "
-            + "/health/ready, /metrics";
+            + "/health/ready, /metrics, /repair/status, /repair/holds, /repair/digests, /repair/keys, /repair/events,"
+            + " /admin/decommission";
     private static final int SERVER_THREADS = 4;
     /** Reads waiting for a thread, per read thread, before the next one gets 503. */
     private static final int QUEUE_PER_THREAD = 8;
@@ -67,6 +69,7 @@ public final class HttpApi implements AutoCloseable {
     private final EventReads events;
     private final String advertised;
     private final boolean https;
+    private final SSLContext clientTls;
 
     /**
      * Starts serving plain HTTP on {@code bind:port} (port 0 picks a free one), reading this node's store alone.
@@ -93,7 +96,7 @@ public final class HttpApi implements AutoCloseable {
                    Supplier<String> metrics) throws IOException {
         // TLS first, then the port: a keystore that cannot be used leaves no server bound
         SSLContext serverTls = options.keystore().map(HttpTls::server).orElse(null);
-        SSLContext clientTls = HttpTls.client(options.truststore());
+        this.clientTls = HttpTls.client(options.truststore());
         this.server = bind(options, serverTls);
         this.readiness = readiness;
         this.metrics = metrics;
@@ -161,6 +164,23 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
+    /**
+     * Serves the paths under {@code prefix} (e.g. {@code /repair}) with {@code handler}, behind the same bearer
+     * token as every other endpoint: a concern with its own endpoints keeps them in its own handler class.
+     */
+    public void mount(String prefix, HttpHandler handler) {
+        server.createContext(prefix, ex -> {
+            if (authorized(ex)) {
+                handler.handle(ex);
+                return;
+            }
+            Exchanges.answer(ex, () -> {
+                unauthorized(ex);
+                return true;
+            });
+        });
+    }
+
     /** The address peers and clients use, {@code host:port} (announced in the membership record). */
     public String address() {
         return advertised;
@@ -168,6 +188,11 @@ public final class HttpApi implements AutoCloseable {
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** The trust this node uses for peers that speak HTTPS (the configured truststore, else the JDK's). */
+    public SSLContext peerTls() {
+        return clientTls;
     }
 
     /** Whether this API speaks HTTPS. */
@@ -179,8 +204,7 @@ public final class HttpApi implements AutoCloseable {
         String path = ex.getRequestURI().getRawPath();
         Exchanges.answer(ex, () -> {
             if (!path.equals("/health/live") && !authorized(ex)) {
-                ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"alldata\"");
-                Replies.text(ex, 401, "missing or wrong bearer token: send Authorization: Bearer <http.auth.token>");
+                unauthorized(ex);
                 return true;
             }
             String method = ex.getRequestMethod();
@@ -196,12 +220,12 @@ public final class HttpApi implements AutoCloseable {
     /** @return false when the read was handed to another thread, which answers and closes it */
     private boolean route(HttpExchange ex, String path) throws IOException {
         if (path.equals("/events") || path.equals("/events/")) {
-            events.scan(ex, query(ex.getRequestURI().getRawQuery()));
+            events.scan(ex, QueryParameters.parse(ex.getRequestURI().getRawQuery()));
             return false;
         }
         if (path.startsWith("/events/")) {
             events.get(ex, URLDecoder.decode(path.substring("/events/".length()), StandardCharsets.UTF_8),
-                    query(ex.getRequestURI().getRawQuery()));
+                    QueryParameters.parse(ex.getRequestURI().getRawQuery()));
             return false;
         }
         switch (path) {
@@ -217,6 +241,11 @@ public final class HttpApi implements AutoCloseable {
         return true;
     }
 
+    private static void unauthorized(HttpExchange ex) throws IOException {
+        ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"alldata\"");
+        Replies.text(ex, 401, "missing or wrong bearer token: send Authorization: Bearer <http.auth.token>");
+    }
+
     /** True without a token, or when the request carries it (compared in constant time). */
     private boolean authorized(HttpExchange ex) {
         if (token.isEmpty()) {
@@ -227,22 +256,6 @@ public final class HttpApi implements AutoCloseable {
             return false;
         }
         return MessageDigest.isEqual(token.get(), header.substring(7).strip().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> m = new HashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return m;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            if (!k.isEmpty()) {
-                m.put(k, v);
-            }
-        }
-        return m;
     }
 
     @Override

@@ -28,7 +28,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Heartbeats this node into the compacted membership topic and keeps the {@link PeerDirectory} from
  * it. The topic is read whole from the beginning with no consumer group, so every node sees every
- * member. A clean {@link #close()} writes LEAVING and then a tombstone.
+ * member. A clean {@link #close()} writes LEAVING: the node stays a member that is not live (a stopped
+ * node is down, not gone, and repair waits {@code repair.delay.ms} before it replaces its replicas). Only
+ * {@link #leaveForGood()} (the end of a decommission) and an operator's {@link #drop} write a tombstone.
+ *
+ * <p>Each heartbeat carries the node's incarnation (the id of its store) and when that store started empty,
+ * so that peers see a node that came back with an empty disk and refill it. A record for this node id with
+ * another incarnation means a second process claims the id: it is logged as an error.
  *
  * <p>While this node cannot take replicas (its replica store refuses writes: a full or failed disk, and
  * RocksDB stays read-only until it is reopened; or its replica writer is failing), the heartbeat says
@@ -45,6 +51,9 @@ public final class MembershipAgent implements AutoCloseable {
     private final MemberRecord self;
     private final Supplier<Optional<String>> cannotTakeReplicas;
     private volatile MemberRecord.State announced = MemberRecord.State.UP;
+    private volatile boolean draining;
+    private volatile boolean caughtUp;
+    private boolean impostorReported;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Thread thread;
     private volatile boolean running = true;
@@ -54,9 +63,12 @@ public final class MembershipAgent implements AutoCloseable {
     /**
      * @param cannotTakeReplicas why this node cannot take replicas now (what an operator should know and do), or
      *                           empty while it can
+     * @param incarnation        the id of this node's store
+     * @param incarnationStartMs when that store started empty (0: it holds everything it was sent)
      */
     public MembershipAgent(SidecarConfig config, String httpAddress, Producer<byte[], byte[]> producer,
-                           PeerDirectory directory, LongSupplier clock, Supplier<Optional<String>> cannotTakeReplicas) {
+                           PeerDirectory directory, LongSupplier clock, Supplier<Optional<String>> cannotTakeReplicas,
+                           String incarnation, long incarnationStartMs) {
         this.config = config;
         this.cannotTakeReplicas = cannotTakeReplicas;
         this.producer = producer;
@@ -64,7 +76,7 @@ public final class MembershipAgent implements AutoCloseable {
         this.clock = clock;
         this.self = new MemberRecord(config.nodeId(), config.zone(), config.region(),
                 config.topics().commands(config.nodeId()), httpAddress, MemberRecord.State.UP, clock.getAsLong(),
-                config.get(SidecarConfig.HTTP_TLS_KEYSTORE_PATH).isPresent());
+                config.get(SidecarConfig.HTTP_TLS_KEYSTORE_PATH).isPresent(), incarnation, incarnationStartMs);
         Map<String, Object> props = config.kafkaClientConfig();
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "alldata-membership-" + config.nodeId());
@@ -93,6 +105,28 @@ public final class MembershipAgent implements AutoCloseable {
         return loopHealthy && thread.isAlive();
     }
 
+    /**
+     * True once the agent has read the membership topic to the end at least once: before that, the directory
+     * does not know every member yet (and repair must not take an unknown node for a lost one).
+     */
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    /** Announces DRAINING (this node is being decommissioned: no new replicas) instead of UP from the next heartbeat. */
+    public void drain() {
+        if (!draining) {
+            draining = true;
+            log.info("{} announces DRAINING: peers stop placing replicas on it while it moves its replicas away",
+                    config.nodeId());
+        }
+    }
+
+    /** Whether this node announces DRAINING. */
+    public boolean draining() {
+        return draining;
+    }
+
     private void run() {
         String topic = config.topics().membership();
         long nextBeat = clock.getAsLong() + config.heartbeatMs();
@@ -101,11 +135,15 @@ public final class MembershipAgent implements AutoCloseable {
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = consumer.endOffsets(parts, Duration.ofSeconds(30));
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                     apply(r);
                 }
                 loopHealthy = true;
+                if (!caughtUp && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                    caughtUp = true;
+                }
                 long now = clock.getAsLong();
                 MemberRecord.State state = currentState();
                 if ((now >= nextBeat || state != announced) && running) {
@@ -124,16 +162,22 @@ public final class MembershipAgent implements AutoCloseable {
         }
     }
 
-    /** UP, or LEAVING while this node cannot take replicas (said once, loudly, when it starts). */
+    /**
+     * UP; LEAVING while this node cannot take replicas (said once, loudly, when it starts); DRAINING while it is
+     * decommissioned.
+     */
     private MemberRecord.State currentState() {
         Optional<String> failure = cannotTakeReplicas.get();
-        if (failure.isPresent() && announced == MemberRecord.State.UP) {
+        if (failure.isPresent() && announced != MemberRecord.State.LEAVING) {
             log.error("{} now announces LEAVING so that peers stop placing replicas on it: {}", config.nodeId(),
                     failure.get());
         } else if (failure.isEmpty() && announced == MemberRecord.State.LEAVING) {
-            log.info("{} takes replicas again and announces UP", config.nodeId());
+            log.info("{} takes replicas again and announces {}", config.nodeId(), draining ? "DRAINING" : "UP");
         }
-        return failure.isPresent() ? MemberRecord.State.LEAVING : MemberRecord.State.UP;
+        if (failure.isPresent()) {
+            return MemberRecord.State.LEAVING;
+        }
+        return draining ? MemberRecord.State.DRAINING : MemberRecord.State.UP;
     }
 
     private void apply(ConsumerRecord<byte[], byte[]> r) {
@@ -147,7 +191,17 @@ public final class MembershipAgent implements AutoCloseable {
             return;
         }
         try {
-            directory.apply(node, Wire.decode(r.value(), MemberRecord.class));
+            MemberRecord record = Wire.decode(r.value(), MemberRecord.class);
+            if (node.equals(config.nodeId()) && record.incarnation() != null && self.incarnation() != null
+                    && !record.incarnation().equals(self.incarnation()) && record.heartbeatMs() > self.heartbeatMs()
+                    && !impostorReported) {
+                impostorReported = true;
+                log.error("another process heartbeats as {} (incarnation {}, HTTP {}); this one is incarnation {}: two "
+                        + "sidecars share one node id; stop one of them", node, record.incarnation(), record.http(),
+                        self.incarnation());
+                return; // our own view of ourselves stays ours
+            }
+            directory.apply(node, record);
         } catch (MalformedRecordException e) {
             log.warn("membership record for {} at offset {} ignored: {}", node, r.offset(), e.getMessage());
         }
@@ -172,11 +226,28 @@ public final class MembershipAgent implements AutoCloseable {
     }
 
     /**
-     * Announces LEAVING, then writes this node's tombstone, and stops following the topic. An agent that
-     * was never started announces nothing: a sidecar that failed to start never joined.
+     * Announces LEAVING and stops following the topic: the node stays a member, not live. An agent that was
+     * never started announces nothing: a sidecar that failed to start never joined.
      */
     @Override
     public void close() {
+        stop();
+    }
+
+    /**
+     * The end of a decommission: stops heartbeating, then writes this node's tombstone, so that every peer
+     * forgets it for good.
+     *
+     * @throws Exception when the tombstone could not be written (the caller retries)
+     */
+    public void leaveForGood() throws Exception {
+        stop();
+        drop(producer, config.topics(), config.nodeId());
+        directory.apply(config.nodeId(), null);
+        log.info("{} wrote its tombstone to {}: it is no longer a member", config.nodeId(), config.topics().membership());
+    }
+
+    private void stop() {
         if (!running) {
             return;
         }
@@ -196,11 +267,9 @@ public final class MembershipAgent implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try {
-            heartbeat(MemberRecord.State.LEAVING);
-            drop(producer, config.topics(), config.nodeId());
-            directory.apply(config.nodeId(), null);
-        } catch (Exception e) {
-            log.warn("could not write the LEAVING record and tombstone of {}: {}", config.nodeId(), e.toString());
+            heartbeat(MemberRecord.State.LEAVING); // closing the shared producer later delivers it
+        } catch (RuntimeException e) {
+            log.warn("could not write the LEAVING record of {}: {}", config.nodeId(), e.toString());
         }
     }
 }

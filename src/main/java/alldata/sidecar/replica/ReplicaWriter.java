@@ -6,6 +6,8 @@ import alldata.protocol.ClientDefaults;
 import alldata.protocol.CommandFormat;
 import alldata.protocol.CommandRecord;
 import alldata.protocol.MalformedRecordException;
+import alldata.protocol.MetaUpdate;
+import alldata.protocol.MetaUpdateBatch;
 import alldata.protocol.PutBatch;
 import alldata.protocol.PutCommand;
 import alldata.protocol.ReplicaMeta;
@@ -13,6 +15,7 @@ import alldata.protocol.ReplyBatch;
 import alldata.protocol.ReplyTo;
 import alldata.sidecar.SidecarConfig;
 import alldata.sidecar.SidecarMetrics;
+import alldata.store.PlanUpdateOutcome;
 import alldata.store.ReplicaWrite;
 import alldata.store.RocksReplicaStore;
 import alldata.store.StoreException;
@@ -52,6 +55,11 @@ import org.slf4j.LoggerFactory;
  * go out without waiting, one record per reply route ({@link AckSender}), and the poll's offsets are
  * committed, asynchronously, once the broker has every answer record of it.
  *
+ * <p>{@link MetaUpdateBatch} records (new plans from a node that repaired events) are applied after the poll's
+ * puts, so that a plan update never overtakes the put it follows; a plan only gives way to a larger epoch, so
+ * applying one again changes nothing. Nothing answers them: a lost update leaves an older plan, which the next
+ * repair pass finds.
+ *
  * <p>Re-delivery is harmless: after a crash, a rebalance or lost answers, commands since the last commit
  * are read and stored again, and write-once storage answers a put it already holds with OK (DUPLICATE),
  * so committing late never changes an answer, it only repeats it.
@@ -77,6 +85,26 @@ public final class ReplicaWriter implements AutoCloseable {
     /** Stores a poll's replicas in one write ({@link RocksReplicaStore#write}). */
     interface BatchStore {
         List<WriteOutcome> write(List<ReplicaWrite> writes);
+
+        /** Applies plan updates ({@link RocksReplicaStore#updatePlans}). */
+        default List<PlanUpdateOutcome> updatePlans(List<MetaUpdate> updates, String origin) {
+            throw new UnsupportedOperationException("this store keeps no plans");
+        }
+    }
+
+    /** The replica store as the writer uses it. */
+    private static BatchStore of(RocksReplicaStore store) {
+        return new BatchStore() {
+            @Override
+            public List<WriteOutcome> write(List<ReplicaWrite> writes) {
+                return store.write(writes);
+            }
+
+            @Override
+            public List<PlanUpdateOutcome> updatePlans(List<MetaUpdate> updates, String origin) {
+                return store.updatePlans(updates, origin);
+            }
+        };
     }
 
     /** How the loop waits between attempts while it fails. */
@@ -139,6 +167,17 @@ public final class ReplicaWriter implements AutoCloseable {
      */
     public static ReplicaWriter create(SidecarConfig config, RocksReplicaStore store, Producer<byte[], byte[]> producer,
                                        SidecarMetrics metrics) {
+        return create(config, store, producer, metrics, ReplicaWriter::dropReplies);
+    }
+
+    /**
+     * The replica writer of {@code config}'s node, with its own consumer (group {@code Topics.replicaGroup(nodeId)}).
+     *
+     * @param producer sends the answers; shared, never closed here
+     * @param replies  hears the answers to puts this node sent with {@link ReplyTo.Node} naming itself
+     */
+    public static ReplicaWriter create(SidecarConfig config, RocksReplicaStore store, Producer<byte[], byte[]> producer,
+                                       SidecarMetrics metrics, java.util.function.Consumer<AckBatch> replies) {
         Map<String, Object> props = config.kafkaClientConfig();
         String group = config.topics().replicaGroup(config.nodeId());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
@@ -149,7 +188,7 @@ public final class ReplicaWriter implements AutoCloseable {
         // commands are latency-critical: an idle fetch should not hold them back
         props.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, ClientDefaults.FETCH_MAX_WAIT_MS);
         Consumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        return new ReplicaWriter(config, store, consumer, producer, metrics, ReplicaWriter::dropReplies);
+        return new ReplicaWriter(config, store, consumer, producer, metrics, replies);
     }
 
     /**
@@ -161,7 +200,7 @@ public final class ReplicaWriter implements AutoCloseable {
     public ReplicaWriter(SidecarConfig config, RocksReplicaStore store, Consumer<byte[], byte[]> consumer,
                          Producer<byte[], byte[]> producer, SidecarMetrics metrics,
                          java.util.function.Consumer<AckBatch> replies) {
-        this(config, store::write, consumer, producer, metrics, replies, new UntilClosed(), System::currentTimeMillis);
+        this(config, of(store), consumer, producer, metrics, replies, new UntilClosed(), System::currentTimeMillis);
     }
 
     ReplicaWriter(SidecarConfig config, BatchStore store, Consumer<byte[], byte[]> consumer,
@@ -256,15 +295,33 @@ public final class ReplicaWriter implements AutoCloseable {
         PollInFlight poll = new PollInFlight(records);
         inFlight.addLast(poll);
         try {
-            poll.sent(acks.send(store(decode(records)), poll));
+            List<MetaUpdateBatch> planUpdates = new ArrayList<>();
+            Answers answers = store(decode(records, planUpdates));
+            updatePlans(planUpdates);
+            poll.sent(acks.send(answers, poll));
         } catch (RuntimeException e) {
             poll.fail(e);
             throw e;
         }
     }
 
-    /** The poll's put batches; replies go to the listener, undecodable records are skipped. */
-    private List<PutBatch> decode(ConsumerRecords<byte[], byte[]> records) {
+    /** Applies the poll's plan updates, after its puts; a failure is logged (the next repair pass sends them again). */
+    private void updatePlans(List<MetaUpdateBatch> batches) {
+        for (MetaUpdateBatch b : batches) {
+            try {
+                List<PlanUpdateOutcome> outcomes = store.updatePlans(b.updates(), b.origin());
+                long applied = outcomes.stream().filter(o -> o == PlanUpdateOutcome.APPLIED).count();
+                log.debug("{} of {} plan updates from {} applied ({} stale or not held)", applied, outcomes.size(),
+                        b.origin(), outcomes.size() - applied);
+            } catch (StoreException e) {
+                log.warn("{} plan updates from {} not applied: {}; the repair that sent them finds these plans again",
+                        b.updates().size(), b.origin(), e.getMessage());
+            }
+        }
+    }
+
+    /** The poll's put batches; replies go to the listener, plan updates to {@code planUpdates}, undecodable records are skipped. */
+    private List<PutBatch> decode(ConsumerRecords<byte[], byte[]> records, List<MetaUpdateBatch> planUpdates) {
         List<PutBatch> batches = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
             CommandRecord command;
@@ -278,6 +335,8 @@ public final class ReplicaWriter implements AutoCloseable {
             }
             if (command instanceof PutBatch b) {
                 batches.add(b);
+            } else if (command instanceof MetaUpdateBatch m) {
+                planUpdates.add(m);
             } else {
                 deliver(((ReplyBatch) command).answers(), r);
             }

@@ -93,7 +93,7 @@ class ClusterReadsTest {
         for (PeerDirectory d : directories) {
             for (int n = 0; n < NODES; n++) {
                 d.apply(id(n), new MemberRecord(id(n), "a", "r", "alldata.node." + id(n) + ".commands", apis.get(n).address(),
-                        MemberRecord.State.UP, System.currentTimeMillis(), apis.get(n).https()));
+                        MemberRecord.State.UP, System.currentTimeMillis(), apis.get(n).https(), null, 0));
             }
         }
     }

@@ -96,7 +96,7 @@ class HttpSecurityTest {
             for (int n = 0; n < 2; n++) {
                 String id = "node-" + (n + 1);
                 d.apply(id, new MemberRecord(id, "a", "r", "t", apis.get(n).address(), MemberRecord.State.UP,
-                        System.currentTimeMillis(), apis.get(n).https()));
+                        System.currentTimeMillis(), apis.get(n).https(), null, 0));
             }
         }
     }

@@ -9,6 +9,8 @@ import alldata.protocol.AckFormat;
 import alldata.protocol.AckRecord;
 import alldata.protocol.CommandFormat;
 import alldata.protocol.CommandRecord;
+import alldata.protocol.MetaUpdate;
+import alldata.protocol.MetaUpdateBatch;
 import alldata.protocol.PutBatch;
 import alldata.protocol.PutCommand;
 import alldata.protocol.ReplicaMeta;
@@ -17,8 +19,11 @@ import alldata.protocol.ReplyTo;
 import alldata.protocol.Topics;
 import alldata.sidecar.SidecarConfig;
 import alldata.sidecar.SidecarMetrics;
+import alldata.store.PlanUpdateOutcome;
+import alldata.store.ReplicaWrite;
 import alldata.store.RocksReplicaStore;
 import alldata.testing.BadCommandRecords;
+import alldata.store.WriteOutcome;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -123,10 +128,19 @@ class ReplicaWriterTest {
     /** A writer whose consumer owns partition 0 of the command topic after one (empty) turn. */
     private void startWriter(boolean autoCompleteSends) {
         producer = new MockProducer<>(autoCompleteSends, null, new ByteArraySerializer(), new ByteArraySerializer());
-        writer = new ReplicaWriter(CONFIG, writes -> {
-            storeWrites++;
-            return store.write(writes);
-        }, consumer, producer, metrics, replies::add, sleeps::add,
+        ReplicaWriter.BatchStore counting = new ReplicaWriter.BatchStore() {
+            @Override
+            public List<WriteOutcome> write(List<ReplicaWrite> writes) {
+                storeWrites++;
+                return store.write(writes);
+            }
+
+            @Override
+            public List<PlanUpdateOutcome> updatePlans(List<MetaUpdate> updates, String origin) {
+                return store.updatePlans(updates, origin);
+            }
+        };
+        writer = new ReplicaWriter(CONFIG, counting, consumer, producer, metrics, replies::add, sleeps::add,
                 () -> clockRuns ? clockMs.addAndGet(ReplicaWriter.OFFSET_COMMIT_INTERVAL_MS) : clockMs.get());
         consumer.updateBeginningOffsets(Map.of(COMMANDS, 0L));
         consumer.schedulePollTask(() -> consumer.rebalance(List.of(COMMANDS)));
@@ -499,6 +513,34 @@ class ReplicaWriterTest {
         assertThat(consumer.syncCommits).containsExactly(Map.of(COMMANDS, new OffsetAndMetadata(1)));
         assertThat(consumer.closed()).isTrue();
         assertThat(writer.healthy()).isFalse();
+    }
+
+    @Test
+    void planUpdatesApplyAfterThePutsOfTheSamePollAndOnlyWithALargerEpoch() {
+        startWriter(true);
+        List<String> repaired = List.of(NODE, "n2", "n5");
+        // one poll: a put, then a repair's plan update for it, a stale one, and one for a key this node lacks
+        deliver(batch("n0", 2, put("k1", "{\"a\":1}")));
+        deliver(new MetaUpdateBatch("n2", List.of(new MetaUpdate("k1", repaired, 3, 20),
+                new MetaUpdate("k1", List.of("n9"), 3, 19), new MetaUpdate("k-absent", repaired, 3, 20))));
+
+        writer.runOnce();
+
+        assertThat(store.meta("k1")).get().satisfies(m -> {
+            assertThat(m.replicas()).isEqualTo(repaired);
+            assertThat(m.epoch()).isEqualTo(20);
+            assertThat(m.coordinator()).isEqualTo("n2");
+        });
+        assertThat(store.get("k-absent")).isEmpty();
+        assertThat(store.meta("k-absent")).isEmpty();
+        assertThat(ackRecords()).hasSize(1); // the put is answered; plan updates are not
+        assertThat(keys(answers(ackRecords().get(0)))).containsExactly("k1");
+        assertThat(store.keptDigests(null, null).values().iterator().next()).containsKeys("n5").doesNotContainKey("n0");
+
+        deliver(new MetaUpdateBatch("n3", List.of(new MetaUpdate("k1", List.of("n0"), 3, 20))));
+        writer.runOnce();
+        assertThat(store.meta("k1").map(ReplicaMeta::replicas)).contains(repaired);
+        assertThat(writer.healthy()).isTrue();
     }
 
     @Test

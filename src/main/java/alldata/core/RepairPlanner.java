@@ -1,0 +1,214 @@
+package alldata.core;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The repair decision for one event, as pure functions: which events a node must look at, who repairs each,
+ * and where the missing replicas go. No coordinator of coordinators: every node decides for the events it
+ * holds, from its own membership view, and the rules make the nodes agree.
+ *
+ * <h2>Which events</h2>
+ * {@link #needsRepair} is a cheap local test on the plan a node keeps beside each replica: the plan names a
+ * {@linkplain NodeStatus#LOST lost} node, or a node whose store started empty after this replica was stored (a
+ * new incarnation, "refilling"), or a draining node, or fewer distinct nodes than the replication factor (a
+ * degraded write's owed replicas), or this node is draining (decommission moves everything off it). "After"
+ * compares the node's refill time with when the plan was last known right: when this node stored its replica
+ * or, later, the epoch of the repair that last wrote the plan (epochs are the repairing node's clock), so a
+ * node that was refilled and is named again by a plan written after its refill counts as a holder.
+ *
+ * <h2>Who holds it</h2>
+ * A plan lists every replica that was <em>started</em>, including ones that failed and were re-placed, so the
+ * node verifies: it asks every node that heartbeats which of a batch of keys it holds (and a hash of the
+ * bytes). {@link Holdings} is the answer. Nodes that are down but not lost, and askable nodes that did not
+ * answer, are <em>presumed</em> to hold what their plan says (unless their store started empty after the plan
+ * was written): a node that is only restarting must not be replaced. A node holding other bytes under the key
+ * (a CONFLICT) neither counts nor can take the event: it is reported, never overwritten.
+ *
+ * <h2>Who repairs</h2>
+ * Making copies is up to the first verified holder in plan order (holders outside the plan follow, by id). A
+ * node before it in the plan is down, lost, refilling or does not hold the event, so normally exactly one node
+ * repairs each event. A draining node repairs every event it holds itself, as if it were lost, so a holder that
+ * sees a draining holder leaves the copies to it; {@code forced} (an operator asked for these keys) skips the
+ * rule. Two nodes that both think they are responsible (their plans differ after a re-placement) still choose
+ * the same targets when their views agree, see below.
+ *
+ * <h2>Where</h2>
+ * With effective holders E (verified and presumed, minus draining nodes) and replication factor r, it needs
+ * r − |E| targets among nodes that take replicas (UP) and do not hold the event: first the plan's own nodes that
+ * lack it (a refilling node gets its replicas back, and the plan does not change), then
+ * {@link Placement#plan} over the other candidates. Placement is anchored at the smallest id in E (not at the
+ * deciding node), its candidates sorted by id and its randomness seeded by the key, so the choice is a
+ * function of the event, the holders and the view alone: nodes racing with the same view choose the same
+ * targets, and writes being write-once and idempotent, they never make more than r replicas. If their views
+ * differ (one already sees a node as lost, the other not yet), they may choose different targets and the event
+ * may end up with more than r replicas; extra replicas are harmless (reads, verify and later repairs count
+ * holders, never remove any), and the next pass, with converged views, rewrites every holder's plan to the same
+ * set. When fewer nodes take replicas than needed the decision is {@link RepairDecision.Short}.
+ *
+ * <p>The new plan is the effective holders by id, followed by the targets in placement order: holders that agree
+ * on the holders write the same plan. When the event already has its replicas and only its plan is wrong (it names
+ * a lost node, or misses a holder), any holder may rewrite the plan, not only the responsible one: that copies
+ * nothing, and it lets a holder whose plan update was lost correct its own plan.
+ */
+public final class RepairPlanner {
+    private RepairPlanner() {
+    }
+
+    /**
+     * What the deciding node learnt about one event's copies.
+     *
+     * @param verified    nodes that said they hold the event with the same bytes (the deciding node included, when
+     *                    it holds it)
+     * @param unanswered  askable nodes that could not be asked (they are presumed to hold what their plan says)
+     * @param conflicting nodes that hold different bytes under the key
+     */
+    public record Holdings(Set<String> verified, Set<String> unanswered, Set<String> conflicting) {
+        public Holdings {
+            verified = Set.copyOf(verified);
+            unanswered = Set.copyOf(unanswered);
+            conflicting = Set.copyOf(conflicting);
+        }
+
+        /** Only {@code verified} answered, all of them holding the same bytes. */
+        public static Holdings of(Set<String> verified) {
+            return new Holdings(verified, Set.of(), Set.of());
+        }
+    }
+
+    /**
+     * Whether the event this node holds with plan {@code plan} must be looked at.
+     *
+     * @param planSinceMs since when the plan is known to be right: when this node stored its replica, or the epoch
+     *                    of the repair that last wrote the plan, whichever is later (a plan node whose store started
+     *                    empty after it does not hold the event)
+     */
+    public static boolean needsRepair(List<String> plan, int replicationFactor, long planSinceMs, RepairView view) {
+        if (view.selfDraining()) {
+            return true;
+        }
+        if (new LinkedHashSet<>(plan).size() < replicationFactor) {
+            return true;
+        }
+        for (String n : plan) {
+            if (!n.equals(view.self()) && (!view.mayHold(n, planSinceMs) || view.status(n) == NodeStatus.DRAINING)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Decides what to do with one event.
+     *
+     * @param key               the event's key (seeds placement)
+     * @param plan              the plan this node keeps for it
+     * @param replicationFactor replicas it should have
+     * @param planSinceMs       see {@link #needsRepair} (refill test of presumed holders)
+     * @param holdings          what the holders said
+     * @param view              this node's view (its {@link RepairView#self()} decides)
+     * @param strategy          zone and region spreading of new replicas (its replication factor is ignored)
+     * @param forced            an operator asked for this event: decide as the responsible node
+     */
+    public static RepairDecision decide(String key, List<String> plan, int replicationFactor, long planSinceMs,
+                                        Holdings holdings, RepairView view, ReplicationStrategy strategy,
+                                        boolean forced) {
+        Objects.requireNonNull(key, "key");
+        String self = view.self();
+        List<String> order = new ArrayList<>(new LinkedHashSet<>(plan));
+        for (String v : new TreeSet<>(holdings.verified())) {
+            if (!order.contains(v)) {
+                order.add(v);
+            }
+        }
+
+        List<String> effective = new ArrayList<>();
+        for (String n : new TreeSet<>(order)) {
+            if (holds(n, planSinceMs, holdings, view) && view.status(n).keepsReplicas()) {
+                effective.add(n);
+            }
+        }
+        int needed = replicationFactor - effective.size();
+        if (needed <= 0) {
+            // any holder may rewrite the plan: it copies nothing, and every holder that sees the same holders writes
+            // the same plan
+            return Set.copyOf(effective).equals(Set.copyOf(plan)) ? new RepairDecision.Healthy()
+                    : new RepairDecision.Place(List.of(), effective);
+        }
+
+        if (!forced && !view.selfDraining()) {
+            String responsible = self;
+            for (String n : order) {
+                if (holdings.verified().contains(n) && view.status(n) == NodeStatus.DRAINING) {
+                    responsible = n; // a draining node moves its own replicas
+                    break;
+                }
+            }
+            if (responsible.equals(self)) {
+                for (String n : order) {
+                    if (holdings.verified().contains(n)) {
+                        responsible = n;
+                        break;
+                    }
+                }
+            }
+            if (!responsible.equals(self)) {
+                return new RepairDecision.NotMine(responsible);
+            }
+        }
+
+        List<String> targets = new ArrayList<>();
+        for (String n : order) {
+            if (targets.size() < needed && eligible(n, effective, holdings, view)) {
+                targets.add(n);
+            }
+        }
+        if (targets.size() < needed) {
+            String anchor = effective.isEmpty() ? self : new TreeSet<>(effective).first();
+            List<Placement.Candidate> candidates = new ArrayList<>();
+            for (Placement.Candidate c : view.candidatesAround(anchor)) {
+                if (!targets.contains(c.id()) && eligible(c.id(), effective, holdings, view)) {
+                    candidates.add(c);
+                }
+            }
+            int more = needed - targets.size();
+            Placement p = Placement.plan(anchor, key, candidates, new ReplicationStrategy(more + 1,
+                    strategy.otherZoneReplicas(), strategy.otherRegionReplicas()));
+            List<String> chosen = p.replicas().subList(1, p.replicas().size());
+            targets.addAll(chosen.subList(0, Math.min(more, chosen.size())));
+        }
+        List<String> newPlan = new ArrayList<>(effective);
+        newPlan.addAll(targets);
+        if (targets.size() < needed) {
+            int missing = needed - targets.size();
+            return new RepairDecision.Short(targets, newPlan, missing, needed + " more replica" + (needed == 1 ? "" : "s")
+                    + " needed for replication factor " + replicationFactor + ", but only " + targets.size()
+                    + " node" + (targets.size() == 1 ? "" : "s") + " that take" + (targets.size() == 1 ? "s" : "")
+                    + " replicas lack" + (targets.size() == 1 ? "s" : "") + " it (" + view.takingReplicas()
+                    + " UP in all); " + missing + " still missing");
+        }
+        return new RepairDecision.Place(targets, newPlan);
+    }
+
+    /** Whether {@code n} holds the event, as verified or presumed. */
+    private static boolean holds(String n, long planSinceMs, Holdings h, RepairView view) {
+        if (h.verified().contains(n)) {
+            return true;
+        }
+        if (h.conflicting().contains(n) || !view.mayHold(n, planSinceMs)) {
+            return false;
+        }
+        NodeStatus s = view.status(n);
+        return s == NodeStatus.DOWN || (s.askable() && h.unanswered().contains(n));
+    }
+
+    /** Whether {@code n} may receive a new replica. */
+    private static boolean eligible(String n, List<String> effective, Holdings h, RepairView view) {
+        return view.status(n).takesReplicas() && !effective.contains(n) && !h.verified().contains(n)
+                && !h.conflicting().contains(n) && !h.unanswered().contains(n);
+    }
+}

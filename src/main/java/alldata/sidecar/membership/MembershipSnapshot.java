@@ -1,0 +1,66 @@
+package alldata.sidecar.membership;
+
+import alldata.protocol.MalformedRecordException;
+import alldata.protocol.MemberRecord;
+import alldata.protocol.Wire;
+import alldata.sidecar.SidecarConfig;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** The membership topic read once to its end: every member's last record (tombstoned members are absent). */
+public final class MembershipSnapshot {
+    private MembershipSnapshot() {
+    }
+
+    /**
+     * Reads the whole membership topic of {@code config}.
+     *
+     * @throws IllegalStateException when it cannot be read to its end within {@code timeout}
+     */
+    public static Map<String, MemberRecord> read(SidecarConfig config, Duration timeout) {
+        Map<String, Object> props = config.kafkaClientConfig();
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "alldata-membership-snapshot-" + config.nodeId());
+        String topic = config.topics().membership();
+        Map<String, MemberRecord> members = new HashMap<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = consumer.partitionsFor(topic, timeout).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = consumer.endOffsets(parts, timeout);
+            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topic + " to its end within " + timeout.toSeconds() + " s");
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.key() == null) {
+                        continue;
+                    }
+                    String node = new String(r.key(), StandardCharsets.UTF_8);
+                    if (r.value() == null) {
+                        members.remove(node);
+                        continue;
+                    }
+                    try {
+                        MemberRecord m = Wire.decode(r.value(), MemberRecord.class);
+                        members.merge(node, m, (old, now) -> now.heartbeatMs() >= old.heartbeatMs() ? now : old);
+                    } catch (MalformedRecordException e) {
+                        // the agent logs unreadable records when it follows the topic
+                    }
+                }
+            }
+        }
+        return members;
+    }
+}

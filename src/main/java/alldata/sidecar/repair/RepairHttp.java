@@ -1,0 +1,231 @@
+package alldata.sidecar.repair;
+
+import alldata.core.IntervalDigest;
+import alldata.protocol.DigestReport;
+import alldata.protocol.RepairLines;
+import alldata.protocol.Wire;
+import alldata.sidecar.http.QueryParameters;
+import alldata.store.HeldEvent;
+import alldata.store.RocksReplicaStore;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The repair endpoints of a sidecar's HTTP API (mounted under {@code /repair} and {@code /admin}):
+ * <ul>
+ *   <li>{@code GET /repair/status}: what repair is doing (JSON, {@link alldata.protocol.RepairStatus});</li>
+ *   <li>{@code POST /repair/holds}: body: keys, one per line; answer: the keys this node holds, with a hash of
+ *       their bytes ({@link RepairLines}); peers ask it before they copy an event;</li>
+ *   <li>{@code GET /repair/digests?from=&to=}: this node's interval digests over [from, to), counted from its
+ *       data, and the intervals where the digests it kept while writing disagree (JSON, {@link DigestReport});
+ *       those are reported once (and logged), then the kept digests follow the data again;</li>
+ *   <li>{@code GET /repair/keys?from=&to=[&peer=][&limit=]}: the events held in [from, to) (whose plan names
+ *       {@code peer}, if given), one line each: key, replication factor, hash; {@code after=KEY} instead of
+ *       {@code from} starts after a key (the next page);</li>
+ *   <li>{@code POST /repair/events}: body: keys; repairs them now as the responsible node and answers one line per
+ *       key saying what was done;</li>
+ *   <li>{@code POST /admin/decommission}: starts decommissioning this node (202 and the status; 409 and the reason
+ *       when it cannot).</li>
+ * </ul>
+ */
+public final class RepairHttp implements HttpHandler {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RepairHttp.class);
+    private static final String TEXT = "text/plain; charset=utf-8";
+    private static final String JSON = "application/json";
+    private static final int MAX_BODY_BYTES = 2 << 20;
+    private static final int MAX_KEY_LINES = 100_000;
+    private static final Set<String> RANGE_PARAMETERS = Set.of("from", "after", "to", "peer", "limit");
+
+    private final RocksReplicaStore store;
+    private final RepairService repair;
+    private final String node;
+
+    public RepairHttp(String node, RocksReplicaStore store, RepairService repair) {
+        this.node = node;
+        this.store = store;
+        this.repair = repair;
+    }
+
+    private record Response(int status, String type, byte[] body) {
+        static Response text(int status, String line) {
+            return new Response(status, TEXT, (line + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Response json(int status, Object value) {
+            return new Response(status, JSON, Wire.encode(value));
+        }
+    }
+
+    @Override
+    public void handle(HttpExchange ex) throws IOException {
+        try {
+            Response r;
+            try {
+                r = route(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), QueryParameters.parse(ex.getRequestURI().getRawQuery()), ex);
+            } catch (IllegalArgumentException e) {
+                r = Response.text(400, e.getMessage());
+            } catch (IllegalStateException e) {
+                r = Response.text(409, e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                r = Response.text(503, "interrupted: the node is shutting down");
+            } catch (RuntimeException e) {
+                r = Response.text(500, "internal error: " + e);
+            }
+            ex.getResponseHeaders().set("Content-Type", r.type());
+            ex.sendResponseHeaders(r.status(), r.body().length == 0 ? -1 : r.body().length);
+            if (r.body().length > 0) {
+                try (OutputStream os = ex.getResponseBody()) {
+                    os.write(r.body());
+                }
+            }
+        } finally {
+            ex.close();
+        }
+    }
+
+    private Response route(String method, String path, Map<String, String> q, HttpExchange ex)
+            throws IOException, InterruptedException {
+        String want = switch (path) {
+            case "/repair/status", "/repair/digests", "/repair/keys" -> "GET";
+            case "/repair/holds", "/repair/events", "/admin/decommission" -> "POST";
+            default -> null;
+        };
+        if (want == null) {
+            return Response.text(404, "no resource at " + path + "; there are GET /repair/status, POST /repair/holds,"
+                    + " GET /repair/digests, GET /repair/keys, POST /repair/events, POST /admin/decommission");
+        }
+        if (!method.equals(want)) {
+            ex.getResponseHeaders().set("Allow", want);
+            return Response.text(405, "method " + method + " not allowed on " + path + ": only " + want);
+        }
+        return switch (path) {
+            case "/repair/status" -> Response.json(200, repair.status());
+            case "/repair/holds" -> new Response(200, TEXT,
+                    RepairLines.held(store.contentHashes(RepairLines.parseKeys(body(ex)))));
+            case "/repair/digests" -> Response.json(200, digests(q));
+            case "/repair/keys" -> keys(q);
+            case "/repair/events" -> repairNow(RepairLines.parseKeys(body(ex)));
+            default -> Response.json(202, repair.decommission());
+        };
+    }
+
+    private DigestReport digests(Map<String, String> q) {
+        checkParameters(q, Set.of("from", "to"));
+        String from = bound(q, "from");
+        String to = bound(q, "to");
+        Map<String, Map<String, IntervalDigest>> counted = store.countedDigests(from, to);
+        Map<String, Map<String, IntervalDigest>> kept = store.keptDigests(from, to);
+        Map<String, Map<String, DigestReport.Entry>> intervals = new TreeMap<>();
+        counted.forEach((interval, rows) -> {
+            Map<String, DigestReport.Entry> out = new TreeMap<>();
+            rows.forEach((peer, d) -> out.put(peer, new DigestReport.Entry(d.count(), d.xorHex())));
+            intervals.put(interval, out);
+        });
+        List<String> drift = new ArrayList<>();
+        for (String interval : new java.util.TreeSet<>(union(counted.keySet(), kept.keySet()))) {
+            if (!counted.getOrDefault(interval, Map.of()).equals(kept.getOrDefault(interval, Map.of()))
+                    && store.reconcileKeptDigests(interval)) {
+                drift.add(interval);
+                log.warn("{}'s digests of interval {} kept while writing differed from a recount of its data: events"
+                        + " were lost or changed behind its store's back (a key deleted by hand, a lost file); they follow"
+                        + " the data again, and 'alldata repair check' repairs what is missing", node, interval);
+            }
+        }
+        return new DigestReport(node, intervals, drift);
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> u = new java.util.HashSet<>(a);
+        u.addAll(b);
+        return u;
+    }
+
+    private Response keys(Map<String, String> q) {
+        checkParameters(q, RANGE_PARAMETERS);
+        String from = bound(q, "from");
+        String after = bound(q, "after");
+        if (after != null) {
+            if (from != null) {
+                throw new IllegalArgumentException("give from or after, not both");
+            }
+            from = after + "\0";
+        }
+        String to = bound(q, "to");
+        String peer = q.get("peer");
+        int limit = MAX_KEY_LINES;
+        if (q.containsKey("limit")) {
+            try {
+                limit = Integer.parseInt(q.get("limit"));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("limit must be a number, got '" + q.get("limit") + "'");
+            }
+            if (limit < 0 || limit > MAX_KEY_LINES) {
+                throw new IllegalArgumentException("limit must be within 0.." + MAX_KEY_LINES + ", got " + limit);
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        int lines = 0;
+        String next = from;
+        while (lines < limit) {
+            List<HeldEvent> chunk = store.scanHeld(next, to, 10_000);
+            for (HeldEvent e : chunk) {
+                if (lines >= limit) {
+                    break;
+                }
+                if (e.meta() != null && (peer == null || e.meta().replicas().contains(peer))) {
+                    sb.append(RepairLines.keyLine(new RepairLines.KeyLine(e.key(), e.meta().replicationFactor(),
+                            e.contentHash())));
+                    lines++;
+                }
+            }
+            if (chunk.size() < 10_000) {
+                break;
+            }
+            next = chunk.get(chunk.size() - 1).key() + "\0";
+        }
+        return new Response(200, TEXT, sb.toString().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private Response repairNow(List<String> keys) throws InterruptedException {
+        StringBuilder sb = new StringBuilder();
+        for (EventRepairer.Outcome o : repair.repairNow(keys)) {
+            sb.append(o.key()).append(' ').append(o.what().replace('\n', ' ')).append('\n');
+        }
+        return new Response(200, TEXT, sb.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void checkParameters(Map<String, String> q, Set<String> allowed) {
+        for (String name : q.keySet()) {
+            if (!allowed.contains(name)) {
+                throw new IllegalArgumentException("unknown parameter '" + name + "': this endpoint takes " + allowed);
+            }
+        }
+    }
+
+    /** A range bound: a key or key prefix, or absent (also when empty). */
+    private static String bound(Map<String, String> q, String name) {
+        String v = QueryParameters.keyBound(q, name);
+        return v == null || v.isEmpty() ? null : v;
+    }
+
+    private static byte[] body(HttpExchange ex) throws IOException {
+        try (InputStream in = ex.getRequestBody()) {
+            byte[] b = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (b.length > MAX_BODY_BYTES) {
+                throw new IllegalArgumentException("request body over " + MAX_BODY_BYTES + " bytes");
+            }
+            return b;
+        }
+    }
+
+}
