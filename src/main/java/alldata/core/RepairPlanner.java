@@ -48,7 +48,11 @@ import java.util.TreeSet;
  * differ (one already sees a node as lost, the other not yet), they may choose different targets and the event
  * may end up with more than r replicas; extra replicas are harmless (reads, verify and later repairs count
  * holders, never remove any), and the next pass, with converged views, rewrites every holder's plan to the same
- * set. When fewer nodes take replicas than needed the decision is {@link RepairDecision.Short}.
+ * set. The same holds for a holder the deciding node cannot know of: one that is down and that its plan does not
+ * name (or names from before that holder's refill), e.g. after a draining node crashed, missed the plan updates
+ * that followed, and came back. Waiting for an invisible holder could strand the event's last copy, so the node
+ * copies, and the event may keep one replica more than its factor (plans that name the factor of real holders are
+ * left alone, so one may not name the extra copy). When fewer nodes take replicas than needed the decision is {@link RepairDecision.Short}.
  *
  * <p>The new plan is the effective holders by id, followed by the targets in placement order: holders that agree
  * on the holders write the same plan. When the event already has its replicas and only its plan is wrong (it names

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 
@@ -21,7 +22,15 @@ import net.jqwik.api.Property;
  * heartbeats runs repair passes until nothing changes. At the end (every crashed node back, or lost and
  * returned empty) every surviving event is on its replication factor of UP nodes, or the cluster has fewer UP
  * nodes than that and the responsible node said so ({@link RepairDecision.Short}); no event ever has more
- * replicas than its factor; and every holder's plan names exactly the holders.
+ * replicas than its factor, except by copies made in ignorance (below); and every holder's plan names exactly
+ * the holders.
+ *
+ * <p>Copies made in ignorance: a node can only count the holders it can ask or its plan names. A holder that is
+ * down and that the deciding node's plan does not name, or names from before the holder's refill (the plan went
+ * stale: e.g. a draining node that crashed after handing its replica over, and missed the plan updates that
+ * followed), is invisible to it, and the node copies as if that holder did not exist. Waiting for such a holder instead would risk the event's last copy, so an
+ * extra replica is the safe outcome; the simulation counts each such copy, and only those excuse a replica
+ * above the factor (and a plan that names the factor of real holders but not the extra one) (seeds 1397, 1950, 4801, 28194 and 34162 of {@link #simulate} hit it).
  */
 class RepairSimulationProperties {
     private static final long SESSION_MS = 10;
@@ -81,6 +90,8 @@ class RepairSimulationProperties {
         final List<String> log = new ArrayList<>();
         final Map<String, Integer> rfOf = new HashMap<>();
         final Map<String, String> shortReasons = new HashMap<>();
+        /** Copies made while a keeper of the event was neither asked nor named by the deciding node's plan. */
+        final Map<String, Integer> ignorantCopies = new HashMap<>();
         long now = 1000;
         int events;
 
@@ -244,6 +255,14 @@ class RepairSimulationProperties {
                 } else {
                     continue;
                 }
+                if (!targets.isEmpty()) {
+                    // neither asked nor presumed: not answering, and not a plan node that may hold it
+                    long invisible = keepers(key).stream().filter(k -> !verified.contains(k)
+                            && !(m.plan().contains(k) && view.mayHold(k, m.planSince()))).count();
+                    if (invisible > 0) {
+                        ignorantCopies.merge(key, (int) Math.min(targets.size(), invisible), Integer::sum);
+                    }
+                }
                 for (String t : targets) {
                     Node target = nodes.get(t);
                     assertThat(target.store).as("target " + t + " of " + key + " after " + log).doesNotContainKey(key);
@@ -319,6 +338,18 @@ class RepairSimulationProperties {
 
     @Property(tries = 500)
     void everySurvivingEventEndsOnItsReplicationFactorOrTheShortfallIsReported(@ForAll long seed) {
+        simulate(seed);
+    }
+
+    /** Seeds whose histories make copies in ignorance of a stale-planned holder (found by the property). */
+    @Example
+    void holdersUnknownToTheDecidingNodeExcuseOnlyTheCopiesMadeInIgnoranceOfThem() {
+        for (long seed : new long[] {1397, 1950, 4801, 28194, 34162}) {
+            simulate(seed);
+        }
+    }
+
+    static void simulate(long seed) {
         Cluster c = new Cluster(seed);
         c.write(10);
         int steps = 5 + c.random.nextInt(25);
@@ -327,7 +358,7 @@ class RepairSimulationProperties {
             c.repairUntilQuiet();
             for (String key : c.rfOf.keySet()) {
                 assertThat(c.keepers(key).size()).as(key + " never above its factor, after " + c.log + ": " + c.describe(key))
-                        .isLessThanOrEqualTo(c.rfOf.get(key));
+                        .isLessThanOrEqualTo(c.rfOf.get(key) + c.ignorantCopies.getOrDefault(key, 0));
             }
         }
         // the end: every crashed node comes back (lost ones empty), and repair settles
@@ -348,7 +379,7 @@ class RepairSimulationProperties {
             }
             String context = key + " (rf " + rf + ") on " + holders + " with " + up + " UP, after " + c.log + ": " + c.describe(key);
             List<String> upHolders = holders.stream().filter(h -> c.nodes.get(h).status(c.now) == NodeStatus.UP).toList();
-            assertThat(holders.size()).as(context).isLessThanOrEqualTo(rf);
+            assertThat(holders.size()).as(context).isLessThanOrEqualTo(rf + c.ignorantCopies.getOrDefault(key, 0));
             if (upHolders.size() < rf) {
                 assertThat(up).as("only too few UP nodes excuse " + context).isLessThan(rf);
                 assertThat(upHolders).as(context).hasSize(up);
@@ -356,7 +387,14 @@ class RepairSimulationProperties {
             }
             for (String h : c.holders(key)) {
                 Meta m = c.nodes.get(h).store.get(key);
-                assertThat(Set.copyOf(m.plan())).as("plan on " + h + " of " + context).isEqualTo(Set.copyOf(holders));
+                if (c.ignorantCopies.containsKey(key)) {
+                    // a plan naming its factor of real holders is left alone, so an extra copy may stay unnamed
+                    assertThat(holders).as("plan on " + h + " of " + context).containsAll(m.plan());
+                    assertThat(Set.copyOf(m.plan()).size()).as("plan on " + h + " of " + context)
+                            .isGreaterThanOrEqualTo(Math.min(rf, holders.size()));
+                } else {
+                    assertThat(Set.copyOf(m.plan())).as("plan on " + h + " of " + context).isEqualTo(Set.copyOf(holders));
+                }
             }
         }
     }
