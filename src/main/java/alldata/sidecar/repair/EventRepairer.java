@@ -71,6 +71,8 @@ final class EventRepairer {
     private final int maxBatchBytes;
     private final LongSupplier clock;
     private final Sleeper sleeper;
+    /** Conflicts met since start, passes and operator repairs alike (a conflict left in place is met again). */
+    private final java.util.concurrent.atomic.LongAdder conflictsMet = new java.util.concurrent.atomic.LongAdder();
 
     EventRepairer(String self, RocksReplicaStore store, Producer<byte[], byte[]> producer, Topics topics,
                   Function<String, MemberRecord> members, Peers peers, ReplyWaiter replies, TokenBucket replicaRate,
@@ -125,6 +127,7 @@ final class EventRepairer {
                 log.error("CONFLICT: {} holds different bytes under key {} than {}; it is left as it is", n, c.key(), self);
             }
             tally.conflicts += holdings.conflicting().size();
+            conflictsMet.add(holdings.conflicting().size());
             ReplicaMeta m = c.meta();
             RepairDecision d = RepairPlanner.decide(c.key(), m.replicas(), m.replicationFactor(), m.planSinceMs(),
                     holdings, view, strategy, forced);
@@ -165,6 +168,7 @@ final class EventRepairer {
             plan.removeIf(n -> w.targets().contains(n) && !ok.contains(n));
             tally.copies += ok.size();
             tally.conflicts += conflicts;
+            conflictsMet.add(conflicts);
             tally.failed += failed;
             String key = w.plan().key();
             if (w.decision() instanceof RepairDecision.Short s) {
@@ -196,6 +200,11 @@ final class EventRepairer {
         }
         sendPlans(updates);
         return tally;
+    }
+
+    /** Conflicts met since start: holders and copy targets that hold other bytes under a key. */
+    long conflictsMet() {
+        return conflictsMet.sum();
     }
 
     private static List<String> verifiedOrder(ReplicaMeta m, RepairPlanner.Holdings h) {

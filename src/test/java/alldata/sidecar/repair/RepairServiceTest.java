@@ -473,6 +473,11 @@ class RepairServiceTest {
         assertThat(nodes.get("d").store.get(key)).get().isEqualTo(other);
         assertThat(nodes.get("a").status().lastPass()).contains("1 short of nodes, 1 conflicts");
         assertThat(nodes.get("a").status().underReplicated()).isEqualTo(1);
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        new RepairMeters(nodes.get("a").service).bindTo(registry);
+        assertThat(registry.get("alldata.repair.conflicts").functionCounter().count()).as("counted, after the pass too")
+                .isGreaterThanOrEqualTo(1);
+        assertThat(registry.get("alldata.repair.pass.conflicts").gauge().value()).isZero();
     }
 
     @Test
