@@ -145,9 +145,16 @@ final class EventRepairer {
             }
         }
 
-        Map<String, Map<String, Ack>> answered = copy(work);
+        Set<String> gone = new HashSet<>();
+        Map<String, Map<String, Ack>> answered = copy(work, gone);
         List<Map.Entry<String, MetaUpdate>> updates = new ArrayList<>();
         for (Work w : work) {
+            if (gone.contains(w.plan().key())) {
+                // deleted here since the scan: no copy was sent, so its targets are not failed copies to retry
+                tally.gone++;
+                note(outcomes, w.plan().key(), "gone from " + self + " since the scan: nothing copied");
+                continue;
+            }
             Map<String, Ack> got = answered.getOrDefault(w.plan().key(), Map.of());
             List<String> ok = new ArrayList<>();
             int failed = 0;
@@ -261,8 +268,11 @@ final class EventRepairer {
         return new Answers(held, unanswered);
     }
 
-    /** Copies every event to its targets, throttled, and waits for the answers: key → target → answer. */
-    private Map<String, Map<String, Ack>> copy(List<Work> work) throws InterruptedException {
+    /**
+     * Copies every event to its targets, throttled, and waits for the answers: key → target → answer. Events this
+     * node no longer holds are not sent; their keys go to {@code gone}.
+     */
+    private Map<String, Map<String, Ack>> copy(List<Work> work, Set<String> gone) throws InterruptedException {
         Map<String, List<Work>> byTarget = new LinkedHashMap<>();
         for (Work w : work) {
             for (String t : w.targets()) {
@@ -277,7 +287,8 @@ final class EventRepairer {
             for (Work w : e.getValue()) {
                 Optional<byte[]> event = store.get(w.plan().key());
                 if (event.isEmpty()) {
-                    continue; // gone since the scan: nothing to copy
+                    gone.add(w.plan().key()); // deleted since the scan: nothing to copy
+                    continue;
                 }
                 ReplicaMeta m = w.plan().meta();
                 batch.add(new PutCommand(w.plan().key(), event.get(), 1, m.replicationFactor(), w.newPlan()));
