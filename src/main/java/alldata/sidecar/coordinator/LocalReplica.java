@@ -23,7 +23,8 @@ interface LocalReplica {
 
     /**
      * Replaces the plans of events this node holds by {@code updates} where their epoch is newer (see
-     * {@link MetaUpdate#afterPut}); a failure is logged, not thrown (the other holders' plans still tell repair).
+     * {@link MetaUpdate#afterPut}); a failure is logged, not thrown (this node's plan then still names the failed
+     * replicas).
      */
     void updatePlans(List<MetaUpdate> updates);
 }
