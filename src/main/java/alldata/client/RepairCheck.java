@@ -54,7 +54,8 @@ public final class RepairCheck {
         List<String> unreachable = new ArrayList<>();
         for (Map.Entry<String, String> n : addresses.entrySet()) {
             try {
-                reports.put(n.getKey(), client.digests(n.getValue(), from, to));
+                // the check reports the drift, so the node may forget it; the re-checks below only read
+                reports.put(n.getKey(), client.resyncDigests(n.getValue(), from, to));
             } catch (IOException e) {
                 unreachable.add(n.getKey());
                 out.println("warning: " + n.getKey() + " at " + n.getValue() + " not readable (" + e.getMessage()

@@ -52,9 +52,18 @@ public final class RepairClient {
         return decode(send(address, "POST", "/admin/decommission", new byte[0], Duration.ofSeconds(30)), RepairStatus.class);
     }
 
-    /** The node's interval digests of [from, to), counted from its data. */
+    /** The node's interval digests of [from, to), counted from its data; changes nothing on the node. */
     public DigestReport digests(String address, String from, String to) throws IOException, InterruptedException {
         return decode(send(address, "GET", "/repair/digests?" + range(from, to), null, Duration.ofMinutes(10)),
+                DigestReport.class);
+    }
+
+    /**
+     * As {@link #digests}, and the node resyncs the digests it keeps with its data where they drifted, so that the
+     * drift it reports now is not reported again.
+     */
+    public DigestReport resyncDigests(String address, String from, String to) throws IOException, InterruptedException {
+        return decode(send(address, "POST", "/repair/digests?" + range(from, to), new byte[0], Duration.ofMinutes(10)),
                 DigestReport.class);
     }
 

@@ -15,8 +15,9 @@ import java.util.TreeSet;
  * <h2>Which events</h2>
  * {@link #needsRepair} is a cheap local test on the plan a node keeps beside each replica: the plan names a
  * {@linkplain NodeStatus#LOST lost} node, or a node whose store started empty after this replica was stored (a
- * new incarnation, "refilling"), or a draining node, or fewer distinct nodes than the replication factor (a
- * degraded write's owed replicas), or this node is draining (decommission moves everything off it). "After"
+ * new incarnation, "refilling"), or a draining node, or fewer distinct nodes than the replication factor (owed
+ * replicas: a degraded write, or a put whose replica failed, whose coordinator then gives the holders the plan of
+ * the nodes that stored it), or this node is draining (decommission moves everything off it). "After"
  * compares the node's refill time with when the plan was last known right: when this node stored its replica
  * or, later, the epoch of the repair that last wrote the plan (epochs are the repairing node's clock), so a
  * node that was refilled and is named again by a plan written after its refill counts as a holder.

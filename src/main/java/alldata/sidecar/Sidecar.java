@@ -243,8 +243,11 @@ public final class Sidecar implements AutoCloseable {
     }
 
     /**
-     * Starts a sidecar: opens the store, creates missing topics, joins the membership, then starts the
-     * replica writer, the coordinator and the HTTP API.
+     * Starts a sidecar: opens the store, creates missing topics, checks the store's identity (refusing another
+     * node's store or a second live process with this node id), serves the HTTP API (not ready until started),
+     * builds membership, repair, the replica writer and the coordinator; then resumes an interrupted
+     * decommission, joins the membership, starts the replica writer, the coordinator (unless this node is
+     * decommissioning) and last the repair service.
      *
      * @throws IllegalStateException with an operator-readable message when Kafka or the topics are not usable
      */

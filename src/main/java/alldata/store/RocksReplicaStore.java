@@ -529,9 +529,8 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
      * @return whether they differed
      */
     public synchronized boolean reconcileKeptDigests(String interval) {
-        String upper = IntervalDigest.upperBound(interval);
-        Map<String, IntervalDigest> counted = countedDigests(interval, upper).getOrDefault(interval, Map.of());
-        if (counted.equals(keptDigests(interval, upper).getOrDefault(interval, Map.of()))) {
+        Map<String, IntervalDigest> counted = recount(interval);
+        if (counted.equals(kept(interval))) {
             return false;
         }
         try (WriteBatch batch = new WriteBatch()) {
@@ -545,6 +544,19 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
             throw new StoreException("reconciling the digests of " + interval + " in " + dir + " failed: " + e.getMessage(), e);
         }
         return true;
+    }
+
+    /** Whether the digests kept for hour {@code interval} differ from a recount of its data; changes nothing. */
+    public boolean keptDigestsDrifted(String interval) {
+        return !recount(interval).equals(kept(interval));
+    }
+
+    private Map<String, IntervalDigest> recount(String interval) {
+        return countedDigests(interval, IntervalDigest.upperBound(interval)).getOrDefault(interval, Map.of());
+    }
+
+    private Map<String, IntervalDigest> kept(String interval) {
+        return keptDigests(interval, IntervalDigest.upperBound(interval)).getOrDefault(interval, Map.of());
     }
 
     /** The node's own record {@code name} (identity, repair progress, ...), if written. */

@@ -1,6 +1,8 @@
 package alldata.sidecar.coordinator;
 
 import alldata.protocol.CommandFormat;
+import alldata.protocol.MetaUpdate;
+import alldata.protocol.MetaUpdateBatch;
 import alldata.protocol.PutBatch;
 import alldata.protocol.PutCommand;
 import alldata.protocol.ReplyTo;
@@ -9,22 +11,32 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Collects a coordinator task's {@code _put}s per destination node and turns each node's collection into
  * one command record ({@link PutBatch}) per flush: a put costs a share of a record, not a record. The
  * task flushes at the end of each processing cycle, and a node's batch early when it reaches the size cap.
+ *
+ * <p>Plan updates ({@link MetaUpdate}, for puts whose replicas did not all store the event) are collected the same
+ * way, one {@link MetaUpdateBatch} per node and flush, sent after that node's puts; this node's own go to its
+ * store directly, once per flush.
  */
 final class CommandBatcher {
+    /** Plan updates in one record at most, as repair sends them. */
+    static final int MAX_PLANS_PER_RECORD = 2000;
+
     private final String origin;
     private final ReplyTo replyTo;
     private final int maxBatchBytes;
     private final BiConsumer<String, byte[]> send;
+    private final Consumer<List<MetaUpdate>> ownPlans;
     private final Map<String, Pending> byNode = new LinkedHashMap<>();
     private int buffered;
 
     private static final class Pending {
         final List<PutCommand> puts = new ArrayList<>();
+        final List<MetaUpdate> plans = new ArrayList<>();
         int bytes;
     }
 
@@ -33,12 +45,15 @@ final class CommandBatcher {
      * @param ackPartition  the task's ack partition, where every answer must come back
      * @param maxBatchBytes flush a node's batch once its events reach this many bytes
      * @param send          sends one encoded record to a node (destination, value)
+     * @param ownPlans      applies plan updates to this node's own store
      */
-    CommandBatcher(String origin, int ackPartition, int maxBatchBytes, BiConsumer<String, byte[]> send) {
+    CommandBatcher(String origin, int ackPartition, int maxBatchBytes, BiConsumer<String, byte[]> send,
+                   Consumer<List<MetaUpdate>> ownPlans) {
         this.origin = origin;
         this.replyTo = new ReplyTo.AckPartition(ackPartition);
         this.maxBatchBytes = maxBatchBytes;
         this.send = send;
+        this.ownPlans = ownPlans;
     }
 
     void add(String node, PutCommand put) {
@@ -52,7 +67,19 @@ final class CommandBatcher {
         }
     }
 
-    /** Puts waiting for the next flush. */
+    /** Queues a plan update for a node holding the event (this node included). */
+    void addPlan(String node, MetaUpdate update) {
+        Pending p = byNode.computeIfAbsent(node, n -> new Pending());
+        p.plans.add(update);
+        p.bytes += update.key().length() + 16 + 12 * update.replicas().size();
+        buffered++;
+        if (p.bytes >= maxBatchBytes || p.plans.size() >= MAX_PLANS_PER_RECORD) {
+            flush(node, p);
+            byNode.remove(node);
+        }
+    }
+
+    /** Puts and plan updates waiting for the next flush. */
     int buffered() {
         return buffered;
     }
@@ -67,7 +94,17 @@ final class CommandBatcher {
     }
 
     private void flush(String node, Pending p) {
-        buffered -= p.puts.size();
-        send.accept(node, CommandFormat.encode(new PutBatch(origin, replyTo, p.puts)));
+        buffered -= p.puts.size() + p.plans.size();
+        if (!p.puts.isEmpty()) {
+            send.accept(node, CommandFormat.encode(new PutBatch(origin, replyTo, p.puts)));
+        }
+        if (p.plans.isEmpty()) {
+            return;
+        }
+        if (node.equals(origin)) {
+            ownPlans.accept(p.plans);
+        } else {
+            send.accept(node, CommandFormat.encode(new MetaUpdateBatch(origin, p.plans)));
+        }
     }
 }

@@ -88,7 +88,8 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
         this.ingestPartition = new TopicPartition(ingestTopic, partition);
         KeyValueStore<String, byte[]> store = context.getStateStore(STORE);
         this.outcomes = new OutcomePublisher(context, settings.replicationFactor());
-        this.commands = new CommandBatcher(settings.nodeId(), partition, settings.maxBatchBytes(), this::sendCommand);
+        this.commands = new CommandBatcher(settings.nodeId(), partition, settings.maxBatchBytes(), this::sendCommand,
+                local::updatePlans);
         this.commits = CommitPolicy.of(context, settings.commitMinIntervalMs());
         this.puts = new PendingPuts(settings, store, peers, local, commands, outcomes, metrics, commits.exactlyOnce(),
                 () -> gate.committedPosition(ingestPartition));

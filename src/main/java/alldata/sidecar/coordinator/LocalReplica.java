@@ -1,7 +1,9 @@
 package alldata.sidecar.coordinator;
 
 import alldata.protocol.Ack;
+import alldata.protocol.MetaUpdate;
 import alldata.protocol.ReplicaMeta;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -18,4 +20,11 @@ interface LocalReplica {
 
     /** The plan recorded beside the replica of {@code key} this node holds, if it holds one. */
     Optional<ReplicaMeta> storedMeta(String key);
+
+    /**
+     * Replaces the plans of events this node holds by {@code updates} where their epoch is newer (see
+     * {@link MetaUpdate#afterPut}); a failure is logged, not thrown (this node's plan then still names the failed
+     * replicas).
+     */
+    void updatePlans(List<MetaUpdate> updates);
 }

@@ -6,6 +6,7 @@ import alldata.core.PutAction;
 import alldata.core.ReplicaFailure;
 import alldata.protocol.Ack;
 import alldata.protocol.MalformedRecordException;
+import alldata.protocol.MetaUpdate;
 import alldata.protocol.PutCommand;
 import alldata.protocol.ReplicaMeta;
 import alldata.sidecar.SidecarMetrics;
@@ -317,6 +318,7 @@ final class PendingPuts {
             if (gone != null) {
                 bytes -= gone.weight();
                 metrics.pendingDelta(-1);
+                tellHoldersTheTruePlan(e.put());
             }
             deadlines.remove(key);
             if (!isNew) {
@@ -332,6 +334,31 @@ final class PendingPuts {
         deadlines.schedule(key, e.put().nextDeadlineMs());
         if (isNew || changed) {
             store.put(key, codec.encode(e));
+        }
+    }
+
+    /**
+     * A finished put whose started replicas did not all store the event (failed or timed out, re-placed or not) left
+     * every holder a plan naming nodes that do not hold it: with as many nodes as its RF, repair's regular passes
+     * would never look at it. Its holders get the plan of the nodes known to hold it ({@link MetaUpdate#afterPut}),
+     * so that a plan with fewer nodes than the RF makes repair place the missing replicas. Only such puts pay: a
+     * put whose replicas all stored it sends nothing more.
+     *
+     * <p>A FAILED put with copies gets the same: repair treats its copies like any other event's (they may reach
+     * the RF later; nothing removes them), so their plans should be true as well.
+     */
+    private void tellHoldersTheTruePlan(PendingPut put) {
+        boolean allStored = true;
+        for (PendingPut.Replica r : put.replicas()) {
+            allStored &= r.state() == PendingPut.ReplicaState.STORED;
+        }
+        List<String> storedOn = put.storedOn();
+        if (allStored || storedOn.isEmpty()) {
+            return;
+        }
+        MetaUpdate update = MetaUpdate.afterPut(put.key(), storedOn, put.replicationFactor());
+        for (String holder : storedOn) {
+            commands.addPlan(holder, update);
         }
     }
 

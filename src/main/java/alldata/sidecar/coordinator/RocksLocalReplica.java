@@ -1,17 +1,22 @@
 package alldata.sidecar.coordinator;
 
 import alldata.protocol.Ack;
+import alldata.protocol.MetaUpdate;
 import alldata.protocol.ReplicaMeta;
 import alldata.sidecar.SidecarMetrics;
 import alldata.store.ReplicaWrite;
 import alldata.store.RocksReplicaStore;
 import alldata.store.StoreException;
 import alldata.store.WriteOutcome;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The local-write bridge: the coordinator's local replicas go to the node's RocksDB store by group commit. */
 final class RocksLocalReplica implements LocalReplica {
+    private static final Logger log = LoggerFactory.getLogger(RocksLocalReplica.class);
     private final String nodeId;
     private final RocksReplicaStore store;
     private final SidecarMetrics metrics;
@@ -46,6 +51,17 @@ final class RocksLocalReplica implements LocalReplica {
         } catch (StoreException e) {
             // unreadable meta only costs the replay shortcut: the put is planned afresh
             return Optional.empty();
+        }
+    }
+
+    @Override
+    public void updatePlans(List<MetaUpdate> updates) {
+        try {
+            store.updatePlans(updates, nodeId);
+        } catch (StoreException e) {
+            log.warn("{} plan updates of finished puts not written to the local store ({}); this node's plans still "
+                    + "name their failed replicas, until a repair by another holder or `alldata repair check` rewrites "
+                    + "them", updates.size(), e.getMessage());
         }
     }
 }

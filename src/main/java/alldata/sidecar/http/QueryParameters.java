@@ -41,4 +41,16 @@ public final class QueryParameters {
         }
         return v;
     }
+
+    /**
+     * Refuses a range whose {@code from} comes after its {@code to} (either may be null: no bound).
+     *
+     * @throws IllegalArgumentException saying that no key can match
+     */
+    public static void requireOrdered(String from, String to) {
+        if (from != null && to != null && from.compareTo(to) > 0) {
+            throw new IllegalArgumentException("from (" + from + ") is after to (" + to
+                    + "): no key can match; the range is from <= key < to");
+        }
+    }
 }

@@ -37,12 +37,9 @@ record ScanQuery(String from, String to, int limit, boolean newest, String curso
             }
         }
         q.values().removeIf(String::isEmpty); // "from=" means no bound, as if it were left out
-        String from = keyBound(q, "from");
-        String to = keyBound(q, "to");
-        if (from != null && to != null && from.compareTo(to) > 0) {
-            throw new IllegalArgumentException("from (" + from + ") is after to (" + to
-                    + "): no key can match; the range is from <= key < to");
-        }
+        String from = QueryParameters.keyBound(q, "from");
+        String to = QueryParameters.keyBound(q, "to");
+        QueryParameters.requireOrdered(from, to);
         int limit = DEFAULT_LIMIT;
         if (q.containsKey("limit")) {
             try {
@@ -84,15 +81,5 @@ record ScanQuery(String from, String to, int limit, boolean newest, String curso
             case "false" -> false;
             default -> throw new IllegalArgumentException(name + " must be true or false, got '" + q.get(name) + "'");
         };
-    }
-
-    /** A scan bound: keys are printable ASCII, so anything else cannot bound them meaningfully. */
-    private static String keyBound(Map<String, String> q, String name) {
-        String v = q.get(name);
-        if (v != null && !v.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw new IllegalArgumentException(name + " must be a key or key prefix (printable ASCII, e.g. 20261125T04), got '"
-                    + v + "'");
-        }
-        return v;
     }
 }

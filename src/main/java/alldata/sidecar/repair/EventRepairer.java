@@ -71,6 +71,8 @@ final class EventRepairer {
     private final int maxBatchBytes;
     private final LongSupplier clock;
     private final Sleeper sleeper;
+    /** Conflicts met since start, passes and operator repairs alike (a conflict left in place is met again). */
+    private final java.util.concurrent.atomic.LongAdder conflictsMet = new java.util.concurrent.atomic.LongAdder();
 
     EventRepairer(String self, RocksReplicaStore store, Producer<byte[], byte[]> producer, Topics topics,
                   Function<String, MemberRecord> members, Peers peers, ReplyWaiter replies, TokenBucket replicaRate,
@@ -125,6 +127,7 @@ final class EventRepairer {
                 log.error("CONFLICT: {} holds different bytes under key {} than {}; it is left as it is", n, c.key(), self);
             }
             tally.conflicts += holdings.conflicting().size();
+            conflictsMet.add(holdings.conflicting().size());
             ReplicaMeta m = c.meta();
             RepairDecision d = RepairPlanner.decide(c.key(), m.replicas(), m.replicationFactor(), m.planSinceMs(),
                     holdings, view, strategy, forced);
@@ -142,9 +145,16 @@ final class EventRepairer {
             }
         }
 
-        Map<String, Map<String, Ack>> answered = copy(work);
+        Set<String> gone = new HashSet<>();
+        Map<String, Map<String, Ack>> answered = copy(work, gone);
         List<Map.Entry<String, MetaUpdate>> updates = new ArrayList<>();
         for (Work w : work) {
+            if (gone.contains(w.plan().key())) {
+                // deleted here since the scan: no copy was sent, so its targets are not failed copies to retry
+                tally.gone++;
+                note(outcomes, w.plan().key(), "gone from " + self + " since the scan: nothing copied");
+                continue;
+            }
             Map<String, Ack> got = answered.getOrDefault(w.plan().key(), Map.of());
             List<String> ok = new ArrayList<>();
             int failed = 0;
@@ -165,6 +175,7 @@ final class EventRepairer {
             plan.removeIf(n -> w.targets().contains(n) && !ok.contains(n));
             tally.copies += ok.size();
             tally.conflicts += conflicts;
+            conflictsMet.add(conflicts);
             tally.failed += failed;
             String key = w.plan().key();
             if (w.decision() instanceof RepairDecision.Short s) {
@@ -196,6 +207,11 @@ final class EventRepairer {
         }
         sendPlans(updates);
         return tally;
+    }
+
+    /** Conflicts met since start: holders and copy targets that hold other bytes under a key. */
+    long conflictsMet() {
+        return conflictsMet.sum();
     }
 
     private static List<String> verifiedOrder(ReplicaMeta m, RepairPlanner.Holdings h) {
@@ -252,8 +268,11 @@ final class EventRepairer {
         return new Answers(held, unanswered);
     }
 
-    /** Copies every event to its targets, throttled, and waits for the answers: key → target → answer. */
-    private Map<String, Map<String, Ack>> copy(List<Work> work) throws InterruptedException {
+    /**
+     * Copies every event to its targets, throttled, and waits for the answers: key → target → answer. Events this
+     * node no longer holds are not sent; their keys go to {@code gone}.
+     */
+    private Map<String, Map<String, Ack>> copy(List<Work> work, Set<String> gone) throws InterruptedException {
         Map<String, List<Work>> byTarget = new LinkedHashMap<>();
         for (Work w : work) {
             for (String t : w.targets()) {
@@ -268,7 +287,8 @@ final class EventRepairer {
             for (Work w : e.getValue()) {
                 Optional<byte[]> event = store.get(w.plan().key());
                 if (event.isEmpty()) {
-                    continue; // gone since the scan: nothing to copy
+                    gone.add(w.plan().key()); // deleted since the scan: nothing to copy
+                    continue;
                 }
                 ReplicaMeta m = w.plan().meta();
                 batch.add(new PutCommand(w.plan().key(), event.get(), 1, m.replicationFactor(), w.newPlan()));

@@ -26,8 +26,11 @@ import java.util.TreeMap;
  *   <li>{@code POST /repair/holds}: body: keys, one per line; answer: the keys this node holds, with a hash of
  *       their bytes ({@link RepairLines}); peers ask it before they copy an event;</li>
  *   <li>{@code GET /repair/digests?from=&to=}: this node's interval digests over [from, to), counted from its
- *       data, and the intervals where the digests it kept while writing disagree (JSON, {@link DigestReport});
- *       those are reported once (and logged), then the kept digests follow the data again;</li>
+ *       data, and the intervals where the digests it kept while writing disagree ("drift"; JSON,
+ *       {@link DigestReport}); nothing changes, so drift is reported until it is resynced;</li>
+ *   <li>{@code POST /repair/digests?from=&to=}: the same report, and the kept digests of the drifting intervals are
+ *       resynced with the data (each logged), so that the next report names only new drift
+ *       ({@code alldata repair check} asks for this);</li>
  *   <li>{@code GET /repair/keys?from=&to=[&peer=][&limit=]}: the events held in [from, to) (whose plan names
  *       {@code peer}, if given), one line each: key, replication factor, hash; {@code after=KEY} instead of
  *       {@code from} starts after a key (the next page);</li>
@@ -73,8 +76,6 @@ public final class RepairHttp implements HttpHandler {
                 r = route(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), QueryParameters.parse(ex.getRequestURI().getRawQuery()), ex);
             } catch (IllegalArgumentException e) {
                 r = Response.text(400, e.getMessage());
-            } catch (IllegalStateException e) {
-                r = Response.text(409, e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 r = Response.text(503, "interrupted: the node is shutting down");
@@ -82,6 +83,12 @@ public final class RepairHttp implements HttpHandler {
                 r = Response.text(500, "internal error: " + e);
             }
             ex.getResponseHeaders().set("Content-Type", r.type());
+            if (ex.getRequestMethod().equals("HEAD")) {
+                // as GET, without the body: the server sends none for HEAD, the length header is ours to set
+                ex.getResponseHeaders().set("Content-Length", Integer.toString(r.body().length));
+                ex.sendResponseHeaders(r.status(), -1);
+                return;
+            }
             ex.sendResponseHeaders(r.status(), r.body().length == 0 ? -1 : r.body().length);
             if (r.body().length > 0) {
                 try (OutputStream os = ex.getResponseBody()) {
@@ -95,34 +102,47 @@ public final class RepairHttp implements HttpHandler {
 
     private Response route(String method, String path, Map<String, String> q, HttpExchange ex)
             throws IOException, InterruptedException {
-        String want = switch (path) {
-            case "/repair/status", "/repair/digests", "/repair/keys" -> "GET";
-            case "/repair/holds", "/repair/events", "/admin/decommission" -> "POST";
+        List<String> allowed = switch (path) {
+            case "/repair/status", "/repair/keys" -> List.of("GET", "HEAD");
+            case "/repair/digests" -> List.of("GET", "HEAD", "POST");
+            case "/repair/holds", "/repair/events", "/admin/decommission" -> List.of("POST");
             default -> null;
         };
-        if (want == null) {
+        if (allowed == null) {
             return Response.text(404, "no resource at " + path + "; there are GET /repair/status, POST /repair/holds,"
-                    + " GET /repair/digests, GET /repair/keys, POST /repair/events, POST /admin/decommission");
+                    + " GET and POST /repair/digests, GET /repair/keys, POST /repair/events, POST /admin/decommission");
         }
-        if (!method.equals(want)) {
-            ex.getResponseHeaders().set("Allow", want);
-            return Response.text(405, "method " + method + " not allowed on " + path + ": only " + want);
+        if (!allowed.contains(method)) {
+            String methods = String.join(", ", allowed);
+            ex.getResponseHeaders().set("Allow", methods);
+            return Response.text(405, "method " + method + " not allowed on " + path + ": only " + methods);
         }
         return switch (path) {
             case "/repair/status" -> Response.json(200, repair.status());
             case "/repair/holds" -> new Response(200, TEXT,
                     RepairLines.held(store.contentHashes(RepairLines.parseKeys(body(ex)))));
-            case "/repair/digests" -> Response.json(200, digests(q));
+            case "/repair/digests" -> Response.json(200, digests(q, method.equals("POST")));
             case "/repair/keys" -> keys(q);
             case "/repair/events" -> repairNow(RepairLines.parseKeys(body(ex)));
-            default -> Response.json(202, repair.decommission());
+            default -> decommission();
         };
     }
 
-    private DigestReport digests(Map<String, String> q) {
+    /** 409 with the reason when the node cannot start decommissioning; any other failure is a 500. */
+    private Response decommission() {
+        try {
+            return Response.json(202, repair.decommission());
+        } catch (IllegalStateException e) {
+            return Response.text(409, e.getMessage());
+        }
+    }
+
+    /** @param resync whether the kept digests of drifting intervals are reset to the recount (POST only) */
+    private DigestReport digests(Map<String, String> q, boolean resync) {
         checkParameters(q, Set.of("from", "to"));
         String from = bound(q, "from");
         String to = bound(q, "to");
+        QueryParameters.requireOrdered(from, to);
         Map<String, Map<String, IntervalDigest>> counted = store.countedDigests(from, to);
         Map<String, Map<String, IntervalDigest>> kept = store.keptDigests(from, to);
         Map<String, Map<String, DigestReport.Entry>> intervals = new TreeMap<>();
@@ -133,8 +153,15 @@ public final class RepairHttp implements HttpHandler {
         });
         List<String> drift = new ArrayList<>();
         for (String interval : new java.util.TreeSet<>(union(counted.keySet(), kept.keySet()))) {
-            if (!counted.getOrDefault(interval, Map.of()).equals(kept.getOrDefault(interval, Map.of()))
-                    && store.reconcileKeptDigests(interval)) {
+            if (counted.getOrDefault(interval, Map.of()).equals(kept.getOrDefault(interval, Map.of()))) {
+                continue;
+            }
+            // a range that cuts an interval compares part of it: the whole interval is checked again
+            if (!resync) {
+                if (store.keptDigestsDrifted(interval)) {
+                    drift.add(interval);
+                }
+            } else if (store.reconcileKeptDigests(interval)) {
                 drift.add(interval);
                 log.warn("{}'s digests of interval {} kept while writing differed from a recount of its data: events"
                         + " were lost or changed behind its store's back (a key deleted by hand, a lost file); they follow"
@@ -154,13 +181,14 @@ public final class RepairHttp implements HttpHandler {
         checkParameters(q, RANGE_PARAMETERS);
         String from = bound(q, "from");
         String after = bound(q, "after");
-        if (after != null) {
-            if (from != null) {
-                throw new IllegalArgumentException("give from or after, not both");
-            }
-            from = after + "\0";
+        if (after != null && from != null) {
+            throw new IllegalArgumentException("give from or after, not both");
         }
         String to = bound(q, "to");
+        QueryParameters.requireOrdered(after != null ? after : from, to);
+        if (after != null) {
+            from = after + "\0";
+        }
         String peer = q.get("peer");
         int limit = MAX_KEY_LINES;
         if (q.containsKey("limit")) {

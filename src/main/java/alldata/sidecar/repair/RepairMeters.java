@@ -1,6 +1,7 @@
 package alldata.sidecar.repair;
 
 import alldata.protocol.RepairStatus;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -8,7 +9,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Repair's meters: {@code alldata_under_replicated_events} (events below their replication factor this node has
- * yet to repair), and the current pass's progress.
+ * yet to repair), the current pass's progress, and {@code alldata_repair_conflicts_total}, a counter of the conflicts
+ * repair met (the pass gauge falls back to 0 with each new pass, so it rarely shows one; the counter keeps them).
  */
 public final class RepairMeters implements MeterBinder {
     private final RepairService repair;
@@ -28,6 +30,10 @@ public final class RepairMeters implements MeterBinder {
                 "Replicas the running repair pass copied to other nodes");
         gauge(registry, "alldata.repair.pass.conflicts", RepairStatus::conflicts,
                 "Copies the running repair pass found conflicting (different bytes on the target)");
+        FunctionCounter.builder("alldata.repair.conflicts", repair, RepairService::conflictsMet)
+                .description("Conflicts repair met since start: a holder or copy target with different bytes under a"
+                        + " key, never overwritten; one left in place is counted again by each later pass")
+                .register(registry);
     }
 
     private void gauge(MeterRegistry registry, String name, ToDoubleFunction<RepairStatus> value, String description) {

@@ -202,6 +202,11 @@ public final class RepairService implements AutoCloseable {
         replies.accept(answers);
     }
 
+    /** Conflicts repair has met since start (a counter: a conflict left in place is counted again by later passes). */
+    public long conflictsMet() {
+        return repairer.conflictsMet();
+    }
+
     /** What repair is doing. */
     public RepairStatus status() {
         return status;

@@ -22,6 +22,8 @@ final class Tally {
     long notMine;
     /** Events that needed nothing after all. */
     long healthy;
+    /** Events deleted from this node between the scan and the copy: nothing was sent. */
+    long gone;
 
     void add(Tally t) {
         looked += t.looked;
@@ -34,6 +36,7 @@ final class Tally {
         unresolved += t.unresolved;
         notMine += t.notMine;
         healthy += t.healthy;
+        gone += t.gone;
     }
 
     /** Whether nothing had to be or could not be done: every event looked at was already where it belongs. */

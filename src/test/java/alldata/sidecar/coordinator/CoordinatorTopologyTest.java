@@ -13,7 +13,10 @@ import alldata.protocol.AckFormat;
 import alldata.protocol.AllDataHeaders;
 import alldata.protocol.ClockMarker;
 import alldata.protocol.CommandFormat;
+import alldata.protocol.CommandRecord;
 import alldata.protocol.MemberRecord;
+import alldata.protocol.MetaUpdate;
+import alldata.protocol.MetaUpdateBatch;
 import alldata.protocol.PutBatch;
 import alldata.protocol.PutCommand;
 import alldata.protocol.PutOutcome;
@@ -134,6 +137,11 @@ class CoordinatorTopologyTest {
             public java.util.Optional<alldata.protocol.ReplicaMeta> storedMeta(String key) {
                 return local.storedMeta(key);
             }
+
+            @Override
+            public void updatePlans(List<MetaUpdate> updates) {
+                local.updatePlans(updates);
+            }
         };
         driver = new TopologyTestDriver(CoordinatorTopology.build(settings, TOPICS, peers, observed,
                 (p, ms) -> clockMarkersSent.add(ms), gate, metrics, 1 << 20), props, T0);
@@ -160,13 +168,18 @@ class CoordinatorTopologyTest {
     }
 
     private List<PutBatch> commandsTo(String node) {
+        return commandRecordsTo(node).stream().filter(PutBatch.class::isInstance).map(PutBatch.class::cast).toList();
+    }
+
+    /** Every command record sent to {@code node} since the last look. */
+    private List<CommandRecord> commandRecordsTo(String node) {
         TestOutputTopic<byte[], byte[]> out = driver.createOutputTopic(TOPICS.commands(node), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
-        List<PutBatch> batches = new ArrayList<>();
+        List<CommandRecord> records = new ArrayList<>();
         for (byte[] v : out.readValuesToList()) {
-            batches.add((PutBatch) CommandFormat.decode(v));
+            records.add(CommandFormat.decode(v));
         }
-        return batches;
+        return records;
     }
 
     private void ack(Ack... answers) {
@@ -387,6 +400,52 @@ class CoordinatorTopologyTest {
         assertThat(o.storedOn()).containsExactlyInAnyOrder("node-1", "node-2");
         assertThat(metrics.conflictCount()).as("node-3 counts its refusal; the coordinator does not count it again")
                 .isZero();
+    }
+
+    @Test
+    void aPutWhoseReplicaFailedWithNoSpareTellsItsHoldersThePlanOfTheNodesThatHoldIt() {
+        start(CommitLevel.QUORUM, 1000, "node-2", "node-3"); // no spare: node-3's failure leaves a replica owed
+        put(EVENT);
+        advance(1);
+        assertThat(commandsTo("node-2")).hasSize(1);
+        assertThat(commandsTo("node-3")).hasSize(1);
+        awaitLocalAnswers(1);
+        ack(Ack.error(keyAt(0), "node-3", "No space left on device"));
+        ack(Ack.ok(keyAt(0), "node-2"));
+
+        PutOutcome o = nextOutcome();
+        assertThat(o.status()).isEqualTo(PutOutcome.Status.COMMITTED);
+        assertThat(o.replicas()).containsExactlyInAnyOrder("node-1", "node-2", "node-3");
+        assertThat(o.owed()).isEqualTo(1);
+        advance(1);
+
+        MetaUpdate truePlan = new MetaUpdate(keyAt(0), List.of("node-1", "node-2"), 3, MetaUpdate.AFTER_PUT_EPOCH);
+        assertThat(commandRecordsTo("node-2")).containsExactly(new MetaUpdateBatch("node-1", List.of(truePlan)));
+        assertThat(commandRecordsTo("node-3")).as("node-3 does not hold it").isEmpty();
+        alldata.protocol.ReplicaMeta own = store.meta(keyAt(0)).orElseThrow();
+        assertThat(own.replicas()).as("the local replica's plan, updated directly").containsExactly("node-1", "node-2");
+        assertThat(own.epoch()).isEqualTo(MetaUpdate.AFTER_PUT_EPOCH);
+        assertThat(own.replicationFactor()).isEqualTo(3);
+    }
+
+    @Test
+    void aPutWhoseReplicasAllStoredItSendsNoPlanUpdate() {
+        start(CommitLevel.QUORUM, 1000, "node-2", "node-3");
+        put(EVENT);
+        advance(1);
+        commandsTo("node-2");
+        commandsTo("node-3");
+        awaitLocalAnswers(1);
+        ack(Ack.ok(keyAt(0), "node-2"));
+        ack(Ack.ok(keyAt(0), "node-3"));
+        assertThat(nextOutcome().owed()).isZero();
+        advance(1);
+        advance(100);
+
+        assertThat(commandRecordsTo("node-2")).isEmpty();
+        assertThat(commandRecordsTo("node-3")).isEmpty();
+        assertThat(store.meta(keyAt(0)).orElseThrow().epoch()).isZero();
+        assertThat(driver.getKeyValueStore(CoordinatorProcessor.STORE).get(keyAt(0))).as("the put is finished").isNull();
     }
 
     @Test

@@ -175,6 +175,72 @@ class RepairHttpTest {
     }
 
     @Test
+    void aGetOfTheDigestsChangesNothingAndAPostResyncsTheDriftItReports() throws Exception {
+        String gone = AllDataKey.ingest(T0 + 65 * 60_000L, 1, 99).value();
+        try (RocksReplicaStore s = RocksReplicaStore.open(dir.resolve("n1"))) {
+            s.write(List.of(new ReplicaWrite(gone, "{\"i\":7}".getBytes(StandardCharsets.UTF_8),
+                    new ReplicaMeta(List.of("n1", "n3", "n4"), "n1", 3, 0))));
+        }
+        StoreSurgery.deleteEvent(dir.resolve("n1"), gone);
+        start();
+        String second = IntervalDigest.intervalOf(gone);
+
+        assertThat(digests("GET").drift()).containsExactly(second);
+        assertThat(digests("GET").drift()).as("a GET changed nothing").containsExactly(second);
+        assertThat(digests("POST").drift()).as("the POST reports it and resyncs").containsExactly(second);
+        assertThat(digests("GET").drift()).isEmpty();
+        assertThat(store.keptDigests(null, null)).isEqualTo(store.countedDigests(null, null));
+    }
+
+    private DigestReport digests(String method) throws Exception {
+        HttpResponse<String> r = send(method, "/repair/digests?from=&to=", method.equals("POST") ? "" : null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        return Wire.decode(r.body().getBytes(StandardCharsets.UTF_8), DigestReport.class);
+    }
+
+    @Test
+    void headOfTheGetPathsAnswersLikeGetWithoutABody() throws Exception {
+        start();
+        for (String path : List.of("/repair/status", "/repair/keys?limit=3", "/repair/digests")) {
+            HttpResponse<String> get = send("GET", path, null);
+            HttpResponse<String> head = send("HEAD", path, null);
+            assertThat(head.statusCode()).as(path).isEqualTo(200);
+            assertThat(head.body()).as(path).isEmpty();
+            assertThat(head.headers().firstValue("Content-Type")).as(path).isEqualTo(get.headers().firstValue("Content-Type"));
+            assertThat(head.headers().firstValueAsLong("Content-Length")).as(path)
+                    .hasValue(get.body().getBytes(StandardCharsets.UTF_8).length);
+        }
+        HttpResponse<String> head = send("HEAD", "/repair/keys?limit=x", null);
+        assertThat(head.statusCode()).isEqualTo(400);
+        assertThat(head.body()).isEmpty();
+        HttpResponse<String> onPost = send("HEAD", "/repair/holds", null);
+        assertThat(onPost.statusCode()).isEqualTo(405);
+        assertThat(onPost.headers().firstValue("Allow")).contains("POST");
+        assertThat(send("PUT", "/repair/status", "").headers().firstValue("Allow")).contains("GET, HEAD");
+    }
+
+    @Test
+    void rangesWhoseFromComesAfterTheirToAreRefused() throws Exception {
+        start();
+        for (String path : List.of("/repair/digests?from=" + key(5) + "&to=" + key(2), "/repair/keys?from=" + key(5) + "&to=" + key(2),
+                "/repair/keys?after=" + key(5) + "&to=" + key(2))) {
+            HttpResponse<String> r = send("GET", path, null);
+            assertThat(r.statusCode()).as(path).isEqualTo(400);
+            assertThat(r.body()).as(path).contains("from (" + key(5) + ") is after to (" + key(2) + ")");
+        }
+        assertThat(send("GET", "/repair/keys?from=" + key(2) + "&to=" + key(2), null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aFailureOtherThanARefusedDecommissionIsAnInternalErrorWithItsMessage() throws Exception {
+        start();
+        repair.close(); // shutting down: its repair no longer runs
+        HttpResponse<String> r = send("POST", "/repair/events", key(1) + "\n");
+        assertThat(r.statusCode()).isEqualTo(500);
+        assertThat(r.body()).contains("repair of n1 is not running");
+    }
+
+    @Test
     void keysListsTheEventsOfARangeWhosePlanNamesAPeer() throws Exception {
         start();
         String first = IntervalDigest.intervalOf(key(0));

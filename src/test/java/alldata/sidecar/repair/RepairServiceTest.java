@@ -13,6 +13,7 @@ import alldata.protocol.AckBatch;
 import alldata.protocol.CommandFormat;
 import alldata.protocol.CommandRecord;
 import alldata.protocol.MemberRecord;
+import alldata.protocol.MetaUpdate;
 import alldata.protocol.MetaUpdateBatch;
 import alldata.protocol.PutBatch;
 import alldata.protocol.PutCommand;
@@ -388,6 +389,32 @@ class RepairServiceTest {
     }
 
     @Test
+    void aCommittedEventWhoseReplicaFailedWithNoSpareGetsItOnceItsCoordinatorHasSentTheTruePlan() throws Exception {
+        cluster("a", "z1", "b", "z2", "c", "z3");
+        String key = AllDataKey.ingest(T0, 0, 1).value();
+        // RF 3 on three nodes, c's disk full: COMMITTED with one replica owed, and a plan that names all three
+        storeOn(List.of("a", "b"), key, event(1), List.of("a", "b", "c"), 3, "a");
+        settle();
+        assertThat(holders(key)).as("a plan naming RF live nodes: no pass looks at the event").containsExactlyInAnyOrder("a", "b");
+
+        // what coordinator a does once the put is done: its own plan directly, b's through b's command topic
+        MetaUpdate truePlan = MetaUpdate.afterPut(key, List.of("a", "b"), 3);
+        nodes.get("a").store.updatePlans(List.of(truePlan), "a");
+        network.send(new ProducerRecord<>(TOPICS.commands("b"), CommandFormat.encode(new MetaUpdateBatch("a", List.of(truePlan)))));
+        now.addAndGet(3_600_000); // the slow pass
+        nodes.values().forEach(Node::heartbeat);
+        settle();
+
+        assertThat(holders(key)).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(copies()).isEqualTo(1);
+        assertConsistent(List.of(key));
+
+        network.send(new ProducerRecord<>(TOPICS.commands("b"), CommandFormat.encode(new MetaUpdateBatch("a", List.of(truePlan)))));
+        assertThat(nodes.get("b").store.meta(key).orElseThrow().replicas()).as("a late copy loses to the repair's plan")
+                .containsExactlyInAnyOrder("a", "b", "c");
+    }
+
+    @Test
     void withTooFewNodesTheShortfallIsReportedAndRepairedWhenANodeJoins() throws Exception {
         cluster("a", "z1", "b", "z2");
         String key = AllDataKey.ingest(T0, 0, 1).value();
@@ -446,6 +473,11 @@ class RepairServiceTest {
         assertThat(nodes.get("d").store.get(key)).get().isEqualTo(other);
         assertThat(nodes.get("a").status().lastPass()).contains("1 short of nodes, 1 conflicts");
         assertThat(nodes.get("a").status().underReplicated()).isEqualTo(1);
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        new RepairMeters(nodes.get("a").service).bindTo(registry);
+        assertThat(registry.get("alldata.repair.conflicts").functionCounter().count()).as("counted, after the pass too")
+                .isGreaterThanOrEqualTo(1);
+        assertThat(registry.get("alldata.repair.pass.conflicts").gauge().value()).isZero();
     }
 
     @Test
