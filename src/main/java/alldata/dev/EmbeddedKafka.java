@@ -418,11 +418,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         c.put("share.coordinator.state.topic.num.partitions", "3");
         // bounds the wait of a broker for the quorum inside startup()
         c.put("server.max.startup.time.ms", Long.toString(startTimeout.toMillis()));
-        // a coordinator's first produce after a transaction commit finds the commit's markers still being
-        // written; the broker retries it itself, by default after 20 ms and up to 100 ms, which every outcome
-        // of the next transaction waits out (measured: p99 at 10 puts in flight 62 ms, 26 ms with these)
-        c.put("add.partitions.to.txn.retry.backoff.ms", "1");
-        c.put("add.partitions.to.txn.retry.backoff.max.ms", "10");
         for (Map.Entry<String, String> e : extraConfig.entrySet()) {
             c.put(e.getKey(), e.getValue()
                     .replace("${nodeId}", Integer.toString(id))
