@@ -33,8 +33,6 @@ import org.apache.kafka.streams.state.Stores;
  * outcomes to the results topic and rejected records to the dead-letter topic.
  */
 public final class CoordinatorTopology {
-    /** The coordinator's consumer group session: how long a crashed node's ingest partitions wait. */
-    static final int SESSION_TIMEOUT_MS = 15_000;
     private final IngestGate gate = new IngestGate();
     private final Topology topology;
 
@@ -130,13 +128,6 @@ public final class CoordinatorTopology {
         p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), ClientDefaults.LINGER_MS);
         p.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
         p.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), ClientDefaults.FETCH_MAX_WAIT_MS);
-        // a SIGKILLed node's ingest partitions wait until Kafka's group coordinator notices it is gone: 45 s by
-        // Kafka's default, a long stall for the puts of those partitions. The heartbeat runs on its own thread,
-        // so only a process stalled as a whole for this long is taken for dead. kafka.session.timeout.ms wins.
-        if (!p.containsKey(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)) {
-            p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), SESSION_TIMEOUT_MS);
-            p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), SESSION_TIMEOUT_MS / 3);
-        }
         return p;
     }
 }
