@@ -109,6 +109,7 @@ final class HttpReadCommands {
             ByteArrayOutputStream line = new ByteArrayOutputStream();
             long[] events = {0};
             String next;
+            String lastUnavailable = null;
             try {
                 do {
                     HttpReader.Page page = reader.page(scan, e -> {
@@ -121,6 +122,10 @@ final class HttpReadCommands {
                     if (page.error() != null) {
                         err.println("note: a page ended early (" + page.error() + "); continuing from its last event");
                     }
+                    if (page.unavailable() != null && !page.unavailable().equals(lastUnavailable)) {
+                        err.println("warning: read without " + page.unavailable() + ": events held only there are missing");
+                    }
+                    lastUnavailable = page.unavailable();
                     next = page.next();
                     scan = scan.withCursor(next);
                 } while (all && next != null);

@@ -20,6 +20,13 @@ public interface ExportProgress {
     /** The export is complete. */
     void done(RangeExport.Summary summary);
 
+    /** What a reader of an export that could not read every member must know, or null when it read all of them. */
+    static String incompleteWarning(RangeExport.Summary s) {
+        return s.complete() ? null : "warning: " + s.pagesMissingNodes() + " scan page(s) were read without some members ("
+                + s.unavailable() + "): events held only by them are missing; export the range again once they are back"
+                + " (an export of the same range writes the same files)";
+    }
+
     /** Says nothing. */
     static ExportProgress none() {
         return new ExportProgress() {
@@ -64,6 +71,9 @@ public interface ExportProgress {
             @Override
             public void done(RangeExport.Summary s) {
                 out.printf(Locale.ROOT, "exported %d events in %d files%n", s.events(), s.files().size());
+                if (!s.complete()) {
+                    out.println(incompleteWarning(s));
+                }
                 out.flush();
             }
         };
@@ -103,6 +113,9 @@ public interface ExportProgress {
             @Override
             public void done(RangeExport.Summary s) {
                 out.printf(Locale.ROOT, "\r[%s] 100%%  %,d events in %d files%n", "#".repeat(WIDTH), s.events(), s.files().size());
+                if (!s.complete()) {
+                    out.println(incompleteWarning(s));
+                }
                 out.flush();
             }
         };

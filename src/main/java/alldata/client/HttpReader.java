@@ -95,11 +95,13 @@ public final class HttpReader {
     /**
      * How a page ended.
      *
-     * @param events events it held
-     * @param next   the cursor of the next page, or null after the last
-     * @param error  why the page ended early (a node failed halfway), or null
+     * @param events      events it held
+     * @param next        the cursor of the next page, or null after the last
+     * @param error       why the page ended early (a node failed halfway), or null
+     * @param unavailable the members the node could not read for this page, each with why, or null when it read
+     *                    every member: events only they hold are missing from the page
      */
-    public record Page(int events, String next, String error) {
+    public record Page(int events, String next, String error, String unavailable) {
     }
 
     /**
@@ -117,10 +119,11 @@ public final class HttpReader {
                 throw new IOException("HTTP " + status + " from " + base + ": " + errorBody(c));
             }
             int events = 0;
+            String unavailable = c.getHeaderField(ScanLines.NODES_UNAVAILABLE_HEADER);
             try (ScanLines.Reader r = new ScanLines.Reader(c.getInputStream(), MAX_LINE_BYTES)) {
                 for (ScanLines.Line l = r.next(); l != null; l = r.next()) {
                     if (l instanceof ScanLines.End end) {
-                        return new Page(events, end.next(), end.error());
+                        return new Page(events, end.next(), end.error(), unavailable);
                     }
                     sink.accept((ScanLines.Event) l);
                     events++;
@@ -128,7 +131,7 @@ public final class HttpReader {
             } catch (MalformedRecordException e) {
                 throw new IOException("unreadable scan answer from " + base + ": " + e.getMessage(), e);
             }
-            return new Page(events, null, null);
+            return new Page(events, null, null, unavailable);
         } finally {
             c.disconnect();
         }

@@ -121,10 +121,17 @@ public final class RangeExport {
     /**
      * What an export wrote.
      *
-     * @param files  one manifest per file, in key order
-     * @param events events written
+     * @param files             one manifest per file, in key order
+     * @param events            events written
+     * @param pagesMissingNodes scan pages the node answered without reading every member (see {@code unavailable})
+     * @param unavailable       the members the last such page could not read, each with why, or null when every
+     *                          page read every member: events held only by them are missing from the export
      */
-    public record Summary(List<Manifest> files, long events) {
+    public record Summary(List<Manifest> files, long events, long pagesMissingNodes, String unavailable) {
+        /** True when every page read every member, so no event can be missing for want of its holder. */
+        public boolean complete() {
+            return pagesMissingNodes == 0;
+        }
     }
 
     /**
@@ -148,6 +155,8 @@ public final class RangeExport {
         ScanRequest scan = new ScanRequest(KeyTime.keyBound(req.from()), KeyTime.keyBound(req.to()), req.pageSize(),
                 false, null, false);
         int failures = 0;
+        long pagesMissingNodes = 0;
+        String unavailable = null;
         try {
             while (true) {
                 HttpReader.Page page;
@@ -167,6 +176,10 @@ public final class RangeExport {
                 if (page.error() != null) {
                     progress.retrying(page.error(), 0);
                 }
+                if (page.unavailable() != null) {
+                    pagesMissingNodes++;
+                    unavailable = page.unavailable();
+                }
                 if (page.next() == null) {
                     break;
                 }
@@ -176,7 +189,7 @@ public final class RangeExport {
         } finally {
             writer.abandon();
         }
-        Summary s = new Summary(List.copyOf(writer.written), writer.events);
+        Summary s = new Summary(List.copyOf(writer.written), writer.events, pagesMissingNodes, unavailable);
         progress.done(s);
         return s;
     }

@@ -20,6 +20,11 @@ import java.util.Objects;
  * value; {@code GET /events/{key}} returns the exact bytes.
  */
 public final class ScanLines {
+    /**
+     * HTTP header of a cluster scan's answer naming the members that could not be read, each with why
+     * ({@code node-3 (no answer within 10000 ms), node-4 (…)}): events only they hold are missing from the page.
+     */
+    public static final String NODES_UNAVAILABLE_HEADER = "AllData-Nodes-Unavailable";
     private static final byte[] KEY_START = "{\"key\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EVENT_START = "\",\"event\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EVENT_END = "}\n".getBytes(StandardCharsets.US_ASCII);

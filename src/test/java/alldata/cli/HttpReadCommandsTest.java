@@ -3,8 +3,11 @@ package alldata.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import alldata.core.AllDataKey;
+import alldata.protocol.MemberRecord;
 import alldata.sidecar.http.Health;
 import alldata.sidecar.http.HttpApi;
+import alldata.sidecar.http.HttpOptions;
+import alldata.sidecar.membership.PeerDirectory;
 import alldata.store.ReplicaWrite;
 import alldata.store.RocksReplicaStore;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +56,7 @@ class HttpReadCommandsTest {
         assertThat(r.out()).isEqualTo("{\"n\":3,\n\"x\":1}" + System.lineSeparator());
         CliRun absent = CliRun.of("get", key(99), "--http", "http://" + api.address());
         assertThat(absent.code()).isEqualTo(1);
-        assertThat(absent.err()).contains("no event under key " + key(99) + " on the 1 live node asked");
+        assertThat(absent.err()).contains("no event under key " + key(99) + " on the only node of the cluster");
     }
 
     @Test
@@ -66,6 +69,28 @@ class HttpReadCommandsTest {
         String cursor = r.err().substring(r.err().indexOf("--cursor ") + 9).split(" ")[0];
         CliRun next = CliRun.of("scan", "--from", key(0), "--limit", "10", "--cursor", cursor, "--http", api.address());
         assertThat(next.out().lines().findFirst()).hasValueSatisfying(l -> assertThat(l).contains(key(10)));
+    }
+
+    @Test
+    void scanAndExportWarnWhenAMemberCouldNotBeRead() throws Exception {
+        PeerDirectory directory = new PeerDirectory("node-1", "a", "r", 60_000, System::currentTimeMillis);
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0);
+             HttpApi withPeer = new HttpApi(HttpOptions.plain("127.0.0.1", 0), store, directory,
+                     () -> Health.passing("ready"), () -> "")) {
+            // node-2 is in the membership at an address nobody answers on once the socket closes
+            directory.apply("node-2", new MemberRecord("node-2", "a", "r", "t", "127.0.0.1:" + closed.getLocalPort(),
+                    MemberRecord.State.UP, System.currentTimeMillis()));
+            closed.close();
+            CliRun scan = CliRun.of("scan", "--all", "--limit", "10", "--http", withPeer.address());
+            assertThat(scan.code()).isZero();
+            assertThat(scan.out().lines()).hasSize(25);
+            assertThat(scan.err()).contains("warning: read without node-2 (").contains("events held only there are missing");
+            assertThat(scan.err().split("warning:", -1)).as("said once, not per page").hasSize(2);
+            CliRun export = CliRun.of("export", "--from", "2026-09-21T00:00:00Z", "--to", "2026-09-23T00:00:00Z",
+                    "--out", dir.resolve("export").toString(), "--http", withPeer.address());
+            assertThat(export.code()).as(export.err()).isZero();
+            assertThat(export.err()).contains("warning: ").contains("node-2 (").contains("export the range again");
+        }
     }
 
     @Test

@@ -15,6 +15,8 @@ import alldata.store.ReplicaWrite;
 import alldata.store.RocksReplicaStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,6 +139,22 @@ class RangeExportTest {
             assertThat(all.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
                     .as("no temporary files left").noneMatch(n -> n.endsWith(".tmp")).hasSize(6);
         }
+    }
+
+    @Test
+    void anExportThatCouldNotReadEveryMemberSaysSoAndWhich() throws Exception {
+        RangeExport.Summary whole = export(dir.resolve("whole"), T0, T0.plusSeconds(3 * 3600), 50);
+        assertThat(whole.complete()).isTrue();
+        assertThat(whole.unavailable()).isNull();
+        apis.get(0).close(); // node-0 is down; the export reads through node-1
+        RangeExport.Summary part = export(dir.resolve("part"), T0, T0.plusSeconds(3 * 3600), 50);
+        assertThat(part.complete()).isFalse();
+        assertThat(part.pagesMissingNodes()).isPositive();
+        assertThat(part.unavailable()).startsWith("node-0 (");
+        assertThat(part.events()).isLessThan(whole.events()); // the events node-0 alone holds
+        StringWriter said = new StringWriter();
+        ExportProgress.lines(new PrintWriter(said)).done(part);
+        assertThat(said.toString()).contains("warning: ").contains("node-0 (").contains("missing");
     }
 
     @Test

@@ -1,7 +1,6 @@
 package alldata.sidecar.http;
 
 import alldata.core.AllDataKey;
-import alldata.protocol.MemberRecord;
 import alldata.protocol.ScanLines;
 import alldata.protocol.ScanLines.Event;
 import alldata.protocol.ScanRequest;
@@ -10,6 +9,7 @@ import alldata.sidecar.http.PeerClient.Found;
 import alldata.sidecar.http.PeerClient.GetAnswer;
 import alldata.sidecar.http.PeerClient.PeerScan;
 import alldata.sidecar.http.PeerClient.Unavailable;
+import alldata.sidecar.membership.PeerDirectory.ReadPeer;
 import alldata.store.EventRange;
 import alldata.store.RocksReplicaStore;
 import alldata.store.StoreException;
@@ -38,12 +38,15 @@ import org.slf4j.LoggerFactory;
  * {@code local=true} for this node's store alone (what nodes ask each other, so a request fans out once).
  *
  * <ul>
- *   <li>A get answers from the local store, else asks every readable peer at once and returns the first copy
- *       found, bytes exactly as stored; 404 only when every node asked answered that it holds none; 503 when
- *       none had it but some could not be asked.</li>
- *   <li>A scan merges this node's range with every readable peer's (their pages read as streams, a line at a
+ *   <li>A get answers from the local store, else asks every other member at once and returns the first copy
+ *       found, bytes exactly as stored; 404 only when every member answered that it holds none; 503 when none
+ *       had it but some could not be asked. Members whose heartbeats stopped are asked too: a node that is only
+ *       late with its heartbeats still answers, and one that is down may hold the only copy, so its silence is
+ *       no evidence that the event does not exist.</li>
+ *   <li>A scan merges this node's range with every other member's (their pages read as streams, a line at a
  *       time), each key once and in order ({@link ScanMerge}), and streams the page as it goes; a page after
- *       which more remain ends with {@code {"next":"<cursor>"}}.</li>
+ *       which more remain ends with {@code {"next":"<cursor>"}}; the members that could not be read are named in
+ *       a header.</li>
  *   <li>{@code newest=true}: the newest {@code limit} events of the range across the cluster, one page.</li>
  * </ul>
  */
@@ -51,23 +54,23 @@ final class EventReads {
     private static final Logger log = LoggerFactory.getLogger(EventReads.class);
     static final String NODE_HEADER = "AllData-Node";
     static final String NODES_READ_HEADER = "AllData-Nodes-Read";
-    static final String UNAVAILABLE_HEADER = "AllData-Nodes-Unavailable";
+    static final String UNAVAILABLE_HEADER = ScanLines.NODES_UNAVAILABLE_HEADER;
 
     private final String selfId;
     private final RocksReplicaStore store;
-    private final Supplier<List<MemberRecord>> peers;
+    private final Supplier<List<ReadPeer>> peers;
     private final PeerClient client;
     private final long maxPageBytes;
     private final Executor localScans;
     private final Executor clusterReads;
 
     /**
-     * @param peers        the peers to ask (this node excluded), fresh for each read
+     * @param peers        the peers to ask (every member but this node), fresh for each read
      * @param localScans   where node-local scans run (they never wait on another node)
      * @param clusterReads where reads that ask peers run: apart from the local ones, so that a node busy with
      *                     cluster reads still answers its peers' local ones, and no two nodes wait on each other
      */
-    EventReads(String selfId, RocksReplicaStore store, Supplier<List<MemberRecord>> peers, PeerClient client,
+    EventReads(String selfId, RocksReplicaStore store, Supplier<List<ReadPeer>> peers, PeerClient client,
                long maxPageBytes, Executor localScans, Executor clusterReads) {
         this.selfId = selfId;
         this.store = store;
@@ -98,10 +101,10 @@ final class EventReads {
                 Replies.send(ex, 200, Replies.JSON, here.get());
                 return true;
             }
-            List<MemberRecord> asked = local ? List.of() : peers.get();
+            List<ReadPeer> asked = local ? List.of() : peers.get();
             if (asked.isEmpty()) {
                 Replies.text(ex, 404, "no event under key " + key + (local ? " on this node"
-                        : " on the 1 live node asked (" + selfId + ")"));
+                        : " on the only node of the cluster (" + selfId + ")"));
                 return true;
             }
             return Exchanges.dispatch(ex, clusterReads, () -> {
@@ -111,18 +114,18 @@ final class EventReads {
         });
     }
 
-    private void getFromPeers(HttpExchange ex, String key, List<MemberRecord> asked) throws IOException {
-        Map<String, CompletableFuture<GetAnswer>> answers = new LinkedHashMap<>();
+    private void getFromPeers(HttpExchange ex, String key, List<ReadPeer> asked) throws IOException {
+        Map<ReadPeer, CompletableFuture<GetAnswer>> answers = new LinkedHashMap<>();
         CompletableFuture<Found> first = new CompletableFuture<>();
-        for (MemberRecord peer : asked) {
+        for (ReadPeer peer : asked) {
             CompletableFuture<GetAnswer> a = client.submit(() -> client.get(peer, key))
-                    .exceptionally(e -> new Unavailable(peer.node(), PeerClient.describe(e)));
+                    .exceptionally(e -> new Unavailable(peer.node(), PeerClient.reason(peer, PeerClient.describe(e))));
             a.thenAccept(answer -> {
                 if (answer instanceof Found f) {
                     first.complete(f);
                 }
             });
-            answers.put(peer.node(), a);
+            answers.put(peer, a);
         }
         CompletableFuture.allOf(answers.values().toArray(CompletableFuture[]::new)).thenRun(() -> first.complete(null));
         Found found;
@@ -143,23 +146,29 @@ final class EventReads {
         }
         List<String> absent = new ArrayList<>(List.of(selfId));
         List<String> unavailable = new ArrayList<>();
-        answers.forEach((node, a) -> {
-            GetAnswer answer = a.getNow(new Unavailable(node, "no answer within " + client.timeout().toMillis() + " ms"));
+        List<String> silent = new ArrayList<>();
+        answers.forEach((peer, a) -> {
+            GetAnswer answer = a.getNow(new Unavailable(peer.node(), PeerClient.reason(peer,
+                    "no answer within " + client.timeout().toMillis() + " ms")));
             if (answer instanceof Absent) {
-                absent.add(node);
+                absent.add(peer.node());
             } else if (answer instanceof Unavailable u) {
-                unavailable.add(node + " (" + u.reason() + ")");
+                unavailable.add(peer.node() + " (" + u.reason() + ")");
+                if (!peer.heard()) {
+                    silent.add(peer.node());
+                }
             }
         });
         int n = asked.size() + 1;
         if (unavailable.isEmpty()) {
-            Replies.text(ex, 404, "no event under key " + key + " on any of the " + n + " live nodes asked ("
+            Replies.text(ex, 404, "no event under key " + key + " on any of the " + n + " nodes asked ("
                     + String.join(", ", absent) + ")");
         } else {
             ex.getResponseHeaders().set("Retry-After", "1");
             Replies.text(ex, 503, "no event under key " + key + " on the " + absent.size() + " of " + n
-                    + " live nodes that answered; could not ask " + String.join(", ", unavailable)
-                    + ", which may hold it: retry");
+                    + " nodes that answered; could not ask " + String.join(", ", unavailable)
+                    + ", which may hold it: retry" + (silent.isEmpty() ? "" : "; a node that is gone for good stops"
+                    + " counting once its membership is dropped (alldata peers drop " + String.join(" / ", silent) + ")"));
         }
     }
 
@@ -300,36 +309,40 @@ final class EventReads {
     }
 
     /**
-     * Opens every readable peer's share of the page at once, waits for each up to the peer timeout, and names the
+     * Opens every other member's share of the page at once, waits for each up to the peer timeout, and names the
      * nodes read and the ones that could not be in the answer's headers.
      */
     private List<PeerScan> openPeerScans(HttpExchange ex, ScanQuery q) {
         ScanRequest request = q.peerRequest();
-        Map<String, CompletableFuture<PeerScan>> opening = new LinkedHashMap<>();
-        for (MemberRecord peer : peers.get()) {
-            opening.put(peer.node(), client.submit(() -> client.scan(peer, request)));
+        Map<ReadPeer, CompletableFuture<PeerScan>> opening = new LinkedHashMap<>();
+        for (ReadPeer peer : peers.get()) {
+            opening.put(peer, client.submit(() -> client.scan(peer, request)));
         }
         long deadline = System.nanoTime() + client.timeout().toNanos();
         List<PeerScan> opened = new ArrayList<>();
         StringJoiner read = new StringJoiner(",").add(selfId);
         StringJoiner unavailable = new StringJoiner(", ");
-        for (Map.Entry<String, CompletableFuture<PeerScan>> o : opening.entrySet()) {
+        for (Map.Entry<ReadPeer, CompletableFuture<PeerScan>> o : opening.entrySet()) {
+            ReadPeer peer = o.getKey();
+            String why;
             try {
                 PeerScan s = o.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 opened.add(s);
-                read.add(o.getKey());
+                read.add(peer.node());
+                continue;
             } catch (TimeoutException e) {
                 o.getValue().thenAccept(PeerScan::close); // too late for this page: close it when it comes
-                unavailable.add(o.getKey() + " (no answer within " + client.timeout().toMillis() + " ms)");
-                client.warn(o.getKey(), "no scan answer within " + client.timeout().toMillis() + " ms");
+                why = "no answer within " + client.timeout().toMillis() + " ms";
             } catch (ExecutionException e) {
-                unavailable.add(o.getKey() + " (" + PeerClient.describe(e.getCause()) + ")");
-                client.warn(o.getKey(), PeerClient.describe(e.getCause()));
+                why = PeerClient.describe(e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 o.getValue().thenAccept(PeerScan::close);
-                unavailable.add(o.getKey() + " (interrupted)");
+                why = "interrupted";
             }
+            String reason = PeerClient.reason(peer, why);
+            unavailable.add(peer.node() + " (" + reason + ")");
+            client.warn(peer.node(), reason);
         }
         ex.getResponseHeaders().set(NODES_READ_HEADER, read.toString());
         if (unavailable.length() > 0) {

@@ -1,6 +1,5 @@
 package alldata.sidecar.http;
 
-import alldata.protocol.MemberRecord;
 import alldata.sidecar.membership.PeerDirectory;
 import alldata.store.RocksReplicaStore;
 import com.sun.net.httpserver.HttpExchange;
@@ -106,7 +105,7 @@ public final class HttpApi implements AutoCloseable {
         this.localScans = pool("alldata-http-scan-" + options.port(), options.readThreads());
         this.clusterReads = pool("alldata-http-cluster-" + options.port(), options.readThreads());
         String selfId = directory == null ? "this node" : directory.selfId();
-        Supplier<List<MemberRecord>> readable = directory == null ? List::of : directory::readablePeers;
+        Supplier<List<PeerDirectory.ReadPeer>> readable = directory == null ? List::of : directory::readPeers;
         this.events = new EventReads(selfId, store, readable, peers, options.maxPageBytes(), localScans, clusterReads);
         server.setExecutor(Executors.newFixedThreadPool(SERVER_THREADS, r -> {
             Thread t = new Thread(r, "alldata-http-" + options.port());

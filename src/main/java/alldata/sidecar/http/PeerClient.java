@@ -4,6 +4,7 @@ import alldata.protocol.MalformedRecordException;
 import alldata.protocol.MemberRecord;
 import alldata.protocol.ScanLines;
 import alldata.protocol.ScanRequest;
+import alldata.sidecar.membership.PeerDirectory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -42,6 +43,12 @@ public final class PeerClient implements AutoCloseable {
     private static final int MAX_LINE_BYTES = 512 << 20;
     private static final Duration WARN_EVERY = Duration.ofSeconds(30);
     private static final int MAX_FAN_OUT_THREADS = 64;
+    /**
+     * Connect timeout for a peer whose heartbeats stopped: it is asked in case it is only late with them (a busy
+     * node's kernel still accepts connections at once), but a host that is gone must not hold every read for the
+     * whole peer timeout.
+     */
+    static final int SILENT_PEER_CONNECT_MS = 1000;
 
     private final Optional<String> token;
     private final SSLContext ssl;
@@ -94,6 +101,15 @@ public final class PeerClient implements AutoCloseable {
      * @throws IOException when the peer cannot be reached or does not answer in time
      */
     public HttpURLConnection open(MemberRecord peer, String pathAndQuery) throws IOException {
+        return open(peer, pathAndQuery, timeoutMs);
+    }
+
+    /** The connect timeout for a peer read: shorter for one whose heartbeats stopped. */
+    int connectTimeoutMs(PeerDirectory.ReadPeer peer) {
+        return peer.heard() ? timeoutMs : Math.min(timeoutMs, SILENT_PEER_CONNECT_MS);
+    }
+
+    private HttpURLConnection open(MemberRecord peer, String pathAndQuery, int connectTimeoutMs) throws IOException {
         if (peer.http() == null) {
             throw new IOException(peer.node() + " announces no HTTP address");
         }
@@ -101,7 +117,7 @@ public final class PeerClient implements AutoCloseable {
         if (c instanceof HttpsURLConnection https) {
             https.setSSLSocketFactory(ssl.getSocketFactory());
         }
-        c.setConnectTimeout(timeoutMs);
+        c.setConnectTimeout(connectTimeoutMs);
         c.setReadTimeout(timeoutMs);
         c.setUseCaches(false);
         c.setInstanceFollowRedirects(false);
@@ -131,11 +147,16 @@ public final class PeerClient implements AutoCloseable {
     record Unavailable(String node, String reason) implements GetAnswer {
     }
 
-    /** Asks {@code peer} for the event under {@code key} in its own store ({@code local=true}). */
-    GetAnswer get(MemberRecord peer, String key) {
+    /**
+     * Asks {@code peer} for the event under {@code key} in its own store ({@code local=true}); the reason a silent
+     * peer could not be asked starts with its silence.
+     */
+    GetAnswer get(PeerDirectory.ReadPeer readPeer, String key) {
+        MemberRecord peer = readPeer.member();
         HttpURLConnection c = null;
         try {
-            c = open(peer, "/events/" + URLEncoder.encode(key, StandardCharsets.UTF_8) + "?local=true");
+            c = open(peer, "/events/" + URLEncoder.encode(key, StandardCharsets.UTF_8) + "?local=true",
+                    connectTimeoutMs(readPeer));
             int status = c.getResponseCode();
             if (status == 200) {
                 try (InputStream in = c.getInputStream()) {
@@ -146,13 +167,18 @@ public final class PeerClient implements AutoCloseable {
                 drain(c);
                 return new Absent(peer.node());
             }
-            return unavailable(peer, "HTTP " + status + " " + errorLine(c));
+            return unavailable(readPeer, "HTTP " + status + " " + errorLine(c));
         } catch (IOException | RuntimeException e) {
             if (c != null) {
                 c.disconnect();
             }
-            return unavailable(peer, describe(e));
+            return unavailable(readPeer, describe(e));
         }
+    }
+
+    /** Why {@code peer} could not be read, its silence first when its heartbeats stopped. */
+    static String reason(PeerDirectory.ReadPeer peer, String why) {
+        return peer.heard() ? why : peer.silence() + "; " + why;
     }
 
     /**
@@ -161,8 +187,9 @@ public final class PeerClient implements AutoCloseable {
      *
      * @throws IOException naming the peer when it cannot be read: the caller reads it as down
      */
-    PeerScan scan(MemberRecord peer, ScanRequest request) throws IOException {
-        HttpURLConnection c = open(peer, "/events?" + request.query());
+    PeerScan scan(PeerDirectory.ReadPeer readPeer, ScanRequest request) throws IOException {
+        MemberRecord peer = readPeer.member();
+        HttpURLConnection c = open(peer, "/events?" + request.query(), connectTimeoutMs(readPeer));
         int status = c.getResponseCode();
         if (status != 200) {
             String line = errorLine(c);
@@ -286,7 +313,8 @@ public final class PeerClient implements AutoCloseable {
         }
     }
 
-    private Unavailable unavailable(MemberRecord peer, String reason) {
+    private Unavailable unavailable(PeerDirectory.ReadPeer peer, String why) {
+        String reason = reason(peer, why);
         warn(peer.node(), reason);
         return new Unavailable(peer.node(), reason);
     }

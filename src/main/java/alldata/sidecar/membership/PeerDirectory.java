@@ -72,18 +72,36 @@ public final class PeerDirectory {
     }
 
     /**
-     * The peers (this node excluded) that can serve reads: a heartbeat younger than the session timeout, whether
-     * UP or LEAVING. A node announces LEAVING while its store refuses writes, and its replicas are still readable.
+     * A peer a cluster read asks: any member but this node until its tombstone, because a member that went silent
+     * (crashed, stopped, or only late with its heartbeats while busy) may still hold the only copies of some events.
+     *
+     * @param member      its last membership record
+     * @param heard       whether its heartbeat is younger than the session timeout (UP or LEAVING alike: a node
+     *                    announces LEAVING while its store refuses writes, and its replicas are still readable)
+     * @param silentForMs how long ago its last heartbeat was written
      */
-    public List<MemberRecord> readablePeers() {
+    public record ReadPeer(MemberRecord member, boolean heard, long silentForMs) {
+        public String node() {
+            return member.node();
+        }
+
+        /** Why a read might not reach it, for messages: empty when it was heard from lately. */
+        public String silence() {
+            return heard ? "" : "no heartbeat for " + Math.max(0, silentForMs) / 1000 + " s";
+        }
+    }
+
+    /** Every member but this node, in node order, with whether it was heard from lately: whom a cluster read asks. */
+    public List<ReadPeer> readPeers() {
         long now = clock.getAsLong();
-        List<MemberRecord> out = new ArrayList<>();
+        List<ReadPeer> out = new ArrayList<>();
         for (MemberRecord r : members.values()) {
-            if (!r.node().equals(selfId) && now - r.heartbeatMs() < sessionTimeoutMs) {
-                out.add(r);
+            if (!r.node().equals(selfId)) {
+                long silent = now - r.heartbeatMs();
+                out.add(new ReadPeer(r, silent < sessionTimeoutMs, silent));
             }
         }
-        out.sort(java.util.Comparator.comparing(MemberRecord::node));
+        out.sort(java.util.Comparator.comparing(ReadPeer::node));
         return out;
     }
 

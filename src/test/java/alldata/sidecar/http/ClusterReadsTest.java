@@ -41,6 +41,7 @@ class ClusterReadsTest {
 
     private final List<RocksReplicaStore> stores = new ArrayList<>();
     private final List<HttpApi> apis = new ArrayList<>();
+    private final List<PeerDirectory> directories = new ArrayList<>();
     /** Every key's event, and which nodes hold it. */
     private final TreeMap<String, byte[]> events = new TreeMap<>();
     private final Map<String, List<Integer>> holders = new LinkedHashMap<>();
@@ -84,7 +85,6 @@ class ClusterReadsTest {
 
     /** One API per store, each node's directory listing every node at its address. */
     private void startApis(HttpOptions options) throws Exception {
-        List<PeerDirectory> directories = new ArrayList<>();
         for (int n = 0; n < NODES; n++) {
             PeerDirectory d = new PeerDirectory(id(n), "a", "r", 60_000, System::currentTimeMillis);
             directories.add(d);
@@ -92,10 +92,21 @@ class ClusterReadsTest {
         }
         for (PeerDirectory d : directories) {
             for (int n = 0; n < NODES; n++) {
-                d.apply(id(n), new MemberRecord(id(n), "a", "r", "alldata.node." + id(n) + ".commands", apis.get(n).address(),
-                        MemberRecord.State.UP, System.currentTimeMillis(), apis.get(n).https(), null, 0));
+                d.apply(id(n), member(n, System.currentTimeMillis()));
             }
         }
+    }
+
+    private MemberRecord member(int n, long heartbeatMs) {
+        return new MemberRecord(id(n), "a", "r", "alldata.node." + id(n) + ".commands", apis.get(n).address(),
+                MemberRecord.State.UP, heartbeatMs, apis.get(n).https(), null, 0);
+    }
+
+    /** Makes {@code reader} see {@code silent}'s last heartbeat as written two minutes ago (its session long over). */
+    private void silence(int reader, int silent) {
+        directories.get(reader).apply(id(silent), null);
+        directories.get(reader).apply(id(silent), member(silent, System.currentTimeMillis() - 120_000));
+        assertThat(directories.get(reader).isLive(id(silent))).isFalse();
     }
 
     @AfterEach
@@ -149,7 +160,7 @@ class ClusterReadsTest {
         String absent = AllDataKey.ingest(1_790_000_000_000L, 3, 77).value();
         HttpResponse<String> r = get(1, "/events/" + absent);
         assertThat(r.statusCode()).isEqualTo(404);
-        assertThat(r.body()).contains("no event under key " + absent + " on any of the 3 live nodes asked")
+        assertThat(r.body()).contains("no event under key " + absent + " on any of the 3 nodes asked")
                 .contains("node-1", "node-2", "node-3");
         assertThat(send("HEAD", 1, "/events/" + absent).statusCode()).isEqualTo(404);
     }
@@ -189,6 +200,38 @@ class ClusterReadsTest {
                 assertThat(get(1, "/events/" + e.getKey()).statusCode()).as(e.getKey()).isEqualTo(200);
             }
         }
+    }
+
+    @Test
+    void aPeerLateWithItsHeartbeatsIsStillAskedSoItsEventsAreNot404() throws Exception {
+        // a busy node's heartbeats can arrive late while it serves reads fine: its silence is no proof of absence
+        silence(0, 1);
+        silence(0, 2);
+        for (Map.Entry<String, byte[]> e : events.entrySet()) {
+            HttpResponse<byte[]> r = send("GET", 0, "/events/" + e.getKey());
+            assertThat(r.statusCode()).as(e.getKey()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo(e.getValue());
+        }
+        assertThat(scanAll(0, "limit=7", () -> { })).containsExactlyElementsOf(events.keySet());
+        HttpResponse<String> page = get(0, "/events?limit=1000");
+        assertThat(page.headers().firstValue(EventReads.NODES_READ_HEADER)).hasValue("node-1,node-2,node-3");
+    }
+
+    @Test
+    void aSilentNodeThatIsDownMakesAMissA503NamingItsSilenceNotA404() throws Exception {
+        apis.get(2).close(); // node-3 crashed: no heartbeat since, its record still in the membership view
+        silence(0, 2);
+        String onNode3Only = keyOnlyOn(2);
+        HttpResponse<String> miss = get(0, "/events/" + onNode3Only);
+        assertThat(miss.statusCode()).as(miss.body()).isEqualTo(503);
+        assertThat(miss.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(miss.body()).containsPattern("could not ask node-3 \\(no heartbeat for 1[2-9]\\d s; ").contains("may hold it")
+                .contains("alldata peers drop node-3");
+        HttpResponse<String> page = get(0, "/events?limit=5");
+        assertThat(page.headers().firstValue(EventReads.UNAVAILABLE_HEADER)).hasValueSatisfying(v ->
+                assertThat(v).containsPattern("^node-3 \\(no heartbeat for 1[2-9]\\d s; "));
+        directories.get(0).apply(id(2), null); // dropped from the membership: it no longer counts
+        assertThat(get(0, "/events/" + onNode3Only).statusCode()).isEqualTo(404);
     }
 
     // ----------------------------------------------------------------------------------------- scan

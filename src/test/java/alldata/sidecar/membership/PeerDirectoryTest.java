@@ -1,6 +1,7 @@
 package alldata.sidecar.membership;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import alldata.core.PeerLocation;
 import alldata.core.Placement;
@@ -37,14 +38,20 @@ class PeerDirectoryTest {
     }
 
     @Test
-    void readablePeersAreTheOthersWithARecentHeartbeatLeavingOnesIncluded() {
+    void readPeersAreEveryOtherMemberWithWhetherItWasHeardFromLately() {
         directory.apply("node-1", up("node-1", "a", "eu", 100_000));
         directory.apply("node-3", member("node-3", "b", "eu", MemberRecord.State.LEAVING, 99_000));
         directory.apply("node-2", up("node-2", "b", "eu", 100_000));
         directory.apply("node-4", up("node-4", "b", "eu", 100_000 - TIMEOUT));
-        assertThat(directory.readablePeers()).extracting(MemberRecord::node).containsExactly("node-2", "node-3");
+        assertThat(directory.readPeers()).extracting(PeerDirectory.ReadPeer::node, PeerDirectory.ReadPeer::heard)
+                .containsExactly(tuple("node-2", true), tuple("node-3", true), tuple("node-4", false));
         now.set(99_000 + TIMEOUT);
-        assertThat(directory.readablePeers()).extracting(MemberRecord::node).containsExactly("node-2");
+        assertThat(directory.readPeers()).extracting(PeerDirectory.ReadPeer::node, PeerDirectory.ReadPeer::heard)
+                .containsExactly(tuple("node-2", true), tuple("node-3", false), tuple("node-4", false));
+        assertThat(directory.readPeers().get(2).silence()).isEqualTo("no heartbeat for 19 s"); // written at 90 s, now 109 s
+        assertThat(directory.readPeers().get(0).silence()).isEmpty();
+        directory.apply("node-4", null);
+        assertThat(directory.readPeers()).extracting(PeerDirectory.ReadPeer::node).containsExactly("node-2", "node-3");
     }
 
     @Test
