@@ -116,18 +116,11 @@ final class EventReads {
 
     private void getFromPeers(HttpExchange ex, String key, List<ReadPeer> asked) throws IOException {
         Map<ReadPeer, CompletableFuture<GetAnswer>> answers = new LinkedHashMap<>();
-        CompletableFuture<Found> first = new CompletableFuture<>();
         for (ReadPeer peer : asked) {
-            CompletableFuture<GetAnswer> a = client.submit(() -> client.get(peer, key))
-                    .exceptionally(e -> new Unavailable(peer.node(), PeerClient.reason(peer, PeerClient.describe(e))));
-            a.thenAccept(answer -> {
-                if (answer instanceof Found f) {
-                    first.complete(f);
-                }
-            });
-            answers.put(peer, a);
+            answers.put(peer, client.submit(() -> client.get(peer, key))
+                    .exceptionally(e -> new Unavailable(peer.node(), PeerClient.reason(peer, PeerClient.describe(e)))));
         }
-        CompletableFuture.allOf(answers.values().toArray(CompletableFuture[]::new)).thenRun(() -> first.complete(null));
+        CompletableFuture<Found> first = firstFound(List.copyOf(answers.values()));
         Found found;
         try {
             found = first.get(client.timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -170,6 +163,32 @@ final class EventReads {
                     + ", which may hold it: retry" + (silent.isEmpty() ? "" : "; a node that is gone for good stops"
                     + " counting once its membership is dropped (alldata peers drop " + String.join(" / ", silent) + ")"));
         }
+    }
+
+    /**
+     * The first copy any of {@code answers} finds, as soon as one does; {@code null} once all answered without one.
+     * The end of all answers is judged from the answers themselves: when the last answer is the one that found the
+     * event, "all answered" and "one found" happen together, and the copy must win.
+     */
+    static CompletableFuture<Found> firstFound(List<CompletableFuture<GetAnswer>> answers) {
+        CompletableFuture<Found> first = new CompletableFuture<>();
+        for (CompletableFuture<GetAnswer> a : answers) {
+            a.thenAccept(answer -> {
+                if (answer instanceof Found f) {
+                    first.complete(f);
+                }
+            });
+        }
+        CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
+            for (CompletableFuture<GetAnswer> a : answers) {
+                if (a.getNow(null) instanceof Found f) {
+                    first.complete(f);
+                    return;
+                }
+            }
+            first.complete(null);
+        });
+        return first;
     }
 
     // ------------------------------------------------------------------------------------------- scan
