@@ -164,7 +164,8 @@ class ClusterReadsIT {
                 inFlight.acquire();
                 checks.add(http.sendAsync(HttpRequest.newBuilder(URI.create(where)).timeout(Duration.ofSeconds(60)).build(),
                         HttpResponse.BodyHandlers.ofByteArray()).thenAccept(r -> {
-                            assertThat(r.statusCode()).as(where).isEqualTo(200);
+                            assertThat(r.statusCode()).as(where + ": " + new String(r.body(), StandardCharsets.UTF_8))
+                                    .isEqualTo(200);
                             assertThat(r.body()).as(where).isEqualTo(e.getValue());
                         }).whenComplete((v, t) -> inFlight.release()));
             }

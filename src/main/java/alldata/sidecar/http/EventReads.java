@@ -117,8 +117,11 @@ final class EventReads {
     private void getFromPeers(HttpExchange ex, String key, List<ReadPeer> asked) throws IOException {
         Map<ReadPeer, CompletableFuture<GetAnswer>> answers = new LinkedHashMap<>();
         for (ReadPeer peer : asked) {
-            answers.put(peer, client.submit(() -> client.get(peer, key))
-                    .exceptionally(e -> new Unavailable(peer.node(), PeerClient.reason(peer, PeerClient.describe(e)))));
+            answers.put(peer, client.submit(() -> client.get(peer, key)).exceptionally(e -> {
+                String reason = PeerClient.reason(peer, PeerClient.describe(e));
+                client.warn(peer.node(), reason);
+                return new Unavailable(peer.node(), reason);
+            }));
         }
         CompletableFuture<Found> first = firstFound(List.copyOf(answers.values()));
         Found found;
@@ -141,8 +144,12 @@ final class EventReads {
         List<String> unavailable = new ArrayList<>();
         List<String> silent = new ArrayList<>();
         answers.forEach((peer, a) -> {
-            GetAnswer answer = a.getNow(new Unavailable(peer.node(), PeerClient.reason(peer,
-                    "no answer within " + client.timeout().toMillis() + " ms")));
+            GetAnswer answer = a.getNow(null);
+            if (answer == null) {
+                String reason = PeerClient.reason(peer, "no answer within " + client.timeout().toMillis() + " ms");
+                client.warn(peer.node(), reason);
+                answer = new Unavailable(peer.node(), reason);
+            }
             if (answer instanceof Absent) {
                 absent.add(peer.node());
             } else if (answer instanceof Unavailable u) {

@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.HttpsURLConnection;
@@ -44,6 +44,12 @@ public final class PeerClient implements AutoCloseable {
     private static final Duration WARN_EVERY = Duration.ofSeconds(30);
     private static final int MAX_FAN_OUT_THREADS = 64;
     /**
+     * Peer requests waiting for a thread. A request that finds every thread busy waits its turn (a get's answer
+     * returns at its first copy, and the requests to the other peers still run, so a burst of gets briefly holds more
+     * than the threads); only past this many is one refused, as "could not ask".
+     */
+    private static final int MAX_WAITING_REQUESTS = 1024;
+    /**
      * Connect timeout for a peer whose heartbeats stopped: it is asked in case it is only late with them (a busy
      * node's kernel still accepts connections at once), but a host that is gone must not hold every read for the
      * whole peer timeout.
@@ -65,12 +71,14 @@ public final class PeerClient implements AutoCloseable {
         this.token = token;
         this.ssl = ssl;
         this.timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-        // requests to several peers run at once; past the bound a request fails fast instead of queueing
-        this.fanOut = new ThreadPoolExecutor(0, MAX_FAN_OUT_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+        // requests to several peers run at once, on threads that end after 30 s idle
+        this.fanOut = new ThreadPoolExecutor(MAX_FAN_OUT_THREADS, MAX_FAN_OUT_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(MAX_WAITING_REQUESTS), r -> {
             Thread t = new Thread(r, "alldata-http-peer");
             t.setDaemon(true);
             return t;
         });
+        fanOut.allowCoreThreadTimeOut(true);
     }
 
     /** The longest a single peer request waits (connect, then the answer). */
@@ -90,7 +98,8 @@ public final class PeerClient implements AutoCloseable {
                 }
             });
         } catch (RejectedExecutionException e) {
-            f.completeExceptionally(new IOException("more than " + MAX_FAN_OUT_THREADS + " peer requests in flight"));
+            f.completeExceptionally(new IOException("more than " + (MAX_FAN_OUT_THREADS + MAX_WAITING_REQUESTS)
+                    + " peer requests in flight or waiting"));
         }
         return f;
     }
