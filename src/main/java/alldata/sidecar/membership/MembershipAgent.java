@@ -210,7 +210,7 @@ public final class MembershipAgent implements AutoCloseable {
     private void heartbeat(MemberRecord.State state) {
         announced = state;
         MemberRecord record = self.withState(state, clock.getAsLong());
-        directory.apply(record.node(), record); // we know our own state before the topic echoes it
+        directory.applyOwn(record); // we know our own state before the topic echoes it
         producer.send(new ProducerRecord<>(config.topics().membership(),
                 config.nodeId().getBytes(StandardCharsets.UTF_8), Wire.encode(record)), (md, e) -> {
             if (e != null) {

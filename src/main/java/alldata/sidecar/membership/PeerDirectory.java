@@ -8,20 +8,34 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The membership view of one node: every member's last record, and which of them are live (state UP
  * and a heartbeat younger than the session timeout). Fed by the {@link MembershipAgent}; read by the
  * coordinator, the HTTP API and the CLI.
+ *
+ * <p>A heartbeat's age says something about its member only while the feed that carries it flows. The feed
+ * carries this node's own heartbeat every {@code membership.heartbeat.ms}, so when no record at all arrives for
+ * half a session the feed itself stalled (the broker restarting or unreachable, the consumer behind): every member
+ * heard from within a session of the stall's start stays live through the stall and for one session after the feed
+ * resumes, long enough for its next heartbeat to arrive. (Only once the feed has carried this node's own heartbeat:
+ * before that the node is starting up.) Otherwise a broker restart made every peer look dead at
+ * once and the puts processed right after it FAILED for want of peers.
  */
 public final class PeerDirectory {
+    private static final Logger log = LoggerFactory.getLogger(PeerDirectory.class);
     private final String selfId;
     private final String selfZone;
     private final String selfRegion;
     private final long sessionTimeoutMs;
     private final LongSupplier clock;
     private final Map<String, MemberRecord> members = new ConcurrentHashMap<>();
+    /** Arrivals on the membership feed, to tell a silent member from a stalled feed. */
+    private final AtomicReference<Feed> feed = new AtomicReference<>(Feed.NEVER);
     /** The last planner and the live view it was made from; reused while the view stays the same. */
     private volatile PlannerSnapshot planner;
 
@@ -39,8 +53,53 @@ public final class PeerDirectory {
         this.clock = clock;
     }
 
-    /** Applies a membership record; {@code null} (a tombstone) removes the node. */
+    /**
+     * When the feed last delivered a record, and the last stall: the last arrival before it and the first after it
+     * (0 before any). A gap counts as a stall only once the feed has carried this node's own heartbeat ({@code
+     * steady}): until then the node is starting, and a gap after the topic's old records is no sign of a stall.
+     */
+    private record Feed(long lastArrivalMs, long stallStartMs, long resumedAtMs, boolean steady) {
+        static final Feed NEVER = new Feed(0, 0, 0, false);
+
+        Feed arrival(long nowMs, long stallMs, boolean ownHeartbeat) {
+            if (stalled(nowMs, stallMs)) {
+                return new Feed(nowMs, lastArrivalMs, nowMs, true);
+            }
+            return new Feed(Math.max(lastArrivalMs, nowMs), stallStartMs, resumedAtMs, steady || ownHeartbeat);
+        }
+
+        boolean stalled(long nowMs, long stallMs) {
+            return steady && nowMs - lastArrivalMs > stallMs;
+        }
+    }
+
+    /**
+     * Applies a membership record read from the membership topic; {@code null} (a tombstone) removes the node.
+     * Each call is an arrival on the feed.
+     */
     public void apply(String nodeId, MemberRecord record) {
+        long now = clock.getAsLong();
+        Feed before = feed.get();
+        boolean own = nodeId.equals(selfId) && record != null;
+        Feed after = feed.updateAndGet(f -> f.arrival(now, stallMs(), own));
+        if (after.resumedAtMs() == now && before.resumedAtMs() != now && after.stallStartMs() > 0) {
+            log.info("membership feed resumed after {} ms without records; members heard from before it stay live for"
+                    + " {} ms while their heartbeats catch up", now - after.stallStartMs(), sessionTimeoutMs);
+        }
+        put(nodeId, record);
+    }
+
+    /** Applies this node's own record as it writes it, before the topic echoes it: not an arrival on the feed. */
+    public void applyOwn(MemberRecord record) {
+        put(record.node(), record);
+    }
+
+    /** The feed counts as stalled after this long without a record: half a session. */
+    private long stallMs() {
+        return sessionTimeoutMs / 2;
+    }
+
+    private void put(String nodeId, MemberRecord record) {
         if (record == null) {
             members.remove(nodeId);
         } else {
@@ -97,8 +156,7 @@ public final class PeerDirectory {
         List<ReadPeer> out = new ArrayList<>();
         for (MemberRecord r : members.values()) {
             if (!r.node().equals(selfId)) {
-                long silent = now - r.heartbeatMs();
-                out.add(new ReadPeer(r, silent < sessionTimeoutMs, silent));
+                out.add(new ReadPeer(r, heard(r, now), now - r.heartbeatMs()));
             }
         }
         out.sort(java.util.Comparator.comparing(ReadPeer::node));
@@ -149,6 +207,19 @@ public final class PeerDirectory {
     }
 
     private boolean live(MemberRecord r, long now) {
-        return r.state() == MemberRecord.State.UP && now - r.heartbeatMs() < sessionTimeoutMs;
+        return r.state() == MemberRecord.State.UP && heard(r, now);
+    }
+
+    /** Whether {@code r}'s member counts as heard from: a recent heartbeat, or a stalled feed (see the class comment). */
+    private boolean heard(MemberRecord r, long now) {
+        if (now - r.heartbeatMs() < sessionTimeoutMs) {
+            return true;
+        }
+        Feed f = feed.get();
+        if (f.stalled(now, stallMs())) {
+            return f.lastArrivalMs() - r.heartbeatMs() < sessionTimeoutMs; // stalled now
+        }
+        return f.stallStartMs() > 0 && now - f.resumedAtMs() < sessionTimeoutMs
+                && f.stallStartMs() - r.heartbeatMs() < sessionTimeoutMs; // resumed lately
     }
 }
