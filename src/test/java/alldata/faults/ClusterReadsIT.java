@@ -52,15 +52,11 @@ class ClusterReadsIT {
     private static final Topics TOPICS = Topics.defaults();
     private static final int NODES = 4;
     private static final int EVENTS = 4_000;
-    private static final Map<String, String> SETTINGS = Map.ofEntries(
-            Map.entry("replication.factor", "2"),
-            Map.entry("replication.other.zone.replicas", "1"),
-            Map.entry("commit.level", "QUORUM"),
-            Map.entry("topic.ingest.partitions", "4"),
-            Map.entry("membership.heartbeat.ms", "500"),
-            Map.entry("membership.session.timeout.ms", "4000"),
-            Map.entry("kafka.session.timeout.ms", "6000"),
-            Map.entry("kafka.heartbeat.interval.ms", "1500"));
+    private static final Map<String, String> SETTINGS = ProcessCluster.fastFailover(Map.of(
+            "replication.factor", "2",
+            "replication.other.zone.replicas", "1",
+            "commit.level", "QUORUM",
+            "topic.ingest.partitions", "4"));
 
     /** Kept when the test fails: every node's log ({@code node-<i>.log}) and data. */
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)

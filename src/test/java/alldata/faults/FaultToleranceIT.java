@@ -51,16 +51,12 @@ class FaultToleranceIT {
     private static final Topics TOPICS = Topics.defaults();
     private static final int NODES = 4;
     /** Short timeouts so that failover happens within seconds. */
-    private static final Map<String, String> FAST = Map.ofEntries(
-            Map.entry("replication.factor", "3"),
-            Map.entry("replication.other.zone.replicas", "2"),
-            Map.entry("commit.level", "QUORUM"),
-            Map.entry("replica.timeout.ms", "4000"),
-            Map.entry("topic.ingest.partitions", "4"),
-            Map.entry("membership.heartbeat.ms", "500"),
-            Map.entry("membership.session.timeout.ms", "4000"),
-            Map.entry("kafka.session.timeout.ms", "6000"),
-            Map.entry("kafka.heartbeat.interval.ms", "1500"));
+    private static final Map<String, String> FAST = ProcessCluster.fastFailover(Map.of(
+            "replication.factor", "3",
+            "replication.other.zone.replicas", "2",
+            "commit.level", "QUORUM",
+            "replica.timeout.ms", "4000",
+            "topic.ingest.partitions", "4"));
 
     /** Kept when a scenario fails: it holds every node's log ({@code node-<i>.log}) and data. */
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
