@@ -20,11 +20,11 @@ public interface ExportProgress {
     /** The export is complete. */
     void done(RangeExport.Summary summary);
 
-    /** What a reader of an export that could not read every member must know, or null when it read all of them. */
+    /** What a reader of an export that could not read every member ({@code !s.complete()}) must know. */
     static String incompleteWarning(RangeExport.Summary s) {
-        return s.complete() ? null : "warning: " + s.pagesMissingNodes() + " scan page(s) were read without some members ("
-                + s.unavailable() + "): events held only by them are missing; export the range again once they are back"
-                + " (an export of the same range writes the same files)";
+        return "warning: " + s.pagesMissingNodes() + " scan page(s) were read without some members (" + s.unavailable()
+                + "): events held only by them are missing; export the range again once they are back (an export of the"
+                + " same range writes the same files)";
     }
 
     /** Says nothing. */

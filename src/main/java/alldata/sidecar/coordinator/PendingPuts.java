@@ -348,13 +348,9 @@ final class PendingPuts {
      * the RF later; nothing removes them), so their plans should be true as well.
      */
     private void tellHoldersTheTruePlan(PendingPut put) {
-        boolean allStored = true;
-        for (PendingPut.Replica r : put.replicas()) {
-            allStored &= r.state() == PendingPut.ReplicaState.STORED;
-        }
         List<String> storedOn = put.storedOn();
-        if (allStored || storedOn.isEmpty()) {
-            return;
+        if (storedOn.isEmpty() || storedOn.size() == put.replicas().size()) {
+            return; // nothing stored, or every started replica stored it
         }
         MetaUpdate update = MetaUpdate.afterPut(put.key(), storedOn, put.replicationFactor());
         for (String holder : storedOn) {

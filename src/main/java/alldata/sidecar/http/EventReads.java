@@ -117,11 +117,8 @@ final class EventReads {
     private void getFromPeers(HttpExchange ex, String key, List<ReadPeer> asked) throws IOException {
         Map<ReadPeer, CompletableFuture<GetAnswer>> answers = new LinkedHashMap<>();
         for (ReadPeer peer : asked) {
-            answers.put(peer, client.submit(() -> client.get(peer, key)).exceptionally(e -> {
-                String reason = PeerClient.reason(peer, PeerClient.describe(e));
-                client.warn(peer.node(), reason);
-                return new Unavailable(peer.node(), reason);
-            }));
+            answers.put(peer, client.submit(() -> client.get(peer, key))
+                    .exceptionally(e -> client.unavailable(peer, PeerClient.describe(e))));
         }
         CompletableFuture<Found> first = firstFound(List.copyOf(answers.values()));
         Found found;
@@ -146,9 +143,7 @@ final class EventReads {
         answers.forEach((peer, a) -> {
             GetAnswer answer = a.getNow(null);
             if (answer == null) {
-                String reason = PeerClient.reason(peer, "no answer within " + client.timeout().toMillis() + " ms");
-                client.warn(peer.node(), reason);
-                answer = new Unavailable(peer.node(), reason);
+                answer = client.unavailable(peer, "no answer within " + client.timeout().toMillis() + " ms");
             }
             if (answer instanceof Absent) {
                 absent.add(peer.node());
@@ -366,9 +361,7 @@ final class EventReads {
                 o.getValue().thenAccept(PeerScan::close);
                 why = "interrupted";
             }
-            String reason = PeerClient.reason(peer, why);
-            unavailable.add(peer.node() + " (" + reason + ")");
-            client.warn(peer.node(), reason);
+            unavailable.add(peer.node() + " (" + client.unavailable(peer, why).reason() + ")");
         }
         ex.getResponseHeaders().set(NODES_READ_HEADER, read.toString());
         if (unavailable.length() > 0) {

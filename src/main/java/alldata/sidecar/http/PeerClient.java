@@ -186,7 +186,7 @@ public final class PeerClient implements AutoCloseable {
     }
 
     /** Why {@code peer} could not be read, its silence first when its heartbeats stopped. */
-    static String reason(PeerDirectory.ReadPeer peer, String why) {
+    private static String reason(PeerDirectory.ReadPeer peer, String why) {
         return peer.heard() ? why : peer.silence() + "; " + why;
     }
 
@@ -322,7 +322,8 @@ public final class PeerClient implements AutoCloseable {
         }
     }
 
-    private Unavailable unavailable(PeerDirectory.ReadPeer peer, String why) {
+    /** {@code peer} could not be read: the answer that says why (its silence first), logged once in a while. */
+    Unavailable unavailable(PeerDirectory.ReadPeer peer, String why) {
         String reason = reason(peer, why);
         warn(peer.node(), reason);
         return new Unavailable(peer.node(), reason);

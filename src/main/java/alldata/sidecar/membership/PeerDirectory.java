@@ -79,12 +79,11 @@ public final class PeerDirectory {
      */
     public void apply(String nodeId, MemberRecord record) {
         long now = clock.getAsLong();
-        Feed before = feed.get();
         boolean own = nodeId.equals(selfId) && record != null;
-        Feed after = feed.updateAndGet(f -> f.arrival(now, stallMs(), own));
-        if (after.resumedAtMs() == now && before.resumedAtMs() != now && after.stallStartMs() > 0) {
+        Feed before = feed.getAndUpdate(f -> f.arrival(now, stallMs(), own));
+        if (before.stalled(now, stallMs())) {
             log.info("membership feed resumed after {} ms without records; members heard from before it stay live for"
-                    + " {} ms while their heartbeats catch up", now - after.stallStartMs(), sessionTimeoutMs);
+                    + " {} ms while their heartbeats catch up", now - before.lastArrivalMs(), sessionTimeoutMs);
         }
         put(nodeId, record);
     }

@@ -29,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.Producer;
@@ -72,7 +73,7 @@ final class EventRepairer {
     private final LongSupplier clock;
     private final Sleeper sleeper;
     /** Conflicts met since start, passes and operator repairs alike (a conflict left in place is met again). */
-    private final java.util.concurrent.atomic.LongAdder conflictsMet = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder conflictsMet = new LongAdder();
 
     EventRepairer(String self, RocksReplicaStore store, Producer<byte[], byte[]> producer, Topics topics,
                   Function<String, MemberRecord> members, Peers peers, ReplyWaiter replies, TokenBucket replicaRate,
