@@ -15,7 +15,8 @@ import java.util.Set;
  *
  * <pre>
  *  outcome:  PENDING ──(stored count reaches required)──────────────────► COMMITTED
- *               └──────(no spare left and stored + running &lt; required)──► FAILED
+ *               ├──────(seed rule: no spare left and stored + running &lt; required)──► FAILED
+ *               └──────(patient: every replica answered and too few stored, or the put deadline passed)──► FAILED
  *
  *  replica:  RUNNING ──stored──► STORED
  *               ├──error / conflict──► FAILED ─┐
@@ -26,6 +27,13 @@ import java.util.Set;
  * put is committed, so that replication carries on towards the replication factor. The put is
  * {@linkplain #isDone() done} once its outcome is known and no replica is running.
  *
+ * <p>Two rules decide a put that cannot reach its commit level at once. The seed's rule ({@code putTimeoutMs} 0,
+ * the library's): a timed-out replica counts as lost, so the put FAILS when no spare is left. The patient rule
+ * (the sidecar's, {@code put.timeout.ms}): a timed-out replica is re-placed when a spare exists, but its command
+ * stays durable in its node's command topic and its late answer still counts, so the first answers that meet the
+ * commit level win. The put FAILS early only when the outcome can no longer change (every started replica
+ * answered, too few stored), otherwise only once its put deadline passed.
+ *
  * @param key               the AllData key
  * @param event             the event bytes, exactly as produced
  * @param commitLevel       the commit level of this put
@@ -34,6 +42,9 @@ import java.util.Set;
  * @param replicas          started replicas, in the order they were started
  * @param spares            unused peers, in the order re-placements try them
  * @param outcome           the put's outcome so far
+ * @param putTimeoutMs      how long the put waits for slow or returning replicas before it FAILS; 0 for the
+ *                          seed's rule (a put is decided by its replicas' timeouts)
+ * @param putDeadlineMs     when the put FAILS if its commit level is not met by then (epoch ms; patient rule only)
  */
 public record PendingPut(
         String key,
@@ -43,7 +54,9 @@ public record PendingPut(
         long replicaTimeoutMs,
         List<Replica> replicas,
         List<String> spares,
-        Outcome outcome) {
+        Outcome outcome,
+        long putTimeoutMs,
+        long putDeadlineMs) {
 
     /** The put's outcome; each is reported once. */
     public enum Outcome {
@@ -76,7 +89,8 @@ public record PendingPut(
                 STORED, EnumSet.noneOf(ReplicaState.class),
                 // a late "stored" still counts: the node holds the event
                 FAILED, EnumSet.of(STORED),
-                TIMED_OUT, EnumSet.of(STORED)));
+                // under the patient rule a timed-out replica's late refusal is final too
+                TIMED_OUT, EnumSet.of(STORED, FAILED)));
 
         /** True when a replica in this state may move to {@code to}. */
         public boolean canMoveTo(ReplicaState to) {
@@ -122,8 +136,22 @@ public record PendingPut(
         if (replicaTimeoutMs <= 0) {
             throw new IllegalArgumentException("replicaTimeoutMs must be positive, got " + replicaTimeoutMs);
         }
+        if (putTimeoutMs < 0) {
+            throw new IllegalArgumentException("putTimeoutMs must not be negative, got " + putTimeoutMs);
+        }
         replicas = List.copyOf(replicas);
         spares = List.copyOf(spares);
+    }
+
+    /** A put under the seed's rule: decided by its replicas' timeouts, no put deadline. */
+    public PendingPut(String key, byte[] event, CommitLevel commitLevel, int replicationFactor, long replicaTimeoutMs,
+                      List<Replica> replicas, List<String> spares, Outcome outcome) {
+        this(key, event, commitLevel, replicationFactor, replicaTimeoutMs, replicas, spares, outcome, 0, Long.MAX_VALUE);
+    }
+
+    /** True under the patient rule: timeouts re-place but do not abandon; the put deadline decides. */
+    public boolean patient() {
+        return putTimeoutMs > 0;
     }
 
     /**
@@ -144,13 +172,24 @@ public record PendingPut(
      */
     public static Transition start(String key, byte[] event, Placement plan, CommitLevel commitLevel,
                                    int replicationFactor, long replicaTimeoutMs, long nowMs, WhenShort whenShort) {
+        return start(key, event, plan, commitLevel, replicationFactor, replicaTimeoutMs, nowMs, whenShort, 0);
+    }
+
+    /**
+     * Starts a put as {@link #start(String, byte[], Placement, CommitLevel, int, long, long, WhenShort)} does; with
+     * a positive {@code putTimeoutMs} under the patient rule (see the class comment), its put deadline
+     * {@code nowMs + putTimeoutMs}.
+     */
+    public static Transition start(String key, byte[] event, Placement plan, CommitLevel commitLevel,
+                                   int replicationFactor, long replicaTimeoutMs, long nowMs, WhenShort whenShort,
+                                   long putTimeoutMs) {
         Objects.requireNonNull(plan, "plan");
         Objects.requireNonNull(whenShort, "whenShort");
         int placed = plan.replicas().size();
         int required = commitLevel.required(replicationFactor);
         if (placed < replicationFactor && (whenShort == WhenShort.FAIL || placed < required)) {
             PendingPut failed = new PendingPut(key, event, commitLevel, replicationFactor, replicaTimeoutMs,
-                    List.of(), List.of(), Outcome.FAILED);
+                    List.of(), List.of(), Outcome.FAILED, putTimeoutMs, Long.MAX_VALUE);
             int peers = placed - 1 + plan.spares().size();
             String why = whenShort == WhenShort.FAIL
                     ? "replication factor " + replicationFactor + " needs " + (replicationFactor - 1)
@@ -167,7 +206,8 @@ public record PendingPut(
             actions.add(new PutAction.StartReplica(node, 1, null));
         }
         PendingPut put = new PendingPut(key, event, commitLevel, replicationFactor, replicaTimeoutMs,
-                started, plan.spares(), Outcome.PENDING);
+                started, plan.spares(), Outcome.PENDING, putTimeoutMs,
+                putTimeoutMs > 0 ? deadline(nowMs, putTimeoutMs) : Long.MAX_VALUE);
         return new Transition(put, actions);
     }
 
@@ -197,7 +237,8 @@ public record PendingPut(
     /**
      * Resumes a put whose answers were lost with its previous owner (a task that moved, a restart): every
      * running replica is asked again ({@link PutAction.ResendReplica}) and gets a fresh deadline from
-     * {@code nowMs}, the new owner's clock, not the old owner's.
+     * {@code nowMs}, the new owner's clock, not the old owner's; so does the put deadline. Under the patient rule
+     * a timed-out replica is asked again too: its late answer still counts.
      */
     public Transition resume(long nowMs) {
         List<Replica> next = new ArrayList<>(replicas.size());
@@ -207,11 +248,14 @@ public record PendingPut(
                 next.add(new Replica(r.node(), ReplicaState.RUNNING, deadline(nowMs, replicaTimeoutMs), r.attempt()));
                 actions.add(new PutAction.ResendReplica(r.node(), r.attempt()));
             } else {
+                if (r.state() == ReplicaState.TIMED_OUT && patient() && outcome == Outcome.PENDING) {
+                    actions.add(new PutAction.ResendReplica(r.node(), r.attempt()));
+                }
                 next.add(r);
             }
         }
         return new Transition(new PendingPut(key, event, commitLevel, replicationFactor, replicaTimeoutMs, next,
-                spares, outcome), actions);
+                spares, outcome, putTimeoutMs, patient() ? deadline(nowMs, putTimeoutMs) : putDeadlineMs), actions);
     }
 
     /** True once the outcome is known and no replica is running: the put can be forgotten. */
@@ -219,9 +263,12 @@ public record PendingPut(
         return outcome != Outcome.PENDING && running() == 0;
     }
 
-    /** The earliest deadline of a running replica, or {@link Long#MAX_VALUE} when none runs. */
+    /**
+     * The earliest deadline of a running replica, or of the put itself while its outcome is open (patient rule),
+     * or {@link Long#MAX_VALUE} when there is none.
+     */
     public long nextDeadlineMs() {
-        long next = Long.MAX_VALUE;
+        long next = patient() && outcome == Outcome.PENDING ? putDeadlineMs : Long.MAX_VALUE;
         for (Replica r : replicas) {
             if (r.state() == ReplicaState.RUNNING) {
                 next = Math.min(next, r.deadlineMs());
@@ -259,11 +306,17 @@ public record PendingPut(
     }
 
     /**
-     * The replica on {@code node} failed. Ignored unless it is running. Starts the next spare; fails the
-     * put when the commit level is out of reach.
+     * The replica on {@code node} failed. Ignored unless it is running (or, under the patient rule, timed out).
+     * Starts the next spare; fails the put when the commit level is out of reach.
      */
     public Transition failed(String node, ReplicaFailure failure, String message, long nowMs) {
         Replica r = replica(node);
+        if (r != null && r.state() == ReplicaState.TIMED_OUT && patient() && outcome == Outcome.PENDING) {
+            // a late refusal: already re-placed at its timeout, it is now known not to come
+            List<PutAction> actions = new ArrayList<>(2);
+            actions.add(new PutAction.ReplicaLost(node, failure, message));
+            return new Transition(withReplica(r.with(ReplicaState.FAILED)).checkReachable(actions), actions);
+        }
         if (r == null || r.state() != ReplicaState.RUNNING) {
             return unchanged();
         }
@@ -272,7 +325,10 @@ public record PendingPut(
         return new Transition(next.checkReachable(actions), actions);
     }
 
-    /** Times out every running replica whose deadline is at or before {@code nowMs}. */
+    /**
+     * Times out every running replica whose deadline is at or before {@code nowMs}; under the patient rule, FAILS
+     * a put whose commit level is still not met at its put deadline.
+     */
     public Transition deadlinePassed(long nowMs) {
         PendingPut next = this;
         List<PutAction> actions = new ArrayList<>();
@@ -281,6 +337,10 @@ public record PendingPut(
                 next = next.giveUp(next.replica(r.node()), ReplicaFailure.TIMEOUT,
                         "no answer within " + replicaTimeoutMs + " ms", nowMs, actions);
             }
+        }
+        if (patient() && next.outcome == Outcome.PENDING && putDeadlineMs <= nowMs) {
+            actions.add(new PutAction.Failed(next.deadlineReason()));
+            next = next.withOutcome(Outcome.FAILED);
         }
         if (next == this) {
             return unchanged();
@@ -303,13 +363,17 @@ public record PendingPut(
             actions.add(new PutAction.StartReplica(spare, attempt, r.node()));
         }
         return new PendingPut(key, event, commitLevel, replicationFactor, replicaTimeoutMs,
-                nextReplicas, nextSpares, outcome);
+                nextReplicas, nextSpares, outcome, putTimeoutMs, putDeadlineMs);
     }
 
-    /** Fails the put when stored plus running replicas can no longer reach the commit level. */
+    /**
+     * Fails the put when the replicas that may still store it can no longer reach the commit level: running ones,
+     * and under the patient rule timed-out ones too (their commands wait in their nodes' command topics).
+     */
     private PendingPut checkReachable(List<PutAction> actions) {
         int stored = storedOn().size();
-        if (outcome != Outcome.PENDING || stored + running() >= required()) {
+        int mayStill = running() + (patient() ? nodesIn(ReplicaState.TIMED_OUT).size() : 0);
+        if (outcome != Outcome.PENDING || stored + mayStill >= required()) {
             return this;
         }
         actions.add(new PutAction.Failed(failureReason(stored)));
@@ -327,6 +391,21 @@ public record PendingPut(
         return "replication failed for key " + key + ": " + (replicationFactor - stored) + " of "
                 + replicationFactor + " replicas were not created (" + lost + "; no spare peer left); "
                 + "commit level " + commitLevel + " needs " + required() + ", stored on " + storedOn();
+    }
+
+    /** Why a patient put FAILED at its deadline: what is stored, and who never answered. */
+    private String deadlineReason() {
+        List<String> silent = new ArrayList<>();
+        for (Replica r : replicas) {
+            if (r.state() == ReplicaState.RUNNING || r.state() == ReplicaState.TIMED_OUT) {
+                silent.add(r.node());
+            }
+        }
+        List<String> stored = storedOn();
+        return "replication failed for key " + key + ": commit level " + commitLevel + " needs " + required()
+                + " stored replicas and " + stored.size() + " were stored within put.timeout.ms (" + putTimeoutMs
+                + " ms), stored on " + stored + "; no answer from " + silent + "; " + (replicationFactor - stored.size())
+                + " of " + replicationFactor + " replicas were not created";
     }
 
     /** {@code nowMs + timeoutMs}, saturating: a huge timeout means "never", not a deadline in the past. */
@@ -355,12 +434,12 @@ public record PendingPut(
 
     private PendingPut withReplica(Replica changed) {
         return new PendingPut(key, event, commitLevel, replicationFactor, replicaTimeoutMs,
-                replace(replicas, changed), spares, outcome);
+                replace(replicas, changed), spares, outcome, putTimeoutMs, putDeadlineMs);
     }
 
     private PendingPut withOutcome(Outcome to) {
         return new PendingPut(key, event, commitLevel, replicationFactor, replicaTimeoutMs,
-                replicas, spares, outcome.moveTo(to));
+                replicas, spares, outcome.moveTo(to), putTimeoutMs, putDeadlineMs);
     }
 
     private static List<Replica> replace(List<Replica> from, Replica changed) {
@@ -385,6 +464,8 @@ public record PendingPut(
         return o instanceof PendingPut p
                 && replicationFactor == p.replicationFactor
                 && replicaTimeoutMs == p.replicaTimeoutMs
+                && putTimeoutMs == p.putTimeoutMs
+                && putDeadlineMs == p.putDeadlineMs
                 && key.equals(p.key)
                 && Arrays.equals(event, p.event)
                 && commitLevel == p.commitLevel
@@ -396,13 +477,13 @@ public record PendingPut(
     @Override
     public int hashCode() {
         return Objects.hash(key, Arrays.hashCode(event), commitLevel, replicationFactor, replicaTimeoutMs,
-                replicas, spares, outcome);
+                replicas, spares, outcome, putTimeoutMs, putDeadlineMs);
     }
 
     @Override
     public String toString() {
         return "PendingPut{key=" + key + ", event=" + event.length + " bytes, commitLevel=" + commitLevel
                 + ", replicationFactor=" + replicationFactor + ", replicas=" + replicas + ", spares=" + spares
-                + ", outcome=" + outcome + '}';
+                + ", outcome=" + outcome + (patient() ? ", putDeadlineMs=" + putDeadlineMs : "") + '}';
     }
 }

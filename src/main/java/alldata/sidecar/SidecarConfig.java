@@ -107,7 +107,10 @@ public final class SidecarConfig {
     public static final Setting<Integer> OTHER_REGION_REPLICAS = Setting.ofInt("replication.other.region.replicas", 0,
             atLeast(0), "Replicas to place in other regions.");
     public static final Setting<Long> REPLICA_TIMEOUT_MS = Setting.ofLong("replica.timeout.ms", 5000, atLeast(1),
-            "A replica not acked within this time is re-placed on a spare node.");
+            "A replica not acked within this time is re-placed on a spare node; its late ack still counts.");
+    public static final Setting<Long> PUT_TIMEOUT_MS = Setting.ofLong("put.timeout.ms", 60_000, atLeast(1),
+            "A put whose commit level is not met within this time FAILS. Until then it waits for slow or restarting"
+                    + " nodes (their commands wait in their command topics); long enough to cover a node restart.");
     public static final Setting<Integer> MAX_EVENT_BYTES = Setting.ofInt("max.event.bytes", 1_048_576, atLeast(1),
             "Largest accepted event; larger ones are rejected (FAILED) and dead-lettered.");
     public static final Setting<Long> HEARTBEAT_MS = Setting.ofLong("membership.heartbeat.ms", 1000, atLeast(1),

@@ -19,11 +19,14 @@ import net.jqwik.api.Tuple;
 
 /**
  * Random input sequences (stored / error / conflict on random nodes, unknown and unstarted ones included,
- * and deadlines at random times) against random plans and commit levels. Each property checks one
- * invariant after every step of the run, the start and the final "every deadline passes" steps included.
+ * and deadlines at random times) against random plans and commit levels, under the seed's rule and the patient
+ * one. Each property checks one invariant after every step of the run, the start and the final "every deadline
+ * passes" steps included.
  */
 class PendingPutProperties {
     private static final long TIMEOUT_MS = 2_000;
+    /** The put deadline of patient runs: a few replica timeouts. */
+    private static final long PUT_TIMEOUT_MS = 7_000;
     /** Node names: the first rf are the plan, the next ones the spares, the rest never part of the put. */
     private static final List<String> NODES = List.of("n0", "n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "ghost");
 
@@ -33,16 +36,22 @@ class PendingPutProperties {
     }
 
     /** The state before an input, the transition it caused, and what the input was (null for the start). */
-    record Step(PendingPut before, Transition transition, Input input) {
+    record Step(PendingPut before, Transition transition, Input input, long nowMs) {
         PendingPut after() {
             return transition.put();
         }
     }
 
     /** A plan of {@code replicas} and {@code spares} for replication factor {@code rf}, and what happened. */
-    record Run(int rf, List<String> replicas, List<String> spares, CommitLevel level, List<Step> steps) {
+    record Run(int rf, List<String> replicas, List<String> spares, CommitLevel level, boolean patient, List<Step> steps) {
         int required() {
             return level.required(rf());
+        }
+
+        /** Under the patient rule, timed-out replicas may still answer. */
+        int mayStillStore(PendingPut p) {
+            return p.running() + (patient ? (int) p.replicas().stream()
+                    .filter(r -> r.state() == PendingPut.ReplicaState.TIMED_OUT).count() : 0);
         }
 
         List<PutAction> actions() {
@@ -70,6 +79,7 @@ class PendingPutProperties {
                 Arbitraries.integers().between(0, 3),
                 Arbitraries.of(CommitLevel.class),
                 Arbitraries.of(true, false, false, false, false, false, false, false, false, false),
+                Arbitraries.of(true, false),
                 input.list().ofMaxSize(40)).as(PendingPutProperties::simulate);
     }
 
@@ -77,15 +87,16 @@ class PendingPutProperties {
      * Runs {@code inputs} against a put with replication factor {@code rf}. An infeasible plan (too few
      * live nodes) has one replica less than {@code rf} and no spares, as {@link Placement} makes it.
      */
-    static Run simulate(int rf, int spareCount, CommitLevel level, boolean infeasible, List<Input> inputs) {
+    static Run simulate(int rf, int spareCount, CommitLevel level, boolean infeasible, boolean patient, List<Input> inputs) {
         boolean tooFew = infeasible && rf > 1;
         List<String> replicas = NODES.subList(0, tooFew ? rf - 1 : rf);
         List<String> spares = tooFew ? List.of() : NODES.subList(rf, rf + spareCount);
         long now = 0;
         List<Step> steps = new ArrayList<>();
         Transition t = PendingPut.start("k", "{}".getBytes(StandardCharsets.UTF_8),
-                new Placement(replicas, spares, Placement.Adherence.MEETS_STRICT), level, rf, TIMEOUT_MS, now);
-        steps.add(new Step(null, t, null));
+                new Placement(replicas, spares, Placement.Adherence.MEETS_STRICT), level, rf, TIMEOUT_MS, now, WhenShort.FAIL,
+                patient ? PUT_TIMEOUT_MS : 0);
+        steps.add(new Step(null, t, null, now));
         for (Input in : inputs) {
             PendingPut p = t.put();
             now += in.stepMs();
@@ -96,16 +107,16 @@ class PendingPutProperties {
                 case CONFLICT -> p.failed(node, ReplicaFailure.CONFLICT, "conflict", now);
                 case DEADLINE -> p.deadlinePassed(now);
             };
-            steps.add(new Step(p, t, in));
+            steps.add(new Step(p, t, in, now));
         }
         // then every running replica, spares included, runs out of time
-        for (int round = 0; round <= NODES.size() && !t.put().isDone(); round++) {
+        for (int round = 0; round <= NODES.size() + 1 && !t.put().isDone(); round++) {
             PendingPut p = t.put();
             now = Math.max(now, p.nextDeadlineMs());
             t = p.deadlinePassed(now);
-            steps.add(new Step(p, t, new Input(Kind.DEADLINE, 0, 0)));
+            steps.add(new Step(p, t, new Input(Kind.DEADLINE, 0, 0), now));
         }
-        return new Run(rf, List.copyOf(replicas), List.copyOf(spares), level, steps);
+        return new Run(rf, List.copyOf(replicas), List.copyOf(spares), level, patient, steps);
     }
 
     @Property(tries = 400)
@@ -140,8 +151,44 @@ class PendingPutProperties {
             if (s.before() == null) {
                 assertThat(run.replicas()).as("only an infeasible plan fails at start").hasSizeLessThan(run.rf());
             }
-            assertThat(after.storedOn().size() + after.running()).isLessThan(run.required());
+            if (run.patient() && s.before() != null && s.before().putDeadlineMs() <= now(s)) {
+                continue; // the put deadline: see patientPutsFailEarlyOnlyWhenNoAnswerCanChangeTheOutcome
+            }
+            assertThat(after.storedOn().size() + run.mayStillStore(after)).isLessThan(run.required());
             assertThat(after.spares()).isEmpty();
+        }
+    }
+
+    private static long now(Step s) {
+        return s.nowMs();
+    }
+
+    @Property(tries = 400)
+    void patientPutsFailEarlyOnlyWhenNoAnswerCanChangeTheOutcome(@ForAll("runs") Run run) {
+        for (Step s : run.steps()) {
+            if (!run.patient() || s.before() == null
+                    || s.transition().actions().stream().noneMatch(a -> a instanceof PutAction.Failed)) {
+                continue;
+            }
+            PendingPut after = s.after();
+            boolean deadline = s.before().putDeadlineMs() <= s.nowMs();
+            boolean outOfReach = after.storedOn().size() + run.mayStillStore(after) < run.required();
+            assertThat(deadline || outOfReach).as("FAILED before its deadline while its level was reachable: %s", after)
+                    .isTrue();
+            assertThat(after.storedOn()).hasSizeLessThan(run.required());
+        }
+    }
+
+    @Property(tries = 400)
+    void aTimedOutReplicasLateAnswerStillCommitsAPatientPut(@ForAll("runs") Run run) {
+        for (Step s : run.steps()) {
+            if (run.patient() && s.input() != null && s.input().kind() == Kind.STORED && s.before().outcome() == Outcome.PENDING) {
+                PendingPut.Replica r = s.before().replica(NODES.get(s.input().node()));
+                if (r != null && r.state() == PendingPut.ReplicaState.TIMED_OUT
+                        && s.before().storedOn().size() + 1 >= run.required()) {
+                    assertThat(s.after().outcome()).isEqualTo(Outcome.COMMITTED);
+                }
+            }
         }
     }
 
@@ -163,7 +210,7 @@ class PendingPutProperties {
             PendingPut p = s.after();
             if (p.outcome() == Outcome.PENDING) {
                 assertThat(p.storedOn().size()).isLessThan(run.required());
-                assertThat(p.storedOn().size() + p.running()).isGreaterThanOrEqualTo(run.required());
+                assertThat(p.storedOn().size() + run.mayStillStore(p)).isGreaterThanOrEqualTo(run.required());
             }
         }
     }

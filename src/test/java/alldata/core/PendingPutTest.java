@@ -441,7 +441,7 @@ class PendingPutTest {
     private static final Set<String> OUTCOME_MOVES = Set.of("PENDING->COMMITTED", "PENDING->FAILED");
 
     private static final Set<String> REPLICA_MOVES = Set.of("RUNNING->STORED", "RUNNING->FAILED", "RUNNING->TIMED_OUT",
-            "FAILED->STORED", "TIMED_OUT->STORED");
+            "FAILED->STORED", "TIMED_OUT->STORED", "TIMED_OUT->FAILED");
 
     static Stream<Arguments> outcomePairs() {
         List<Arguments> pairs = new ArrayList<>();
@@ -497,5 +497,90 @@ class PendingPutTest {
         PendingPut p = PendingPut.start("k", EVENT, plan(List.of("a"), List.of()), CommitLevel.ONE, 1, Long.MAX_VALUE, T0).put();
         assertThat(p.nextDeadlineMs()).isGreaterThan(T0);
         assertThat(p.deadlinePassed(T0 + 1).actions()).isEmpty();
+    }
+
+    // ---- the patient rule (the sidecar's put.timeout.ms) ----
+
+    private static final long PUT_TIMEOUT = 60_000;
+
+    private static PendingPut patient(CommitLevel level, List<String> replicas, List<String> spares) {
+        return PendingPut.start("k", EVENT, plan(replicas, spares), level, replicas.size(), TIMEOUT, T0, WhenShort.FAIL,
+                PUT_TIMEOUT).put();
+    }
+
+    @Test
+    void aPatientPutWhoseReplicaTimedOutWithNoSpareWaitsAndItsLateAnswerCommitsIt() {
+        PendingPut p = patient(CommitLevel.QUORUM, List.of("local", "a", "b"), List.of());
+        p = p.stored("local", T0 + 1).put();
+        Transition timedOut = p.deadlinePassed(T0 + TIMEOUT);
+        assertThat(actionsOf(timedOut, PutAction.Failed.class)).as("the seed's rule would FAIL here").isEmpty();
+        assertThat(timedOut.put().outcome()).isEqualTo(Outcome.PENDING);
+        assertThat(timedOut.put().isDone()).isFalse();
+        assertThat(timedOut.put().nextDeadlineMs()).as("now it waits for its put deadline").isEqualTo(T0 + PUT_TIMEOUT);
+
+        Transition late = timedOut.put().stored("b", T0 + 30_000);
+        assertThat(late.put().outcome()).isEqualTo(Outcome.COMMITTED);
+        assertThat(actionsOf(late, PutAction.Committed.class)).containsExactly(new PutAction.Committed(List.of("local", "b")));
+    }
+
+    @Test
+    void theSeedsRuleStillFailsWhenATimedOutReplicaLeavesNoSpare() {
+        PendingPut p = started(CommitLevel.QUORUM, List.of("local", "a", "b"), List.of()).stored("local", T0 + 1).put();
+        assertThat(p.deadlinePassed(T0 + TIMEOUT).put().outcome()).isEqualTo(Outcome.FAILED);
+    }
+
+    @Test
+    void aPatientPutReplacesATimedOutReplicaOnASpareAndTheFirstAnswersThatMeetTheLevelWin() {
+        PendingPut p = patient(CommitLevel.ALL, List.of("local", "a", "b"), List.of("s1"));
+        p = p.stored("local", T0 + 1).put().stored("a", T0 + 2).put();
+        Transition t = p.deadlinePassed(T0 + TIMEOUT);
+        assertThat(actionsOf(t, PutAction.StartReplica.class)).containsExactly(new PutAction.StartReplica("s1", 2, "b"));
+        // the slow node answers before the spare does: its answer counts
+        Transition late = t.put().stored("b", T0 + TIMEOUT + 10);
+        assertThat(late.put().outcome()).isEqualTo(Outcome.COMMITTED);
+        assertThat(late.put().storedOn()).containsExactly("local", "a", "b");
+        assertThat(late.put().isDone()).as("the spare still runs").isFalse();
+    }
+
+    @Test
+    void aPatientPutFailsAtItsDeadlineNamingWhatIsStoredAndWhoNeverAnswered() {
+        PendingPut p = patient(CommitLevel.QUORUM, List.of("local", "a", "b"), List.of());
+        p = p.stored("local", T0 + 1).put().deadlinePassed(T0 + TIMEOUT).put();
+        Transition t = p.deadlinePassed(T0 + PUT_TIMEOUT);
+        assertThat(t.put().outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(t.put().isDone()).isTrue();
+        String reason = actionsOf(t, PutAction.Failed.class).get(0).reason();
+        assertThat(reason).contains("stored on [local]").contains("no answer from [a, b]").contains("put.timeout.ms");
+    }
+
+    @Test
+    void aPatientPutFailsAtOnceWhenEveryReplicaAnsweredAndTooFewStoredIt() {
+        PendingPut p = patient(CommitLevel.QUORUM, List.of("local", "a", "b"), List.of());
+        p = p.stored("local", T0 + 1).put();
+        p = fail(p, "a").put();
+        assertThat(p.outcome()).as("b may still store it").isEqualTo(Outcome.PENDING);
+        Transition t = fail(p, "b");
+        assertThat(t.put().outcome()).isEqualTo(Outcome.FAILED);
+    }
+
+    @Test
+    void aTimedOutReplicasLateRefusalCountsAsAnAnswer() {
+        PendingPut p = patient(CommitLevel.ALL, List.of("local", "a", "b"), List.of());
+        p = p.stored("local", T0 + 1).put().deadlinePassed(T0 + TIMEOUT).put();
+        assertThat(p.outcome()).isEqualTo(Outcome.PENDING);
+        Transition t = p.failed("a", ReplicaFailure.ERROR, "disk full", T0 + TIMEOUT + 1);
+        assertThat(t.put().replica("a").state()).isEqualTo(ReplicaState.FAILED);
+        assertThat(t.put().outcome()).as("ALL can no longer be met").isEqualTo(Outcome.FAILED);
+        assertThat(actionsOf(t, PutAction.StartReplica.class)).as("re-placed at its timeout already").isEmpty();
+    }
+
+    @Test
+    void resumingAPatientPutAsksItsTimedOutReplicasAgainAndRestartsItsDeadline() {
+        PendingPut p = patient(CommitLevel.QUORUM, List.of("local", "a", "b"), List.of());
+        p = p.stored("local", T0 + 1).put().deadlinePassed(T0 + TIMEOUT).put();
+        Transition resumed = p.resume(T0 + 100_000);
+        assertThat(resumed.actions()).containsExactly(new PutAction.ResendReplica("a", 1), new PutAction.ResendReplica("b", 1));
+        assertThat(resumed.put().putDeadlineMs()).isEqualTo(T0 + 100_000 + PUT_TIMEOUT);
+        assertThat(resumed.put().deadlinePassed(T0 + 100_001).put().outcome()).isEqualTo(Outcome.PENDING);
     }
 }

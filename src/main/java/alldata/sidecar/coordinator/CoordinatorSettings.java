@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param strategy          replication factor and zone/region strategy
  * @param defaultLevel      commit level of puts that do not say
  * @param replicaTimeoutMs  time a replica has to answer before it is re-placed
+ * @param putTimeoutMs      time a put waits for its commit level before it FAILS
  * @param whenShort         what a put does when fewer nodes are live than the replication factor
  * @param limits            what an ingest record may carry
  * @param maxPendingPuts    puts in flight per task before its ingest partition is paused
@@ -21,7 +22,7 @@ import java.util.Objects;
  * @param commitMinIntervalMs shortest time between two commits a task asks for (exactly-once)
  */
 record CoordinatorSettings(String nodeId, ReplicationStrategy strategy, CommitLevel defaultLevel, long replicaTimeoutMs,
-                           WhenShort whenShort, IngestLimits limits, int maxPendingPuts, long maxPendingBytes,
+                           long putTimeoutMs, WhenShort whenShort, IngestLimits limits, int maxPendingPuts, long maxPendingBytes,
                            int maxBatchBytes, long commitMinIntervalMs) {
     CoordinatorSettings {
         Objects.requireNonNull(nodeId, "nodeId");

@@ -65,6 +65,7 @@ public final class CoordinatorTopology {
 
     static CoordinatorSettings settings(SidecarConfig config) {
         return new CoordinatorSettings(config.nodeId(), config.strategy(), config.commitLevel(), config.replicaTimeoutMs(),
+                config.get(SidecarConfig.PUT_TIMEOUT_MS),
                 config.get(SidecarConfig.PLACEMENT_WHEN_SHORT),
                 new IngestLimits(config.maxEventBytes(), config.maxKeyBytes(), config.maxHeaderBytes(),
                         config.get(SidecarConfig.MAX_EVENT_DEPTH)),

@@ -1,5 +1,6 @@
 package alldata.sidecar.coordinator;
 
+import alldata.core.CommitLevel;
 import alldata.core.Placement;
 import alldata.core.PendingPut;
 import alldata.core.PutAction;
@@ -164,8 +165,9 @@ final class PendingPuts {
             log.debug("ingest {}-{} delivered again while its put {} runs; ignored", partition, offset, a.key());
             return;
         }
-        PendingPut.Transition t = PendingPut.start(a.key(), a.event(), plan(a.key()), a.level(),
-                settings.replicationFactor(), settings.replicaTimeoutMs(), nowMs, settings.whenShort());
+        PendingPut.Transition t = PendingPut.start(a.key(), a.event(), plan(a.key(), a.level()), a.level(),
+                settings.replicationFactor(), settings.replicaTimeoutMs(), nowMs, settings.whenShort(),
+                settings.putTimeoutMs());
         apply(new PendingEntry(t.put(), a.correlationId(), partition, offset, nowMs), t, true, nowMs);
     }
 
@@ -174,8 +176,8 @@ final class PendingPuts {
      * whose event this node already holds keeps the plan recorded beside it: it re-checks those replicas
      * (each holder answers OK) instead of planning against a live view that may have changed.
      */
-    private Placement plan(String key) {
-        Placement fresh = peers.planner().plan(key, settings.strategy());
+    private Placement plan(String key, CommitLevel level) {
+        Placement fresh = withSilentMembers(peers.planner().plan(key, settings.strategy()), level);
         Optional<ReplicaMeta> held = local.storedMeta(key);
         if (held.isEmpty() || held.get().replicas().isEmpty()) {
             return fresh;
@@ -186,6 +188,29 @@ final class PendingPuts {
         spares.removeAll(replicas);
         spares.remove(settings.nodeId());
         return new Placement(replicas, List.copyOf(spares), Placement.Adherence.MEETS_SOFT);
+    }
+
+    /**
+     * With fewer live nodes than {@code level} needs (a node restarting or paused, or this node just started and
+     * not yet hearing every heartbeat), the put also waits for members that are silent now instead of failing at
+     * once: their commands wait in their command topics, and the put deadline bounds the wait. A member that left
+     * for good is tombstoned and never chosen.
+     */
+    private Placement withSilentMembers(Placement fresh, CommitLevel level) {
+        int required = level.required(settings.replicationFactor());
+        if (settings.putTimeoutMs() <= 0 || fresh.replicas().size() >= required) {
+            return fresh;
+        }
+        List<String> replicas = new ArrayList<>(fresh.replicas());
+        for (String node : peers.silentMembers()) {
+            if (replicas.size() >= required) {
+                break;
+            }
+            if (!replicas.contains(node)) {
+                replicas.add(node);
+            }
+        }
+        return new Placement(replicas, fresh.spares(), fresh.adherence());
     }
 
     /** Applies a replica's answer, from an ack record or the local store. */
@@ -396,7 +421,8 @@ final class PendingPuts {
                 localWritesInFlight++;
                 local.write(put.key(), put.event(), new ReplicaMeta(plan, settings.nodeId(), put.replicationFactor(), 0),
                         localAnswers::add);
-            } else if (refuseIfDown && !peers.isLive(node)) {
+            } else if (refuseIfDown && !peers.isLive(node) && (!put.patient() || !put.spares().isEmpty())) {
+                // re-placed on a spare at once; a patient put without one sends anyway and waits for the node
                 long now = nowMs;
                 inputs.add(p -> p.failed(node, ReplicaFailure.ERROR, "peer " + node + " is not live", now));
             } else {

@@ -191,6 +191,23 @@ public final class PeerDirectory {
         return p;
     }
 
+    /**
+     * Members other than this node that are not live now but have not left for good (no tombstone) and are not
+     * being decommissioned: restarting, paused or cut off. Most recently heard from first.
+     */
+    public List<String> silentMembers() {
+        long now = clock.getAsLong();
+        List<MemberRecord> silent = new ArrayList<>();
+        for (MemberRecord r : members.values()) {
+            if (!r.node().equals(selfId) && r.state() != MemberRecord.State.DRAINING && !live(r, now)) {
+                silent.add(r);
+            }
+        }
+        silent.sort(java.util.Comparator.comparingLong(MemberRecord::heartbeatMs).reversed()
+                .thenComparing(MemberRecord::node));
+        return silent.stream().map(MemberRecord::node).toList();
+    }
+
     /** The member record of {@code nodeId}, if known. */
     public MemberRecord get(String nodeId) {
         return members.get(nodeId);

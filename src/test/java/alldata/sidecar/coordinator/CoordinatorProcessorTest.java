@@ -99,7 +99,7 @@ class CoordinatorProcessorTest {
 
     private void startProcessor() {
         CoordinatorSettings settings = new CoordinatorSettings("node-1", new ReplicationStrategy(3, 0, 0), CommitLevel.QUORUM,
-                5_000, WhenShort.DEGRADE, new IngestLimits(1024, 1024, 4096, 64), 1000, 1L << 30, 64 * 1024, 10);
+                5_000, 60_000, WhenShort.DEGRADE, new IngestLimits(1024, 1024, 4096, 64), 1000, 1L << 30, 64 * 1024, 10);
         processor = new CoordinatorProcessor(settings, peers, new RocksLocalReplica("node-1", replicas, new SidecarMetrics("node-1")),
                 (p, ms) -> { }, new IngestGate(), new SidecarMetrics("node-1"), TOPICS.ingest(), TOPICS.acks());
         processor.init(context);

@@ -57,6 +57,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CoordinatorTopologyTest {
     private static final Topics TOPICS = Topics.defaults();
     private static final Instant T0 = Instant.parse("2026-11-29T06:00:00Z");
+    private static final long PUT_TIMEOUT_MS = 60_000;
     private static final byte[] EVENT = "{\"sensor\":\"s-1\",\"value\":21.5}".getBytes(StandardCharsets.UTF_8);
 
     @TempDir
@@ -115,7 +116,7 @@ class CoordinatorTopologyTest {
             });
         }
         CoordinatorSettings settings = new CoordinatorSettings("node-1", new ReplicationStrategy(3, 2, 0), level, 5_000,
-                WhenShort.DEGRADE, limits, maxPendingPuts, 1L << 30, 64 * 1024, 10);
+                PUT_TIMEOUT_MS, WhenShort.DEGRADE, limits, maxPendingPuts, 1L << 30, 64 * 1024, 10);
         gate = new IngestGate();
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "coordinator-test");
@@ -292,6 +293,48 @@ class CoordinatorTopologyTest {
         PutOutcome o = nextOutcome();
         assertThat(o.status()).isEqualTo(PutOutcome.Status.COMMITTED);
         assertThat(o.acked()).containsExactlyInAnyOrder("node-1", "node-3", "node-4");
+    }
+
+    @Test
+    void aReplicaThatTimesOutWithNoSpareLeftIsWaitedForAndItsLateAckCommitsThePut() {
+        start(CommitLevel.ALL, 1000, "node-2", "node-3"); // no spare
+        put(EVENT);
+        advance(1);
+        commandsTo("node-2");
+        commandsTo("node-3");
+        ack(Ack.ok(keyAt(0), "node-2"));
+        awaitLocalAnswers(1);
+
+        advance(6_000);
+        clockMarker();
+        advance(100);
+        assertThat(results.isEmpty()).as("node-3 timed out, but its command waits in its topic: no outcome yet").isTrue();
+
+        ack(Ack.ok(keyAt(0), "node-3")); // node-3 is back
+        PutOutcome o = nextOutcome();
+        assertThat(o.status()).isEqualTo(PutOutcome.Status.COMMITTED);
+        assertThat(o.acked()).containsExactlyInAnyOrder("node-1", "node-2", "node-3");
+        assertThat(o.owed()).isZero();
+    }
+
+    @Test
+    void aPutWhoseLevelIsNotMetByItsPutDeadlineFailsNamingWhoNeverAnswered() {
+        start(CommitLevel.ALL, 1000, "node-2", "node-3");
+        put(EVENT);
+        advance(1);
+        ack(Ack.ok(keyAt(0), "node-2"));
+        awaitLocalAnswers(1);
+        advance(6_000);
+        clockMarker();
+        advance(100);
+        assertThat(results.isEmpty()).isTrue();
+
+        advance(PUT_TIMEOUT_MS);
+        clockMarker();
+        PutOutcome o = nextOutcome();
+        assertThat(o.status()).isEqualTo(PutOutcome.Status.FAILED);
+        assertThat(o.error()).contains("no answer from [node-3]").contains("put.timeout.ms");
+        assertThat(o.storedOn()).containsExactlyInAnyOrder("node-1", "node-2");
     }
 
     @Test
