@@ -25,6 +25,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -257,6 +258,7 @@ public final class Sidecar implements AutoCloseable {
             s.repair.resumeDecommission();
             s.membership.start();
             s.writer.start();
+            s.awaitMembership();
             if (!RepairService.decommissionStarted(s.store)) {
                 s.streams.start();
             }
@@ -269,6 +271,23 @@ public final class Sidecar implements AutoCloseable {
         log.info("sidecar {} started (zone {}, region {}, HTTP on {}, Kafka at {})", config.nodeId(), config.zone(),
                 config.region(), s.http.address(), config.bootstrapServers());
         return s;
+    }
+
+    /**
+     * Waits (at most one membership session) until the membership topic is read to its end, so that the first puts
+     * this coordinator plans see the peers that are live: a node that had just restarted planned against an empty
+     * view and FAILED puts for want of peers.
+     */
+    private void awaitMembership() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.sessionTimeoutMs());
+        while (!membership.caughtUp() && System.nanoTime() < deadline) {
+            Thread.sleep(20); // polling a flag the membership thread sets; bounded above
+        }
+        if (!membership.caughtUp()) {
+            log.warn("{} starts coordinating before it has read the whole membership topic {} (not within {} ms);"
+                    + " its first puts may wait for peers it does not see yet", config.nodeId(),
+                    config.topics().membership(), config.sessionTimeoutMs());
+        }
     }
 
     public SidecarConfig config() {

@@ -129,6 +129,26 @@ public final class CoordinatorTopology {
         p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), ClientDefaults.LINGER_MS);
         p.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
         p.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), ClientDefaults.FETCH_MAX_WAIT_MS);
+        // static membership (Streams appends the thread index): a node that restarts, crashed or clean, takes its own
+        // tasks back without a group-wide rebalance; the session bounds how long a node gone for good keeps them
+        p.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+                topics.coordinatorApplicationId() + "-" + config.nodeId());
+        putIfUnset(p, ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, COORDINATOR_SESSION_TIMEOUT_MS);
+        putIfUnset(p, ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, COORDINATOR_SESSION_TIMEOUT_MS / 5);
         return p;
+    }
+
+    /**
+     * How long a coordinator that stopped heartbeating keeps its ingest partitions: a restart within it takes them
+     * back untouched (static membership); past it they move to the other nodes. Kafka's default is 45 s.
+     */
+    static final int COORDINATOR_SESSION_TIMEOUT_MS = 15_000;
+
+    /** Sets a main-consumer setting unless the operator set it, plainly or for the consumers. */
+    private static void putIfUnset(Properties p, String key, Object value) {
+        if (!p.containsKey(key) && !p.containsKey(StreamsConfig.consumerPrefix(key))
+                && !p.containsKey(StreamsConfig.mainConsumerPrefix(key))) {
+            p.put(StreamsConfig.mainConsumerPrefix(key), value);
+        }
     }
 }

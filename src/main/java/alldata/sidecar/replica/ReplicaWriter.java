@@ -178,17 +178,26 @@ public final class ReplicaWriter implements AutoCloseable {
      */
     public static ReplicaWriter create(SidecarConfig config, RocksReplicaStore store, Producer<byte[], byte[]> producer,
                                        SidecarMetrics metrics, java.util.function.Consumer<AckBatch> replies) {
+        Consumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig(config), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        return new ReplicaWriter(config, store, consumer, producer, metrics, replies);
+    }
+
+    /** The command consumer's settings: this node's own group, a static member of it, offsets committed by hand. */
+    static Map<String, Object> consumerConfig(SidecarConfig config) {
         Map<String, Object> props = config.kafkaClientConfig();
         String group = config.topics().replicaGroup(config.nodeId());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, group);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // static membership: a restarted writer takes its command topic back at once; without it the group waited
+        // for the dead incarnation's session (45 s) while every put with a replica here had to do without it
+        props.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, group);
         props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
         // commands are latency-critical: an idle fetch should not hold them back
         props.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, ClientDefaults.FETCH_MAX_WAIT_MS);
-        Consumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        return new ReplicaWriter(config, store, consumer, producer, metrics, replies);
+        return props;
     }
 
     /**

@@ -563,4 +563,13 @@ class ReplicaWriterTest {
         assertThat(running.healthy()).isFalse();
         assertThat(store.get("k2")).isPresent();
     }
+
+    /** A restarted writer takes its command topic back at once instead of waiting out its dead incarnation's session. */
+    @Test
+    void theCommandConsumerIsAStaticMemberOfItsNodesOwnGroup() {
+        Map<String, Object> c = ReplicaWriter.consumerConfig(CONFIG);
+        assertThat(c.get(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG)).isEqualTo(TOPICS.replicaGroup(NODE));
+        assertThat(c.get(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_INSTANCE_ID_CONFIG))
+                .isEqualTo(TOPICS.replicaGroup(NODE));
+    }
 }

@@ -1,0 +1,46 @@
+package alldata.sidecar.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import alldata.sidecar.SidecarConfig;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+/** The coordinator's group settings, as the main consumer of each stream thread ends up with them. */
+class CoordinatorStreamsConfigTest {
+    private static final Map<String, String> NODE = Map.of("node.id", "n1", "kafka.bootstrap.servers", "localhost:9092");
+
+    private static Map<String, Object> mainConsumer(Map<String, String> more, int thread) {
+        Map<String, String> values = new HashMap<>(NODE);
+        values.putAll(more);
+        Properties p = CoordinatorTopology.streamsConfig(SidecarConfig.from(values, Map.of()));
+        return new StreamsConfig(p).getMainConsumerConfigs("g", "c", thread);
+    }
+
+    /** A restarted node takes its own tasks back without a group-wide rebalance: one static member per thread. */
+    @Test
+    void eachStreamThreadIsAStaticMemberNamedAfterTheNode() {
+        assertThat(mainConsumer(Map.of(), 0).get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG))
+                .isEqualTo("alldata-coordinator-n1-0");
+        assertThat(mainConsumer(Map.of(), 1).get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG))
+                .isEqualTo("alldata-coordinator-n1-1");
+    }
+
+    /** A node gone for good loses its ingest partitions after 15 s, not after Kafka's default of 45 s. */
+    @Test
+    void aNodeGoneForGoodIsNoticedWithinFifteenSeconds() {
+        Map<String, Object> consumer = mainConsumer(Map.of(), 0);
+        assertThat(consumer.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)).isEqualTo(15_000);
+        assertThat(consumer.get(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG)).isEqualTo(3_000);
+    }
+
+    @Test
+    void anOperatorsSessionTimeoutWins() {
+        Map<String, Object> consumer = mainConsumer(Map.of("kafka.session.timeout.ms", "30000"), 0);
+        assertThat(consumer.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)).isEqualTo("30000");
+    }
+}
