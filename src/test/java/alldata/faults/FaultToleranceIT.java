@@ -1,20 +1,16 @@
 package alldata.faults;
 
-import alldata.client.AllDataClient;
-import alldata.core.CommitLevel;
 import alldata.dev.EmbeddedKafka;
 import alldata.protocol.CommandFormat;
 import alldata.protocol.MemberRecord;
 import alldata.protocol.PutBatch;
 import alldata.protocol.PutCommand;
-import alldata.protocol.PutOutcome;
 import alldata.protocol.ReplyTo;
 import alldata.protocol.Topics;
 import alldata.protocol.Wire;
 import alldata.testing.Tmpfs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -39,8 +35,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Crash, restart and fault scenarios with sidecars as separate JVMs (SIGKILL-able) on an embedded
@@ -127,45 +121,9 @@ class FaultToleranceIT {
         return settle(scenario, Duration.ofSeconds(180), true);
     }
 
-    /**
-     * Waits up to {@code within} until every valid ingest record has a COMMITTED outcome, then checks the
-     * ledger: nothing lost or under-replicated, and at most one outcome per ingest record, or, where
-     * {@code exactlyOnce} is false ({@code at_least_once}), repeats that are identical.
-     */
     private Ledger settle(String scenario, Duration within, boolean exactlyOnce) throws Exception {
-        try {
-            await(scenario + ": every event committed").atMost(within).pollInterval(Duration.ofSeconds(2))
-                    .until(() -> Ledger.check(kafka.bootstrapServers(), TOPICS, cluster, FaultToleranceIT::valid).lost() == 0);
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            // fall through: the report below says what is missing
-        }
-        Ledger l = Ledger.check(kafka.bootstrapServers(), TOPICS, cluster, FaultToleranceIT::valid);
-        System.out.println("SCENARIO " + scenario + ": " + l);
-        assertThat(l.lost()).as(l.toString()).isZero();
-        assertThat(l.committed()).as(l.toString()).isEqualTo(l.valid());
-        assertThat(l.contradictory()).as(l.toString()).isZero();
-        assertThat(l.strays()).as(l.toString()).isZero();
-        if (exactlyOnce) {
-            assertThat(l.repeated()).as(l.toString()).isZero();
-            assertThat(l.outcomes()).as(l.toString()).isEqualTo(l.eventsIn());
-        }
-        verify(scenario);
-        return l;
-    }
-
-    /** {@code alldata verify}, as an operator runs it once every node is back: nothing missing or under-replicated. */
-    private void verify(String scenario) throws Exception {
-        List<String> args = new java.util.ArrayList<>(List.of("verify", "--bootstrap", kafka.bootstrapServers()));
-        for (int i = 1; i <= cluster.size(); i++) {
-            if (!cluster.alive(i)) {
-                cluster.start(i);
-                cluster.awaitHealthy(i);
-            }
-            args.add("--node");
-            args.add(ProcessCluster.id(i) + "=" + cluster.http(i));
-        }
-        System.out.println("VERIFY " + scenario + ":");
-        assertThat(alldata.cli.AllDataCli.run(args.toArray(String[]::new))).as("alldata verify exit code (output above)").isZero();
+        return ScenarioCheck.settle(scenario, kafka.bootstrapServers(), TOPICS, cluster, FaultToleranceIT::valid, within,
+                exactlyOnce);
     }
 
     @Test
@@ -195,60 +153,6 @@ class FaultToleranceIT {
                         .partitionResult(commands).get(30, TimeUnit.SECONDS);
                 return committed.get(commands) != null && committed.get(commands).offset() == end.offset();
             });
-        }
-    }
-
-    /**
-     * The dev nodes' settings ({@code config/node-N.properties}): RF 3 over zones a, b and c, QUORUM;
-     * every other setting, Kafka's timeouts included, at its default.
-     */
-    private static final Map<String, String> DEV_NODES = Map.of(
-            "replication.factor", "3",
-            "replication.other.zone.replicas", "2",
-            "commit.level", "QUORUM");
-    /** Events per second of scenario g: 30,000 events in half a minute, with room on two shared cores. */
-    private static final int USER_RATE = 1_000;
-
-    /**
-     * A user's report, replayed: three sidecar processes (RF 3, QUORUM), 30,000 events from a plain
-     * producer while node-2 and later node-3 are SIGKILLed and restarted. A QUORUM stays reachable
-     * throughout (node-3 dies only once node-2 is ready again), so nothing may fail: every event
-     * COMMITTED, byte-identical on at least 2 nodes, with one outcome per ingest record (at_least_once:
-     * repeats allowed, identical), {@code alldata verify} clean, and a new event commits afterwards.
-     */
-    @ParameterizedTest(name = "processing.guarantee={0}")
-    @ValueSource(strings = {"exactly_once_v2", "at_least_once"})
-    void twoNodesKilledAndRestartedUnderLoadFailNothingAndEachRecordHasOneOutcome(String guarantee) throws Exception {
-        // two minutes each: the default guarantee always, the other one when asked (-Dfaults.all=true)
-        assumeTrue(guarantee.equals("exactly_once_v2") || Boolean.getBoolean("faults.all"),
-                "at_least_once variant of scenario g runs with -Dfaults.all=true");
-        Map<String, String> config = new HashMap<>(DEV_NODES);
-        config.put("processing.guarantee", guarantee);
-        startCluster(3, config);
-        long started = System.nanoTime();
-        // Kafka's producer defaults, as kcat would produce: no key, no headers
-        load(30_000, USER_RATE, Map.of(
-                6_000, () -> cluster.kill(2),
-                9_000, () -> cluster.start(2),
-                18_000, () -> {
-                    cluster.awaitHealthy(2);
-                    cluster.kill(3);
-                },
-                21_000, () -> cluster.start(3)), Map.of());
-        cluster.awaitHealthy(2);
-        cluster.awaitHealthy(3);
-        Ledger l = settle("g: node-2, then node-3 SIGKILLed and restarted under load, " + guarantee,
-                Duration.ofMinutes(5), guarantee.equals("exactly_once_v2"));
-        System.out.printf("SCENARIO g (%s) settled %d s after the load started%n", guarantee,
-                Duration.ofNanos(System.nanoTime() - started).toSeconds());
-        assertThat(l.valid()).isEqualTo(30_000);
-        assertThat(l.failed()).as(l.toString()).isZero();
-        assertThat(l.underReplicated()).as("COMMITTED at QUORUM: byte-identical on 2 nodes or more").isZero();
-        try (AllDataClient client = new AllDataClient(Map.of("bootstrap.servers", kafka.bootstrapServers()), TOPICS,
-                Duration.ofSeconds(60))) {
-            PutOutcome after = client.put("{\"after\":\"the faults\"}".getBytes(StandardCharsets.UTF_8), CommitLevel.QUORUM)
-                    .get(90, TimeUnit.SECONDS);
-            assertThat(after.status()).as(after.toString()).isEqualTo(PutOutcome.Status.COMMITTED);
         }
     }
 

@@ -211,6 +211,23 @@ final class ProcessCluster implements AutoCloseable {
         }
     }
 
+    /** SIGSTOP: the process freezes with its sockets open, as in a long GC pause or a stalled VM. */
+    void pause(int i) throws IOException, InterruptedException {
+        signal(i, "STOP");
+    }
+
+    /** SIGCONT: a paused node wakes up and carries on where it stopped (a zombie, until it learns what changed). */
+    void resume(int i) throws IOException, InterruptedException {
+        signal(i, "CONT");
+    }
+
+    private void signal(int i, String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(processes[i].pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + signal + " " + id(i) + " exited with " + kill.exitValue());
+        }
+    }
+
     boolean alive(int i) {
         return processes[i] != null && processes[i].isAlive();
     }
@@ -220,6 +237,11 @@ final class ProcessCluster implements AutoCloseable {
     public void close() throws InterruptedException {
         for (int i = 1; i <= nodes; i++) {
             if (alive(i)) {
+                try {
+                    resume(i); // a paused node would not run its shutdown hook
+                } catch (IOException | RuntimeException e) {
+                    // best effort: destroyForcibly below ends it anyway
+                }
                 processes[i].destroy();
             }
         }
