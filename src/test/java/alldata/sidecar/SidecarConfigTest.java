@@ -259,6 +259,17 @@ class SidecarConfigTest {
     }
 
     @Test
+    void theProductionConfigIsReachableFromOtherMachines() {
+        SidecarConfig c = SidecarConfig.load(Path.of("config/production.properties"));
+        assertThat(c.get(SidecarConfig.HTTP_ADVERTISED_ADDRESS)).as("http.advertised.address").isPresent();
+        assertThat(LoopbackCheck.warning(c.httpBind(), c.get(SidecarConfig.HTTP_ADVERTISED_ADDRESS).orElseThrow(),
+                c.bootstrapServers())).isEmpty();
+        assertThat(c.httpBind()).isEqualTo("0.0.0.0");
+        assertThat(c.processingGuarantee()).isEqualTo("exactly_once_v2");
+        assertThat(c.strategy().replicationFactor()).isEqualTo(3);
+    }
+
+    @Test
     void readmeConfigurationTableMatchesTheDefinitions() throws Exception {
         String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
         int begin = readme.indexOf(TABLE_BEGIN);
