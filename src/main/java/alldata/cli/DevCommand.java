@@ -2,6 +2,7 @@ package alldata.cli;
 
 import alldata.client.AllDataClient;
 import alldata.core.CommitLevel;
+import alldata.dev.DataDirLock;
 import alldata.dev.LocalCluster;
 import alldata.dev.LoadResult;
 import alldata.dev.LocalPorts;
@@ -75,6 +76,16 @@ public final class DevCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         int rf = validate();
+        // the directory first: a second dev on it would fail inside Kafka's log-directory lock, with a stack trace
+        DataDirLock lock = DataDirLock.acquire(dataDir, "alldata dev", "--data-dir");
+        try {
+            return run(out, rf);
+        } finally {
+            lock.close();
+        }
+    }
+
+    private int run(PrintWriter out, int rf) throws Exception {
         LocalPorts.requireFree(kafkaPort, "the Kafka broker", "--kafka-port");
         if (httpPortBase != 0) {
             for (int i = 1; i <= nodes; i++) {

@@ -98,6 +98,7 @@ public final class Sidecar implements AutoCloseable {
                             + directory.live().size() + " live members");
             this.http = new HttpApi(httpOptions(config), store, directory, readiness::check, metrics::scrape);
             opened.push(http);
+            LoopbackCheck.warning(config.httpBind(), http.address(), config.bootstrapServers()).ifPresent(log::warn);
             // LEAVING while this node cannot take replicas: peers stop placing them here until it recovers
             this.membership = new MembershipAgent(config, http.address(), producer, directory, System::currentTimeMillis,
                     () -> store.writeFailure()

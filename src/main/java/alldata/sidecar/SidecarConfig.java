@@ -11,8 +11,11 @@ import java.io.IOException;
 import java.io.Reader;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -35,7 +38,8 @@ import java.util.stream.Collectors;
  * other key is refused, naming the closest known key, so that a typo fails at start instead of being
  * silently ignored. An environment variable {@code ALLDATA_<KEY>} ({@code .} and {@code -} as {@code _},
  * upper case) overrides the file, e.g. {@code ALLDATA_NODE_ID}, {@code ALLDATA_KAFKA_BOOTSTRAP_SERVERS};
- * other {@code ALLDATA_*} variables are ignored (the launcher reads {@code ALLDATA_JAVA_OPTS}).
+ * any other {@code ALLDATA_*} variable is refused like an unknown key, except the few read elsewhere
+ * ({@link EnvironmentVariables#NOT_SETTINGS}, e.g. the launcher's {@code ALLDATA_JAVA_OPTS}).
  *
  * <p><b>Adding a key</b> is one {@code public static final Setting<…>} constant in this class, made by a
  * {@code Setting.of…} factory (it is found by reflection, in declaration order); read it with
@@ -326,15 +330,39 @@ public final class SidecarConfig {
         return new SidecarConfig(values, k);
     }
 
-    /** Reads a properties file, applying environment overrides from {@link System#getenv()}. */
-    public static SidecarConfig load(Path file) throws IOException {
+    /**
+     * Reads a properties file, applying environment overrides from {@link System#getenv()}.
+     *
+     * @throws IllegalArgumentException when the file cannot be read, naming it and why (as {@link #from} for its
+     *                                  contents): a config problem, not an I/O failure to retry
+     */
+    public static SidecarConfig load(Path file) {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(r);
+        } catch (IOException | IllegalArgumentException e) { // IllegalArgumentException: a malformed unicode escape
+            throw new IllegalArgumentException("cannot read config file " + file + ": " + unreadable(file, e), e);
         }
         Map<String, String> values = new LinkedHashMap<>();
         p.stringPropertyNames().forEach(k -> values.put(k, p.getProperty(k)));
         return from(values, System.getenv());
+    }
+
+    /** Why {@code file} could not be read, in an operator's words rather than the exception's (often only the path). */
+    private static String unreadable(Path file, Exception e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (Files.isDirectory(file)) {
+            return "it is a directory";
+        }
+        if (e instanceof CharacterCodingException) {
+            return "not UTF-8 text";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
     /**
@@ -345,6 +373,7 @@ public final class SidecarConfig {
      */
     public static SidecarConfig from(Map<String, String> values, Map<String, String> env) {
         refuseUnknownKeys(values.keySet());
+        EnvironmentVariables.refuseUnknown(env);
         Map<String, String> v = new LinkedHashMap<>(values);
         for (Setting<?> s : settings()) {
             String e = env.get(s.envName());

@@ -32,6 +32,16 @@ class SidecarCommandTest {
     }
 
     @Test
+    void aMissingConfigFileExitsWithTwoAndSaysWhy(@TempDir Path dir) {
+        Path missing = dir.resolve("nope");
+
+        CliRun run = CliRun.of("sidecar", "--config", missing.toString());
+
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err().strip()).isEqualTo("error: cannot read config file " + missing + ": no such file");
+    }
+
+    @Test
     void printsTheConfigurationReference() {
         CliRun run = CliRun.of("sidecar", "--print-config-reference");
 

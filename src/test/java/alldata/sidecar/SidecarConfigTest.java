@@ -157,11 +157,30 @@ class SidecarConfigTest {
     }
 
     @Test
-    void environmentValuesAreCheckedAndUnknownVariablesIgnored() {
+    void environmentValuesAreChecked() {
         assertThatThrownBy(() -> SidecarConfig.from(MIN, Map.of("ALLDATA_MAX_EVENT_BYTES", "-1")))
                 .hasMessageStartingWith("max.event.bytes has an invalid value '-1'");
-        SidecarConfig c = SidecarConfig.from(MIN, Map.of("ALLDATA_JAVA_OPTS", "-Xmx1g", "ALLDATA_REPLICATON_FACTOR", "3"));
-        assertThat(c.strategy().replicationFactor()).isEqualTo(1);
+    }
+
+    @Test
+    void misspeltVariablesAreRefusedLikeMisspeltKeysNamingTheClosestVariable() {
+        assertThatThrownBy(() -> SidecarConfig.from(MIN, Map.of("ALLDATA_REPLICATON_FACTOR", "5")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown environment variable 'ALLDATA_REPLICATON_FACTOR' (did you mean"
+                        + " 'ALLDATA_REPLICATION_FACTOR'?)");
+        assertThatThrownBy(() -> SidecarConfig.from(MIN, Map.of("ALLDATA_KAFKA_BOOTSTRAP_SERVERS", "b:1",
+                "ALLDATA_JAVA_OPT", "-Xmx1g", "ALLDATA_WHATEVER_THIS_IS", "x")))
+                .hasMessage("unknown environment variable 'ALLDATA_JAVA_OPT' (did you mean 'ALLDATA_JAVA_OPTS'?);"
+                        + " unknown environment variable 'ALLDATA_WHATEVER_THIS_IS'");
+    }
+
+    @Test
+    void variablesReadOutsideTheConfigAndOtherProgramsVariablesAreAccepted() {
+        SidecarConfig c = SidecarConfig.from(MIN, Map.of("ALLDATA_JAVA_OPTS", "-Xmx1g", "ALLDATA_LOG_LEVEL", "DEBUG",
+                "ALLDATA_KAFKA_CLIENT_DNS_LOOKUP", "use_all_dns_ips", "PATH", "/usr/bin", "alldata_lower", "x"));
+        assertThat(c.kafka()).containsEntry("client.dns.lookup", "use_all_dns_ips");
+        assertThat(EnvironmentVariables.accepted("ALLDATA_HTTP_AUTH_TOKEN")).isTrue();
+        assertThat(EnvironmentVariables.accepted("ALLDATA_HTTP_AUTH_TOKENS")).isFalse();
     }
 
     @Test
@@ -225,6 +244,29 @@ class SidecarConfigTest {
         }
         Path f = Files.writeString(dir.resolve("x.properties"), "node.id=x\nkafka.bootstrap.servers=h:1\n");
         assertThat(SidecarConfig.load(f).nodeId()).isEqualTo("x");
+    }
+
+    @Test
+    void aConfigFileThatCannotBeReadIsAConfigProblemNamingTheFileAndWhy(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("nope.properties");
+        assertThatThrownBy(() -> SidecarConfig.load(missing)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cannot read config file " + missing + ": no such file");
+        assertThatThrownBy(() -> SidecarConfig.load(dir)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cannot read config file " + dir + ": it is a directory");
+        Path latin1 = Files.write(dir.resolve("latin1.properties"), new byte[] {'z', 'o', 'n', 'e', '=', (byte) 0xE9});
+        assertThatThrownBy(() -> SidecarConfig.load(latin1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cannot read config file " + latin1 + ": not UTF-8 text");
+    }
+
+    @Test
+    void theProductionConfigIsReachableFromOtherMachines() {
+        SidecarConfig c = SidecarConfig.load(Path.of("config/production.properties"));
+        assertThat(c.get(SidecarConfig.HTTP_ADVERTISED_ADDRESS)).as("http.advertised.address").isPresent();
+        assertThat(LoopbackCheck.warning(c.httpBind(), c.get(SidecarConfig.HTTP_ADVERTISED_ADDRESS).orElseThrow(),
+                c.bootstrapServers())).isEmpty();
+        assertThat(c.httpBind()).isEqualTo("0.0.0.0");
+        assertThat(c.processingGuarantee()).isEqualTo("exactly_once_v2");
+        assertThat(c.strategy().replicationFactor()).isEqualTo(3);
     }
 
     @Test
