@@ -37,6 +37,11 @@ final class DecommissionCommand implements Callable<Integer> {
             description = "Give up waiting after this long (default ${DEFAULT-VALUE}); the node carries on.")
     Duration timeout;
 
+    // --timeout is the wait for the whole decommission: reaching Kafka has its own, shorter bound
+    @Option(names = "--connect-timeout", defaultValue = "15s", converter = DurationConverter.class,
+            description = "How long to wait for Kafka to answer before giving up (default ${DEFAULT-VALUE}).")
+    Duration connectTimeout;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -44,7 +49,7 @@ final class DecommissionCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Map<String, Object> config = kafka.clientConfig();
+        Map<String, Object> config = kafka.connect(connectTimeout);
         ClusterMembers members = ClusterMembers.read(config, kafka.topics());
         if (members.lastIsTombstone(node)) {
             out.println(node + " is decommissioned already (its tombstone is in " + kafka.topics().membership() + ")");
@@ -61,6 +66,10 @@ final class DecommissionCommand implements Callable<Integer> {
             out.println("decommission of " + node + " started: " + RepairProgress.line(s, false));
         } catch (IllegalStateException refused) {
             err.println("error: " + refused.getMessage());
+            return 1;
+        } catch (IOException e) {
+            err.println("error: cannot reach " + node + "'s HTTP API at " + m.httpUrl() + " (the address it announces in "
+                    + kafka.topics().membership() + "): " + e.getMessage() + "; is its sidecar running?");
             return 1;
         }
         boolean terminal = System.console() != null;

@@ -61,7 +61,7 @@ final class ExportCommand implements Callable<Integer> {
         Instant end = KeyTime.parse(to);
         PrintWriter err = spec.commandLine().getErr();
         ExportProgress progress = System.console() != null ? ExportProgress.bar(err) : ExportProgress.lines(err);
-        RangeExport.Summary s = new RangeExport(http.reader(HttpReadCommands.TIMEOUT), Instant::now)
+        RangeExport.Summary s = new RangeExport(http.reader(), Instant::now)
                 .run(new RangeExport.Request(start, end, out, grace, allowOpen, pageSize), progress);
         spec.commandLine().getOut().printf("exported %d events of %s <= time < %s in %d files under %s%n", s.events(), start,
                 end, s.files().size(), out);

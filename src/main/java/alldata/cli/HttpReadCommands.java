@@ -6,7 +6,6 @@ import alldata.protocol.ScanRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,9 +15,6 @@ import picocli.CommandLine.Spec;
 
 /** {@code alldata get} and {@code alldata scan}: reads through a node's HTTP API, which answers for the cluster. */
 final class HttpReadCommands {
-    /** Connecting to the node, and each read of its answer. */
-    static final Duration TIMEOUT = Duration.ofSeconds(60);
-
     private HttpReadCommands() {
     }
 
@@ -41,7 +37,7 @@ final class HttpReadCommands {
         @Override
         public Integer call() throws Exception {
             PrintWriter err = spec.commandLine().getErr();
-            HttpReader reader = http.reader(TIMEOUT);
+            HttpReader reader = http.reader();
             byte[] event;
             try {
                 event = reader.get(key, local);
@@ -104,7 +100,7 @@ final class HttpReadCommands {
             int n = limit != null ? limit : newest ? NEWEST_LIMIT : RANGE_LIMIT;
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            HttpReader reader = http.reader(TIMEOUT);
+            HttpReader reader = http.reader();
             ScanRequest scan = new ScanRequest(from, to, n, newest, cursor, local);
             ByteArrayOutputStream line = new ByteArrayOutputStream();
             long[] events = {0};

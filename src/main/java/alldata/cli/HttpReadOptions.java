@@ -17,7 +17,14 @@ final class HttpReadOptions {
             description = "The cluster's http.auth.token (default: the ALLDATA_HTTP_AUTH_TOKEN variable).")
     String token;
 
-    HttpReader reader(Duration timeout) {
-        return new HttpReader(http, Optional.ofNullable(token), timeout);
+    @Option(names = "--timeout", defaultValue = "15s", converter = DurationConverter.class,
+            description = "How long to wait for the node to accept a connection (default ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    /** A reader of the node at {@code --http}; a node that stops sending its answer for this long fails the read. */
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+
+    HttpReader reader() {
+        return new HttpReader(http, Optional.ofNullable(token), timeout, READ_TIMEOUT, "check --http");
     }
 }

@@ -60,6 +60,9 @@ final class RepairCommand implements Runnable {
         @Mixin
         HttpOptions http;
 
+        @Mixin
+        ReachTimeout timeout;
+
         @Option(names = "--watch", description = "Poll until every node is idle (or Ctrl-C).")
         boolean watch;
 
@@ -73,7 +76,7 @@ final class RepairCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            Map<String, String> nodes = ClusterMembers.read(kafka.clientConfig(), kafka.topics()).httpAddresses();
+            Map<String, String> nodes = ClusterMembers.read(kafka.connect(timeout.value), kafka.topics()).httpAddresses();
             if (nodes.isEmpty()) {
                 spec.commandLine().getErr().println("error: no nodes in " + kafka.topics().membership());
                 return 2;
@@ -118,6 +121,9 @@ final class RepairCommand implements Runnable {
         @Mixin
         HttpOptions http;
 
+        @Mixin
+        ReachTimeout timeout;
+
         @Option(names = "--from", required = true, converter = KeyBoundConverter.class,
                 description = "First key time (prefix, e.g. 20261125) or ISO-8601 instant to include.")
         String from;
@@ -139,7 +145,7 @@ final class RepairCommand implements Runnable {
                 throw new IllegalArgumentException("--from " + from + " is not before --to " + end
                         + ": the range is FROM <= key < TO");
             }
-            Map<String, String> nodes = ClusterMembers.read(kafka.clientConfig(), kafka.topics()).httpAddresses();
+            Map<String, String> nodes = ClusterMembers.read(kafka.connect(timeout.value), kafka.topics()).httpAddresses();
             if (nodes.size() < 2) {
                 spec.commandLine().getErr().println("error: a check compares nodes, and " + kafka.topics().membership()
                         + " has " + nodes.size());

@@ -37,6 +37,9 @@ final class TailCommand implements Callable<Integer> {
     @Option(names = "--max", paramLabel = "N", description = "Stop after N records (default: follow until stopped).")
     Long max;
 
+    @Mixin
+    ReachTimeout timeout;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -48,7 +51,7 @@ final class TailCommand implements Callable<Integer> {
         TopicTail.Target target = TopicTail.resolve(kafka.topics(), topic);
         TopicTail.Options options = new TopicTail.Options(fromBeginning, untilEnd, max == null ? Long.MAX_VALUE : max);
         PrintWriter out = spec.commandLine().getOut();
-        TopicTail.follow(kafka.clientConfig(), target, options, line -> {
+        TopicTail.follow(kafka.connect(timeout.value), target, options, line -> {
             out.println(line);
             out.flush(); // a follower reads each line as it comes
         }, () -> !Thread.currentThread().isInterrupted());
