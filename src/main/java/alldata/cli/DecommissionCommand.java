@@ -18,11 +18,13 @@ import picocli.CommandLine.Spec;
 
 /** {@code alldata decommission NODE}: moves every replica off a live node, then tombstones it. */
 @Command(name = "decommission", mixinStandardHelpOptions = true,
-        description = {"Decommission a live node: it stops taking new replicas and coordinating,",
-                "copies every event it holds to other nodes (as if it were lost), and",
-                "writes its tombstone. Shows progress until the tombstone is in the",
-                "membership topic; then stop the node's sidecar.",
-                "Exit code: 0 decommissioned; 1 refused, failed or timed out; 2 bad usage."})
+        description = {"Decommission a live node: move its replicas to other nodes, then remove it.",
+                "The node stops taking new replicas and coordinating, copies every event it",
+                "holds to other nodes (as if it were lost), and writes its tombstone. Shows",
+                "progress until the tombstone is in the membership topic; then stop the",
+                "node's sidecar.",
+                "Exit code: 0 decommissioned; 1 refused, failed or timed out, or Kafka or the",
+                "node cannot be reached; 2 bad usage."})
 final class DecommissionCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;

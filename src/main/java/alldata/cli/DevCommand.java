@@ -30,8 +30,8 @@ import picocli.CommandLine.Spec;
  * process, with an optional demo load.
  */
 @Command(name = "dev", mixinStandardHelpOptions = true,
-        description = {"Run a local cluster in this process: an embedded Kafka broker and",
-                "N sidecars in zones a, b, c of region 'local'.",
+        description = {"Run a local cluster in this process: an embedded Kafka broker and sidecars.",
+                "The N sidecars are in zones a, b, c of region 'local'.",
                 "With --demo N it produces N sample events, shows progress and a summary.",
                 "Serves until Ctrl-C, or stops after the demo with --exit-after-demo",
                 "(exit code 0 when every demo event COMMITTED)."})

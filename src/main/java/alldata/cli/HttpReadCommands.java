@@ -20,7 +20,8 @@ final class HttpReadCommands {
 
     @Command(name = "get", mixinStandardHelpOptions = true,
             description = {"Print the event stored under KEY (exact bytes), from whichever node holds it.",
-                    "Exit code: 0 found, 1 not found or error."})
+                    "Exit code: 0 found; 1 not found, an error, or the node at --http cannot be",
+                    "reached."})
     static final class Get implements Callable<Integer> {
         @Parameters(paramLabel = "KEY", description = "The AllData key.")
         String key;
@@ -59,7 +60,9 @@ final class HttpReadCommands {
                     "when --from is left out; --limit is then the page size).",
                     "Without --from: the newest --limit events (before TO, if given).",
                     "Keys start with the UTC time, yyyyMMdd'T'HHmmssSSS, so any prefix of it",
-                    "is a bound: --from $(date -u +%%Y%%m%%d) is today, 20261125T04 an hour."})
+                    "is a bound: --from $(date -u +%%Y%%m%%d) is today, 20261125T04 an hour.",
+                    "Exit code: 0 done (also when no event matched); 1 an error, or the node at",
+                    "--http cannot be reached; 2 bad usage."})
     static final class Scan implements Callable<Integer> {
         /** Events shown without {@code --from} unless {@code --limit} says otherwise: a screenful. */
         static final int NEWEST_LIMIT = 10;

@@ -30,7 +30,9 @@ import picocli.CommandLine.Spec;
                 "  peers list     node, zone, region, state, live, last heartbeat, HTTP",
                 "  peers drop ID  write ID's tombstone, so that coordinators stop placing",
                 "                 replicas on it (a live node re-announces itself with",
-                "                 its next heartbeat)"})
+                "                 its next heartbeat)",
+                "Exit code: 0 done; 1 no such member to drop, or Kafka cannot be reached;",
+                "2 bad usage."})
 final class PeersCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;

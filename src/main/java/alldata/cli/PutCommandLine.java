@@ -23,9 +23,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code alldata put}: produces JSON lines as events and prints each one's outcome. */
 @Command(name = "put", mixinStandardHelpOptions = true,
-        description = {"Produce events (one JSON object per line, from stdin or --file) and",
-                "print each outcome as JSON.",
-                "Exit code: 0 all COMMITTED, 1 some FAILED or timed out, 2 bad usage."})
+        description = {"Produce events and print each one's outcome as JSON.",
+                "Events are JSON objects, one per line, from stdin or --file.",
+                "Exit code: 0 all COMMITTED; 1 some FAILED or timed out, or Kafka cannot be",
+                "reached; 2 bad usage."})
 final class PutCommandLine implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;

@@ -52,7 +52,8 @@ final class RepairCommand implements Runnable {
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = {"Show every node's repair: state, progress, under-replicated events, rate, ETA.",
                     "A progress bar on a terminal, plain lines otherwise.",
-                    "Exit code: 0 when no node reports under-replicated events, 1 otherwise."})
+                    "Exit code: 0 when no node reports under-replicated events; 1 otherwise,",
+                    "or when Kafka cannot be reached."})
     static final class Status implements Callable<Integer> {
         @Mixin
         KafkaOptions kafka;
@@ -109,11 +110,13 @@ final class RepairCommand implements Runnable {
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,
-            description = {"Compare every pair of nodes interval by interval over [--from, --to):",
-                    "each node's digest (count and XOR of hashes) of the events it shares with",
-                    "the other, counted from its data. Lists the events of differing intervals",
-                    "and asks a node that holds each to repair it, then compares again.",
-                    "Exit code: 0 all pairs agree (now); 1 differences remain; 2 bad usage."})
+            description = {"Compare every pair of nodes over [--from, --to) and repair what differs.",
+                    "Interval by interval: each node's digest (count and XOR of hashes) of the",
+                    "events it shares with the other, counted from its data. Lists the events of",
+                    "differing intervals and asks a node that holds each to repair it, then",
+                    "compares again.",
+                    "Exit code: 0 all pairs agree (now); 1 differences remain, or Kafka cannot be",
+                    "reached; 2 bad usage."})
     static final class Check implements Callable<Integer> {
         @Mixin
         KafkaOptions kafka;

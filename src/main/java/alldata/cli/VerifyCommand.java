@@ -44,8 +44,8 @@ import picocli.CommandLine.Spec;
                 "contradictory outcomes (outcomes are read read_committed; an identical",
                 "repeat is counted, not a problem).",
                 "Exit code: 0 all good; 1 an event is missing or below its commit level, or",
-                "another inconsistency (with --strict: also under-replicated or owed);",
-                "2 bad usage."})
+                "another inconsistency (with --strict: also under-replicated or owed), or",
+                "Kafka cannot be reached; 2 bad usage."})
 final class VerifyCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
