@@ -1,6 +1,7 @@
 package alldata.cli;
 
 import alldata.client.AllDataClient;
+import alldata.client.Plural;
 import alldata.core.CommitLevel;
 import alldata.dev.LocalCluster;
 import alldata.dev.LoadResult;
@@ -182,8 +183,8 @@ public final class DevCommand implements Callable<Integer> {
         out.printf("committed:   %d%n", result.succeeded());
         out.printf("failed:      %d%n", result.failed());
         out.printf("throughput:  %.0f events/s (%.1f s)%n", result.eventsPerS(), result.seconds());
-        out.printf("commit latency (client, produce -> outcome, up to %d puts in flight at once): p50 %.1f ms, p99 %.1f ms%n",
-                Math.min(DEMO_WINDOW, demo), all.getValueAtPercentile(50) / 1000.0, all.getValueAtPercentile(99) / 1000.0);
+        out.printf("commit latency (client, produce -> outcome, up to %s in flight at once): p50 %.1f ms, p99 %.1f ms%n",
+                Plural.count(Math.min(DEMO_WINDOW, demo), "put"), all.getValueAtPercentile(50) / 1000.0, all.getValueAtPercentile(99) / 1000.0);
         out.println("acked replicas per zone (stored when the commit level was met):" + perZone);
         firstErrors.forEach(e -> out.println("  error: " + e));
         out.flush();

@@ -1,6 +1,7 @@
 package alldata.cli;
 
 import alldata.client.ExportProgress;
+import alldata.client.Plural;
 import alldata.client.RangeExport;
 import alldata.core.KeyTime;
 import java.io.PrintWriter;
@@ -64,8 +65,8 @@ final class ExportCommand implements Callable<Integer> {
         ExportProgress progress = System.console() != null ? ExportProgress.bar(err) : ExportProgress.lines(err);
         RangeExport.Summary s = new RangeExport(http.reader(), Instant::now)
                 .run(new RangeExport.Request(start, end, out, grace, allowOpen, pageSize), progress);
-        spec.commandLine().getOut().printf("exported %d events of %s <= time < %s in %d files under %s%n", s.events(), start,
-                end, s.files().size(), out);
+        spec.commandLine().getOut().printf("exported %s of %s <= time < %s in %s under %s%n",
+                Plural.count(s.events(), "event"), start, end, Plural.count(s.files().size(), "file"), out);
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -1,6 +1,7 @@
 package alldata.cli;
 
 import alldata.client.AllDataClient;
+import alldata.client.Plural;
 import alldata.core.CommitLevel;
 import alldata.protocol.PutOutcome;
 import alldata.protocol.Wire;
@@ -84,7 +85,7 @@ final class PutCommandLine implements Callable<Integer> {
             }
         }
         if (failed > 0) {
-            err.printf("%d of %d events did not commit%n", failed, lines.size());
+            err.printf("%d of %s did not commit%n", failed, Plural.count(lines.size(), "event"));
             err.flush();
         }
         return failed == 0 ? 0 : 1;

@@ -173,7 +173,7 @@ public final class RangeExport {
                     }
                     if (++failures == MAX_ATTEMPTS) {
                         throw new IOException("export stopped after " + MAX_ATTEMPTS + " failed reads of " + reader.base()
-                                + " (" + writer.events + " events written; run it again to redo the range): "
+                                + " (" + Plural.count(writer.events, "event") + " written; run it again to redo the range): "
                                 + e.getMessage(), e);
                     }
                     progress.retrying(e.getMessage(), failures);
