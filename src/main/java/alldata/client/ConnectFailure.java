@@ -3,7 +3,7 @@ package alldata.client;
 import alldata.protocol.KafkaReach;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.SocketException;
+import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
@@ -29,18 +29,22 @@ final class ConnectFailure {
      * @param timeout the connect timeout, for the words
      */
     static Optional<String> reason(IOException e, String host, Duration timeout) {
-        if (e instanceof UnknownHostException || e.getCause() instanceof UnresolvedAddressException) {
-            return Optional.of("unknown host " + host);
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
+                return Optional.of("unknown host " + host);
+            }
         }
         if (e instanceof HttpConnectTimeoutException || e instanceof SocketTimeoutException) {
             return Optional.of("no answer within " + KafkaReach.seconds(timeout));
         }
-        if (e instanceof ConnectException || e instanceof SocketException && e.getMessage() != null
-                && e.getMessage().contains("route to host")) {
-            // java.net.http says nothing itself: its cause does ("Connection refused")
-            String text = e.getMessage() != null ? e.getMessage()
-                    : e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : "connection refused";
-            return Optional.of(text.toLowerCase(Locale.ROOT));
+        if (e instanceof ConnectException || e instanceof NoRouteToHostException) {
+            // java.net.http says nothing itself, and for a refused connection neither do its causes
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                    return Optional.of(t.getMessage().toLowerCase(Locale.ROOT));
+                }
+            }
+            return Optional.of("connection refused");
         }
         return Optional.empty();
     }
