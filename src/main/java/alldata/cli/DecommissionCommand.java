@@ -36,11 +36,13 @@ final class DecommissionCommand implements Callable<Integer> {
     String node;
 
     @Option(names = "--timeout", defaultValue = "360m", converter = DurationConverter.class,
-            description = "Give up waiting after this long (default ${DEFAULT-VALUE}); the node carries on.")
+            description = "Give up waiting for the decommission after this long (default ${DEFAULT-VALUE});"
+                    + " the node carries on.")
     Duration timeout;
 
     // --timeout is the wait for the whole decommission: reaching Kafka has its own, shorter bound
     @Option(names = "--connect-timeout", defaultValue = "15s", converter = DurationConverter.class,
+            paramLabel = "DURATION",
             description = "How long to wait for Kafka to answer before giving up (default ${DEFAULT-VALUE}).")
     Duration connectTimeout;
 

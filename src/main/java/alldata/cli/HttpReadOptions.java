@@ -17,7 +17,7 @@ final class HttpReadOptions {
             description = "The cluster's http.auth.token (default: the ALLDATA_HTTP_AUTH_TOKEN variable).")
     String token;
 
-    @Option(names = "--timeout", defaultValue = "15s", converter = DurationConverter.class,
+    @Option(names = "--timeout", defaultValue = "15s", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "How long to wait for the node to accept a connection (default ${DEFAULT-VALUE}).")
     Duration timeout;
 

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -45,6 +46,7 @@ final class PutCommandLine implements Callable<Integer> {
 
     // --timeout is the wait for outcomes, as it always was: reaching Kafka has its own, shorter bound
     @Option(names = "--connect-timeout", defaultValue = "15s", converter = DurationConverter.class,
+            paramLabel = "DURATION",
             description = "How long to wait for Kafka to answer before giving up (default ${DEFAULT-VALUE}).")
     Duration connectTimeout;
 
@@ -55,6 +57,8 @@ final class PutCommandLine implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // first, so that a wrong address is said before anyone types events on stdin
+        Map<String, Object> config = kafka.connect(connectTimeout);
         List<String> lines = new ArrayList<>();
         try (BufferedReader in = file != null ? Files.newBufferedReader(file, StandardCharsets.UTF_8)
                 : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
@@ -65,7 +69,7 @@ final class PutCommandLine implements Callable<Integer> {
             }
         }
         int failed = 0;
-        try (AllDataClient client = new AllDataClient(kafka.connect(connectTimeout), kafka.topics(), timeout)) {
+        try (AllDataClient client = new AllDataClient(config, kafka.topics(), timeout)) {
             List<CompletableFuture<PutOutcome>> futures = new ArrayList<>(lines.size());
             for (String line : lines) {
                 futures.add(client.put(null, line.getBytes(StandardCharsets.UTF_8),
