@@ -7,6 +7,9 @@ import picocli.CommandLine.Option;
 
 /** Options shared by the commands that read through a node's HTTP API. */
 final class HttpReadOptions {
+    /** A node that stops sending its answer for this long fails the read (connecting has --timeout). */
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+
     @Option(names = "--http", defaultValue = "localhost:8081", paramLabel = "HOST:PORT",
             description = {"A node's HTTP address (default ${DEFAULT-VALUE}); any node answers for the cluster.",
                     "https://HOST:PORT for a node with TLS (trust: ALLDATA_JAVA_OPTS=-Djavax.net.ssl.trustStore=…)."})
@@ -20,9 +23,6 @@ final class HttpReadOptions {
     @Option(names = "--timeout", defaultValue = "15s", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "How long to wait for the node to accept a connection (default ${DEFAULT-VALUE}).")
     Duration timeout;
-
-    /** A reader of the node at {@code --http}; a node that stops sending its answer for this long fails the read. */
-    static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
     HttpReader reader() {
         return new HttpReader(http, Optional.ofNullable(token), timeout, READ_TIMEOUT, "check --http");

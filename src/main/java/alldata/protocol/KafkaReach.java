@@ -64,11 +64,10 @@ public final class KafkaReach {
     public static void check(Map<String, ?> config, Duration timeout, Hints hints) throws InterruptedException {
         String bootstrap = String.valueOf(config.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
         Map<String, Object> settings = new HashMap<>(config);
-        // an admin client's default API timeout may not be below its request timeout
-        settings.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, millis(timeout));
-        settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                Math.max(millis(timeout), Integer.parseInt(settings.get(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG).toString())));
         settings.keySet().retainAll(AdminClientConfig.configNames()); // no warnings about producer or consumer keys
+        // the describeCluster() below has its own bound; an admin client's API timeout may not be below its requests'
+        settings.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, millis(timeout));
+        settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis(timeout));
         Admin admin;
         try {
             admin = Admin.create(settings);
@@ -100,8 +99,8 @@ public final class KafkaReach {
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             if (cause instanceof AuthenticationException) {
-                throw new IllegalStateException("Kafka at " + bootstrap + " refused " + hints.whose() + " credentials (" + cause.getMessage()
-                        + "): " + hints.credentials(), cause);
+                throw new IllegalStateException("Kafka at " + bootstrap + " refused " + hints.whose() + " credentials ("
+                        + cause.getMessage() + "): " + hints.credentials(), cause);
             }
             throw unreachable(bootstrap, timeout, cause, hints);
         }
