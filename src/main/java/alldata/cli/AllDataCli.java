@@ -1,6 +1,7 @@
 package alldata.cli;
 
 import java.io.PrintWriter;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,10 +28,25 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class
         })
 public final class AllDataCli implements Runnable {
+    /**
+     * The level of the Kafka client's connection logging (logback.xml); it stays WARN for the servers (dev, broker,
+     * sidecar, bench), whose operators watch their logs.
+     */
+    static final String CONNECTION_LOG_PROPERTY = "alldata.kafka.connection.log";
+    /** The tools that only talk to a cluster as its clients. */
+    private static final Set<String> CLIENT_TOOLS = Set.of("put", "get", "scan", "export", "peers", "verify", "tail",
+            "repair", "decommission");
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        if (args.length > 0 && CLIENT_TOOLS.contains(args[0]) && System.getProperty(CONNECTION_LOG_PROPERTY) == null) {
+            // a tool says in one line when it cannot reach Kafka; the client's warning at every retry would bury it.
+            // Set before anything logs, as logback reads it once. ALLDATA_JAVA_OPTS=-Dalldata.kafka.connection.log=WARN
+            // shows them again.
+            System.setProperty(CONNECTION_LOG_PROPERTY, "ERROR");
+        }
         System.exit(run(args));
     }
 
@@ -43,7 +59,8 @@ public final class AllDataCli implements Runnable {
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new AllDataCli()).setCaseInsensitiveEnumValuesAllowed(true)
                 .setOut(out).setErr(err);
-        // operator-facing errors: one line saying what is wrong, not a stack trace
+        // operator-facing errors: one line saying what is wrong, not a stack trace. A cluster that cannot be
+        // reached (UnreachableException, an IllegalStateException) is an error like the others: exit code 1
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             return e instanceof IllegalArgumentException ? 2 : 1;

@@ -6,6 +6,7 @@ import alldata.dev.BenchOptions;
 import alldata.dev.BenchReport;
 import alldata.dev.LoadShape;
 import alldata.dev.LocalCluster;
+import alldata.protocol.KafkaReach;
 import alldata.protocol.Wire;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -21,8 +22,9 @@ import picocli.CommandLine.Spec;
  * JSON object). Exit code 1 when a measured put did not commit.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Benchmark coordinated puts against raw Kafka on the same broker (embedded unless --bootstrap):",
-                "throughput, latency from the intended send time, and process CPU per event of each phase.",
+        description = {"Benchmark coordinated puts against raw Kafka puts on the same broker.",
+                "The broker is embedded unless --bootstrap names one. Reports throughput,",
+                "latency from the intended send time, and process CPU per event of each phase.",
                 "Prints a table, or one JSON object with --json."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--events", defaultValue = "100000", description = "Events per phase (default ${DEFAULT-VALUE}).")
@@ -83,6 +85,19 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BenchOptions options = options();
+        if (bootstrap != null) {
+            // before any sidecar starts: theirs would say to check kafka.bootstrap.servers, which bench sets from --bootstrap
+            Map<String, Object> kafka = new LinkedHashMap<>();
+            settings.forEach((k, v) -> {
+                if (k.startsWith("kafka.")) {
+                    kafka.put(k.substring("kafka.".length()), v);
+                }
+            });
+            kafka.put("bootstrap.servers", bootstrap);
+            KafkaReach.check(kafka, KafkaReach.DEFAULT_TIMEOUT, new KafkaReach.Hints("bench's",
+                    "check --bootstrap, and --set kafka.security.protocol=... if the brokers require SASL or SSL",
+                    "check the --set kafka.sasl.* settings"));
+        }
         BenchReport report = Bench.run(options, spec.commandLine().getErr());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

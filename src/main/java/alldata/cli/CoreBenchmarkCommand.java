@@ -10,8 +10,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code alldata bench-core}: prints what {@link CoreBench} measures. */
 @Command(name = "bench-core", mixinStandardHelpOptions = true,
-        description = {"Measure placements/s, PendingPut transitions/s and synced RocksDB",
-                "writes/s (no Kafka)."})
+        description = {"Measure placements/s, PendingPut transitions/s, synced RocksDB writes/s.",
+                "No Kafka is involved."})
 final class CoreBenchmarkCommand implements Callable<Integer> {
     @Option(names = "--event-size", defaultValue = "200", description = "Event size in bytes (default ${DEFAULT-VALUE}).")
     int eventSize;

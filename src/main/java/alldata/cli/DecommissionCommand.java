@@ -18,11 +18,13 @@ import picocli.CommandLine.Spec;
 
 /** {@code alldata decommission NODE}: moves every replica off a live node, then tombstones it. */
 @Command(name = "decommission", mixinStandardHelpOptions = true,
-        description = {"Decommission a live node: it stops taking new replicas and coordinating,",
-                "copies every event it holds to other nodes (as if it were lost), and",
-                "writes its tombstone. Shows progress until the tombstone is in the",
-                "membership topic; then stop the node's sidecar.",
-                "Exit code: 0 decommissioned; 1 refused, failed or timed out; 2 bad usage."})
+        description = {"Decommission a live node: move its replicas to other nodes, then remove it.",
+                "The node stops taking new replicas and coordinating, copies every event it",
+                "holds to other nodes (as if it were lost), and writes its tombstone. Shows",
+                "progress until the tombstone is in the membership topic; then stop the",
+                "node's sidecar.",
+                "Exit code: 0 decommissioned; 1 refused, failed or timed out, or Kafka or the",
+                "node cannot be reached; 2 bad usage."})
 final class DecommissionCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
@@ -34,8 +36,15 @@ final class DecommissionCommand implements Callable<Integer> {
     String node;
 
     @Option(names = "--timeout", defaultValue = "360m", converter = DurationConverter.class,
-            description = "Give up waiting after this long (default ${DEFAULT-VALUE}); the node carries on.")
+            description = "Give up waiting for the decommission after this long (default ${DEFAULT-VALUE});"
+                    + " the node carries on.")
     Duration timeout;
+
+    // --timeout is the wait for the whole decommission: reaching Kafka has its own, shorter bound
+    @Option(names = "--connect-timeout", defaultValue = "15s", converter = DurationConverter.class,
+            paramLabel = "DURATION",
+            description = "How long to wait for Kafka to answer before giving up (default ${DEFAULT-VALUE}).")
+    Duration connectTimeout;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -44,7 +53,7 @@ final class DecommissionCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Map<String, Object> config = kafka.clientConfig();
+        Map<String, Object> config = kafka.connect(connectTimeout);
         ClusterMembers members = ClusterMembers.read(config, kafka.topics());
         if (members.lastIsTombstone(node)) {
             out.println(node + " is decommissioned already (its tombstone is in " + kafka.topics().membership() + ")");
@@ -61,6 +70,10 @@ final class DecommissionCommand implements Callable<Integer> {
             out.println("decommission of " + node + " started: " + RepairProgress.line(s, false));
         } catch (IllegalStateException refused) {
             err.println("error: " + refused.getMessage());
+            return 1;
+        } catch (IOException e) {
+            err.println("error: cannot reach " + node + "'s HTTP API at " + m.httpUrl() + " (the address it announces in "
+                    + kafka.topics().membership() + "): " + e.getMessage() + "; is its sidecar running?");
             return 1;
         }
         boolean terminal = System.console() != null;

@@ -1,6 +1,7 @@
 package alldata.cli;
 
 import alldata.client.AllDataClient;
+import alldata.client.Plural;
 import alldata.core.CommitLevel;
 import alldata.dev.DataDirLock;
 import alldata.dev.LocalCluster;
@@ -31,8 +32,8 @@ import picocli.CommandLine.Spec;
  * process, with an optional demo load.
  */
 @Command(name = "dev", mixinStandardHelpOptions = true,
-        description = {"Run a local cluster in this process: an embedded Kafka broker and",
-                "N sidecars in zones a, b, c of region 'local'.",
+        description = {"Run a local cluster in this process: an embedded Kafka broker and sidecars.",
+                "The N sidecars are in zones a, b, c of region 'local'.",
                 "With --demo N it produces N sample events, shows progress and a summary.",
                 "Serves until Ctrl-C, or stops after the demo with --exit-after-demo",
                 "(exit code 0 when every demo event COMMITTED)."})
@@ -193,8 +194,8 @@ public final class DevCommand implements Callable<Integer> {
         out.printf("committed:   %d%n", result.succeeded());
         out.printf("failed:      %d%n", result.failed());
         out.printf("throughput:  %.0f events/s (%.1f s)%n", result.eventsPerS(), result.seconds());
-        out.printf("commit latency (client, produce -> outcome, up to %d puts in flight at once): p50 %.1f ms, p99 %.1f ms%n",
-                Math.min(DEMO_WINDOW, demo), all.getValueAtPercentile(50) / 1000.0, all.getValueAtPercentile(99) / 1000.0);
+        out.printf("commit latency (client, produce -> outcome, up to %s in flight at once): p50 %.1f ms, p99 %.1f ms%n",
+                Plural.count(Math.min(DEMO_WINDOW, demo), "put"), all.getValueAtPercentile(50) / 1000.0, all.getValueAtPercentile(99) / 1000.0);
         out.println("acked replicas per zone (stored when the commit level was met):" + perZone);
         firstErrors.forEach(e -> out.println("  error: " + e));
         out.flush();

@@ -1,6 +1,7 @@
 package alldata.cli;
 
 import alldata.client.ExportProgress;
+import alldata.client.Plural;
 import alldata.client.RangeExport;
 import alldata.core.KeyTime;
 import java.io.PrintWriter;
@@ -15,14 +16,15 @@ import picocli.CommandLine.Spec;
 
 /** {@code alldata export}: a closed time range as hourly JSON Lines files for a batch layer ({@link RangeExport}). */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = {"Write every event of FROM <= time < TO exactly once, in key order,",
-                "as one file per hour of key time, OUT/yyyyMMdd/HH.jsonl.gz, each with a",
+        description = {"Export every event of FROM <= time < TO exactly once, in key order.",
+                "One file per hour of key time, OUT/yyyyMMdd/HH.jsonl.gz, each with a",
                 "manifest OUT/yyyyMMdd/HH.manifest.json (count, first and last key,",
                 "SHA-256 of the file). A second run writes the same bytes.",
                 "Times: a UTC key prefix (20261125, 20261125T04, ...) or ISO-8601",
                 "(2026-11-25T04:00:00Z). The range must be closed: TO at least --grace",
                 "ago, unless --allow-open.",
-                "Exit code: 0 exported, 1 a read or write failed, 2 bad usage."})
+                "Exit code: 0 exported; 1 a read or write failed, or the node at --http",
+                "cannot be reached; 2 bad usage."})
 final class ExportCommand implements Callable<Integer> {
     @Option(names = "--from", required = true, description = "First time to include.")
     String from;
@@ -61,10 +63,10 @@ final class ExportCommand implements Callable<Integer> {
         Instant end = KeyTime.parse(to);
         PrintWriter err = spec.commandLine().getErr();
         ExportProgress progress = System.console() != null ? ExportProgress.bar(err) : ExportProgress.lines(err);
-        RangeExport.Summary s = new RangeExport(http.reader(HttpReadCommands.TIMEOUT), Instant::now)
+        RangeExport.Summary s = new RangeExport(http.reader(), Instant::now)
                 .run(new RangeExport.Request(start, end, out, grace, allowOpen, pageSize), progress);
-        spec.commandLine().getOut().printf("exported %d events of %s <= time < %s in %d files under %s%n", s.events(), start,
-                end, s.files().size(), out);
+        spec.commandLine().getOut().printf("exported %s of %s <= time < %s in %s under %s%n",
+                Plural.count(s.events(), "event"), start, end, Plural.count(s.files().size(), "file"), out);
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -6,7 +6,6 @@ import alldata.protocol.ScanRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,15 +15,13 @@ import picocli.CommandLine.Spec;
 
 /** {@code alldata get} and {@code alldata scan}: reads through a node's HTTP API, which answers for the cluster. */
 final class HttpReadCommands {
-    /** Connecting to the node, and each read of its answer. */
-    static final Duration TIMEOUT = Duration.ofSeconds(60);
-
     private HttpReadCommands() {
     }
 
     @Command(name = "get", mixinStandardHelpOptions = true,
             description = {"Print the event stored under KEY (exact bytes), from whichever node holds it.",
-                    "Exit code: 0 found, 1 not found or error."})
+                    "Exit code: 0 found; 1 not found, an error, or the node at --http cannot be",
+                    "reached."})
     static final class Get implements Callable<Integer> {
         @Parameters(paramLabel = "KEY", description = "The AllData key.")
         String key;
@@ -41,7 +38,7 @@ final class HttpReadCommands {
         @Override
         public Integer call() throws Exception {
             PrintWriter err = spec.commandLine().getErr();
-            HttpReader reader = http.reader(TIMEOUT);
+            HttpReader reader = http.reader();
             byte[] event;
             try {
                 event = reader.get(key, local);
@@ -63,7 +60,9 @@ final class HttpReadCommands {
                     "when --from is left out; --limit is then the page size).",
                     "Without --from: the newest --limit events (before TO, if given).",
                     "Keys start with the UTC time, yyyyMMdd'T'HHmmssSSS, so any prefix of it",
-                    "is a bound: --from $(date -u +%%Y%%m%%d) is today, 20261125T04 an hour."})
+                    "is a bound: --from $(date -u +%%Y%%m%%d) is today, 20261125T04 an hour.",
+                    "Exit code: 0 done (also when no event matched); 1 an error, or the node at",
+                    "--http cannot be reached; 2 bad usage."})
     static final class Scan implements Callable<Integer> {
         /** Events shown without {@code --from} unless {@code --limit} says otherwise: a screenful. */
         static final int NEWEST_LIMIT = 10;
@@ -104,7 +103,7 @@ final class HttpReadCommands {
             int n = limit != null ? limit : newest ? NEWEST_LIMIT : RANGE_LIMIT;
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            HttpReader reader = http.reader(TIMEOUT);
+            HttpReader reader = http.reader();
             ScanRequest scan = new ScanRequest(from, to, n, newest, cursor, local);
             ByteArrayOutputStream line = new ByteArrayOutputStream();
             long[] events = {0};

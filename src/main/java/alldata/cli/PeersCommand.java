@@ -30,7 +30,9 @@ import picocli.CommandLine.Spec;
                 "  peers list     node, zone, region, state, live, last heartbeat, HTTP",
                 "  peers drop ID  write ID's tombstone, so that coordinators stop placing",
                 "                 replicas on it (a live node re-announces itself with",
-                "                 its next heartbeat)"})
+                "                 its next heartbeat)",
+                "Exit code: 0 done; 1 no such member to drop, or Kafka cannot be reached;",
+                "2 bad usage."})
 final class PeersCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
@@ -45,6 +47,9 @@ final class PeersCommand implements Callable<Integer> {
             description = "A member is live while its last heartbeat is younger than this (default ${DEFAULT-VALUE}).")
     Duration sessionTimeout;
 
+    @Mixin
+    ReachTimeout timeout;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -52,40 +57,36 @@ final class PeersCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Map<String, Object> config = kafka.clientConfig();
-        switch (action) {
-            case "list" -> {
-                PeerDirectory view = read(config);
-                List<MemberRecord> members = view.all().stream().sorted(Comparator.comparing(MemberRecord::node)).toList();
-                out.printf("%-16s %-10s %-10s %-8s %-5s %-10s %s%n", "NODE", "ZONE", "REGION", "STATE", "LIVE", "HEARTBEAT", "HTTP");
-                long now = System.currentTimeMillis();
-                for (MemberRecord m : members) {
-                    out.printf("%-16s %-10s %-10s %-8s %-5s %-10s %s%n", m.node(), m.zone(), m.region(), m.state(),
-                            view.isLive(m.node()) ? "yes" : "no", ((now - m.heartbeatMs()) / 1000) + "s ago", m.http());
-                }
-                return 0;
-            }
-            case "drop" -> {
-                if (id == null) {
-                    err.println("error: 'peers drop' needs the node id to drop");
-                    return 2;
-                }
-                PeerDirectory view = read(config);
-                if (view.get(id) == null) {
-                    err.println("error: " + unknownPeer(id, view.all()));
-                    return 1;
-                }
-                try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
-                    MembershipAgent.drop(p, kafka.topics(), id);
-                }
-                out.println("dropped " + id + (view.isLive(id) ? " (it is live: it re-announces itself with its next heartbeat)" : ""));
-                return 0;
-            }
-            default -> {
-                err.println("error: unknown action '" + action + "': use list or drop");
-                return 2;
-            }
+        // bad usage is said before Kafka is asked anything
+        if (!action.equals("list") && !action.equals("drop")) {
+            err.println("error: unknown action '" + action + "': use list or drop");
+            return 2;
         }
+        if (action.equals("drop") && id == null) {
+            err.println("error: 'peers drop' needs the node id to drop");
+            return 2;
+        }
+        Map<String, Object> config = kafka.connect(timeout.value);
+        PeerDirectory view = read(config);
+        if (action.equals("list")) {
+            List<MemberRecord> members = view.all().stream().sorted(Comparator.comparing(MemberRecord::node)).toList();
+            out.printf("%-16s %-10s %-10s %-8s %-5s %-10s %s%n", "NODE", "ZONE", "REGION", "STATE", "LIVE", "HEARTBEAT", "HTTP");
+            long now = System.currentTimeMillis();
+            for (MemberRecord m : members) {
+                out.printf("%-16s %-10s %-10s %-8s %-5s %-10s %s%n", m.node(), m.zone(), m.region(), m.state(),
+                        view.isLive(m.node()) ? "yes" : "no", ((now - m.heartbeatMs()) / 1000) + "s ago", m.http());
+            }
+            return 0;
+        }
+        if (view.get(id) == null) {
+            err.println("error: " + unknownPeer(id, view.all()));
+            return 1;
+        }
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+            MembershipAgent.drop(p, kafka.topics(), id);
+        }
+        out.println("dropped " + id + (view.isLive(id) ? " (it is live: it re-announces itself with its next heartbeat)" : ""));
+        return 0;
     }
 
     /** Why {@code id} cannot be dropped, naming the members that can. */

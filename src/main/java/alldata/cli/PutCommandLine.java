@@ -1,6 +1,7 @@
 package alldata.cli;
 
 import alldata.client.AllDataClient;
+import alldata.client.Plural;
 import alldata.core.CommitLevel;
 import alldata.protocol.PutOutcome;
 import alldata.protocol.Wire;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -23,9 +25,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code alldata put}: produces JSON lines as events and prints each one's outcome. */
 @Command(name = "put", mixinStandardHelpOptions = true,
-        description = {"Produce events (one JSON object per line, from stdin or --file) and",
-                "print each outcome as JSON.",
-                "Exit code: 0 all COMMITTED, 1 some FAILED or timed out, 2 bad usage."})
+        description = {"Produce events and print each one's outcome as JSON.",
+                "Events are JSON objects, one per line, from stdin or --file.",
+                "Exit code: 0 all COMMITTED; 1 some FAILED or timed out, or Kafka cannot be",
+                "reached; 2 bad usage."})
 final class PutCommandLine implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
@@ -41,6 +44,12 @@ final class PutCommandLine implements Callable<Integer> {
             description = "How long to wait for each outcome (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    // --timeout is the wait for outcomes, as it always was: reaching Kafka has its own, shorter bound
+    @Option(names = "--connect-timeout", defaultValue = "15s", converter = DurationConverter.class,
+            paramLabel = "DURATION",
+            description = "How long to wait for Kafka to answer before giving up (default ${DEFAULT-VALUE}).")
+    Duration connectTimeout;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -48,6 +57,8 @@ final class PutCommandLine implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // first, so that a wrong address is said before anyone types events on stdin
+        Map<String, Object> config = kafka.connect(connectTimeout);
         List<String> lines = new ArrayList<>();
         try (BufferedReader in = file != null ? Files.newBufferedReader(file, StandardCharsets.UTF_8)
                 : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
@@ -58,7 +69,7 @@ final class PutCommandLine implements Callable<Integer> {
             }
         }
         int failed = 0;
-        try (AllDataClient client = new AllDataClient(kafka.clientConfig(), kafka.topics(), timeout)) {
+        try (AllDataClient client = new AllDataClient(config, kafka.topics(), timeout)) {
             List<CompletableFuture<PutOutcome>> futures = new ArrayList<>(lines.size());
             for (String line : lines) {
                 futures.add(client.put(null, line.getBytes(StandardCharsets.UTF_8),
@@ -78,7 +89,7 @@ final class PutCommandLine implements Callable<Integer> {
             }
         }
         if (failed > 0) {
-            err.printf("%d of %d events did not commit%n", failed, lines.size());
+            err.printf("%d of %s did not commit%n", failed, Plural.count(lines.size(), "event"));
             err.flush();
         }
         return failed == 0 ? 0 : 1;

@@ -52,13 +52,17 @@ final class RepairCommand implements Runnable {
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = {"Show every node's repair: state, progress, under-replicated events, rate, ETA.",
                     "A progress bar on a terminal, plain lines otherwise.",
-                    "Exit code: 0 when no node reports under-replicated events, 1 otherwise."})
+                    "Exit code: 0 when no node reports under-replicated events; 1 otherwise,",
+                    "or when Kafka cannot be reached."})
     static final class Status implements Callable<Integer> {
         @Mixin
         KafkaOptions kafka;
 
         @Mixin
         HttpOptions http;
+
+        @Mixin
+        ReachTimeout timeout;
 
         @Option(names = "--watch", description = "Poll until every node is idle (or Ctrl-C).")
         boolean watch;
@@ -73,7 +77,7 @@ final class RepairCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            Map<String, String> nodes = ClusterMembers.read(kafka.clientConfig(), kafka.topics()).httpAddresses();
+            Map<String, String> nodes = ClusterMembers.read(kafka.connect(timeout.value), kafka.topics()).httpAddresses();
             if (nodes.isEmpty()) {
                 spec.commandLine().getErr().println("error: no nodes in " + kafka.topics().membership());
                 return 2;
@@ -106,17 +110,22 @@ final class RepairCommand implements Runnable {
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,
-            description = {"Compare every pair of nodes interval by interval over [--from, --to):",
-                    "each node's digest (count and XOR of hashes) of the events it shares with",
-                    "the other, counted from its data. Lists the events of differing intervals",
-                    "and asks a node that holds each to repair it, then compares again.",
-                    "Exit code: 0 all pairs agree (now); 1 differences remain; 2 bad usage."})
+            description = {"Compare every pair of nodes over [--from, --to) and repair what differs.",
+                    "Interval by interval: each node's digest (count and XOR of hashes) of the",
+                    "events it shares with the other, counted from its data. Lists the events of",
+                    "differing intervals and asks a node that holds each to repair it, then",
+                    "compares again.",
+                    "Exit code: 0 all pairs agree (now); 1 differences remain, or Kafka cannot be",
+                    "reached; 2 bad usage."})
     static final class Check implements Callable<Integer> {
         @Mixin
         KafkaOptions kafka;
 
         @Mixin
         HttpOptions http;
+
+        @Mixin
+        ReachTimeout timeout;
 
         @Option(names = "--from", required = true, converter = KeyBoundConverter.class,
                 description = "First key time (prefix, e.g. 20261125) or ISO-8601 instant to include.")
@@ -139,7 +148,7 @@ final class RepairCommand implements Runnable {
                 throw new IllegalArgumentException("--from " + from + " is not before --to " + end
                         + ": the range is FROM <= key < TO");
             }
-            Map<String, String> nodes = ClusterMembers.read(kafka.clientConfig(), kafka.topics()).httpAddresses();
+            Map<String, String> nodes = ClusterMembers.read(kafka.connect(timeout.value), kafka.topics()).httpAddresses();
             if (nodes.size() < 2) {
                 spec.commandLine().getErr().println("error: a check compares nodes, and " + kafka.topics().membership()
                         + " has " + nodes.size());

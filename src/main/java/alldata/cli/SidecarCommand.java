@@ -12,9 +12,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code alldata sidecar --config FILE}: one production sidecar against an existing Kafka. */
 @Command(name = "sidecar", mixinStandardHelpOptions = true,
-        description = {"Run one sidecar (coordinator, replica writer, membership, HTTP)",
-                "against an existing Kafka, until Ctrl-C. Settings come from the",
-                "properties file; ALLDATA_* environment variables override them."})
+        description = {"Run one sidecar against an existing Kafka, until Ctrl-C.",
+                "A sidecar is a coordinator, a replica writer, membership and an HTTP API.",
+                "Settings come from the properties file; ALLDATA_* environment variables",
+                "override them."})
 final class SidecarCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     What what;

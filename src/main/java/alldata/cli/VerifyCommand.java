@@ -44,8 +44,8 @@ import picocli.CommandLine.Spec;
                 "contradictory outcomes (outcomes are read read_committed; an identical",
                 "repeat is counted, not a problem).",
                 "Exit code: 0 all good; 1 an event is missing or below its commit level, or",
-                "another inconsistency (with --strict: also under-replicated or owed);",
-                "2 bad usage."})
+                "another inconsistency (with --strict: also under-replicated or owed), or",
+                "Kafka cannot be reached; 2 bad usage."})
 final class VerifyCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
@@ -61,6 +61,9 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Mixin
     RepairCommand.HttpOptions httpOptions;
+
+    @Mixin
+    ReachTimeout timeout;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -78,7 +81,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Map<String, Object> config = kafka.clientConfig();
+        Map<String, Object> config = kafka.connect(timeout.value);
         Map<String, String> http = nodes != null ? nodes : httpAddresses(config);
         if (http.isEmpty()) {
             spec.commandLine().getErr().println("error: no nodes known: none in " + kafka.topics().membership() + " and no --node given");
@@ -94,8 +97,8 @@ final class VerifyCommand implements Callable<Integer> {
                 }
                 stored.put(n.getKey(), held);
             } catch (Exception e) {
-                out.printf("warning: node %s at %s not readable (%s): its replicas count as missing%n", n.getKey(), n.getValue(),
-                        e.getMessage());
+                out.printf("warning: node %s at %s not readable (%s): its replicas count as missing%s%n", n.getKey(),
+                        n.getValue(), e.getMessage(), nodes != null ? "; check --node" : "");
                 stored.put(n.getKey(), Map.of());
             }
         }

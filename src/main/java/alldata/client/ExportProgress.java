@@ -57,7 +57,8 @@ public interface ExportProgress {
 
             @Override
             public void fileWritten(RangeExport.Manifest m) {
-                out.printf(Locale.ROOT, "wrote %s: %d events, %d bytes, sha256 %s%n", m.file(), m.count(), m.bytes(), m.sha256());
+                out.printf(Locale.ROOT, "wrote %s: %s, %s, sha256 %s%n", m.file(), Plural.count(m.count(), "event"),
+                        Plural.count(m.bytes(), "byte"), m.sha256());
                 out.flush();
             }
 
@@ -70,7 +71,7 @@ public interface ExportProgress {
 
             @Override
             public void done(RangeExport.Summary s) {
-                out.printf(Locale.ROOT, "exported %d events in %d files%n", s.events(), s.files().size());
+                out.printf(Locale.ROOT, "exported %s in %s%n", Plural.count(s.events(), "event"), Plural.count(s.files().size(), "file"));
                 if (!s.complete()) {
                     out.println(incompleteWarning(s));
                 }
@@ -93,8 +94,9 @@ public interface ExportProgress {
                 }
                 lastDraw = now;
                 int filled = (int) Math.round(fraction * WIDTH);
-                out.printf(Locale.ROOT, "\r[%s%s] %3d%%  %,d events  at %s/%s", "#".repeat(filled), "-".repeat(WIDTH - filled),
-                        Math.round(fraction * 100), events, lastKey.substring(0, 8), lastKey.substring(9, 11));
+                out.printf(Locale.ROOT, "\r[%s%s] %3d%%  %s  at %s/%s", "#".repeat(filled), "-".repeat(WIDTH - filled),
+                        Math.round(fraction * 100), Plural.grouped(events, "event"), lastKey.substring(0, 8),
+                        lastKey.substring(9, 11));
                 out.flush();
             }
 
@@ -112,7 +114,8 @@ public interface ExportProgress {
 
             @Override
             public void done(RangeExport.Summary s) {
-                out.printf(Locale.ROOT, "\r[%s] 100%%  %,d events in %d files%n", "#".repeat(WIDTH), s.events(), s.files().size());
+                out.printf(Locale.ROOT, "\r[%s] 100%%  %s in %s%n", "#".repeat(WIDTH), Plural.grouped(s.events(), "event"),
+                        Plural.count(s.files().size(), "file"));
                 if (!s.complete()) {
                     out.println(incompleteWarning(s));
                 }

@@ -3,6 +3,7 @@ package alldata.client;
 import alldata.protocol.MalformedRecordException;
 import alldata.protocol.ScanLines;
 import alldata.protocol.ScanRequest;
+import alldata.protocol.UnreachableException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -19,7 +20,8 @@ import java.util.Optional;
  *
  * <p>HTTPS uses the JDK's default trust ({@code -Djavax.net.ssl.trustStore=…} to add one); with a token every
  * request carries {@code Authorization: Bearer <token>}. Connecting and every read of an answer time out, so a
- * stalled node fails a read instead of holding it.
+ * stalled node fails a read instead of holding it; a node that cannot be connected to fails with an
+ * {@link UnreachableException} naming its address.
  */
 public final class HttpReader {
     /** Longest scan line read (an event and its frame). */
@@ -27,7 +29,9 @@ public final class HttpReader {
 
     private final String base;
     private final Optional<String> token;
-    private final int timeoutMs;
+    private final Duration connectTimeout;
+    private final int readTimeoutMs;
+    private final String hint;
 
     /**
      * @param address {@code host:port} (plain HTTP), or a URL {@code http://host:port} / {@code https://host:port}
@@ -35,6 +39,18 @@ public final class HttpReader {
      * @param timeout for connecting and for each read of an answer
      */
     public HttpReader(String address, Optional<String> token, Duration timeout) {
+        this(address, token, timeout, timeout, "");
+    }
+
+    /**
+     * @param address        {@code host:port} (plain HTTP), or a URL {@code http://host:port} / {@code https://host:port}
+     * @param token          the cluster's {@code http.auth.token}, if it has one
+     * @param connectTimeout how long to wait for the node to accept a connection
+     * @param readTimeout    how long to wait for each read of an answer
+     * @param hint           where {@code address} is set, ending the message when the node cannot be reached (e.g.
+     *                       "check --http"); empty for none
+     */
+    public HttpReader(String address, Optional<String> token, Duration connectTimeout, Duration readTimeout, String hint) {
         Objects.requireNonNull(address, "address");
         String a = address.strip();
         while (a.endsWith("/")) {
@@ -42,7 +58,9 @@ public final class HttpReader {
         }
         this.base = a.startsWith("http://") || a.startsWith("https://") ? a : "http://" + a;
         this.token = Objects.requireNonNull(token, "token").filter(t -> !t.isBlank());
-        this.timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+        this.readTimeoutMs = (int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis());
+        this.hint = Objects.requireNonNull(hint, "hint");
         URI.create(base); // a clear error now for an address that is no URL
     }
 
@@ -67,6 +85,7 @@ public final class HttpReader {
      * @throws EventNotFoundException when no live node holds it (404)
      * @throws IOException            with the node's explanation for any other answer (400 for a bad key, 503 when
      *                                a node that may hold it could not be asked, …)
+     * @throws UnreachableException   when the node cannot be connected to
      */
     public byte[] get(String key, boolean local) throws IOException {
         HttpURLConnection c = open("/events/" + URLEncoder.encode(key, StandardCharsets.UTF_8) + (local ? "?local=true" : ""));
@@ -137,12 +156,28 @@ public final class HttpReader {
         }
     }
 
+    /**
+     * A connection to the node, connected.
+     *
+     * @throws UnreachableException when the node cannot be connected to, naming its address and where it is set
+     */
     private HttpURLConnection open(String pathAndQuery) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) URI.create(base + pathAndQuery).toURL().openConnection();
-        c.setConnectTimeout(timeoutMs);
-        c.setReadTimeout(timeoutMs);
+        URI uri = URI.create(base + pathAndQuery);
+        HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
+        c.setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
+        c.setReadTimeout(readTimeoutMs);
         c.setUseCaches(false);
         token.ifPresent(t -> c.setRequestProperty("Authorization", "Bearer " + t));
+        try {
+            c.connect();
+        } catch (IOException e) {
+            String why = ConnectFailure.reason(e, uri.getHost(), connectTimeout).orElse(null);
+            if (why == null) {
+                throw e; // connected, but e.g. the TLS handshake failed: the JDK's words say which
+            }
+            throw new UnreachableException("cannot reach the sidecar's HTTP API at " + base + ": " + why
+                    + (hint.isEmpty() ? "" : "; " + hint), base, e);
+        }
         return c;
     }
 

@@ -3,6 +3,7 @@ package alldata.client;
 import alldata.core.KeyTime;
 import alldata.protocol.ScanLines;
 import alldata.protocol.ScanRequest;
+import alldata.protocol.UnreachableException;
 import alldata.protocol.Wire;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.FilterOutputStream;
@@ -139,6 +140,7 @@ public final class RangeExport {
      *
      * @throws IllegalArgumentException when the range is reversed, or not closed and {@code allowOpen} is false
      * @throws IOException              when the node cannot be read after retries, or a file cannot be written
+     * @throws UnreachableException     when the node cannot be connected to at all
      */
     public Summary run(Request req, ExportProgress progress) throws IOException {
         if (req.from().isAfter(req.to())) {
@@ -155,6 +157,7 @@ public final class RangeExport {
         ScanRequest scan = new ScanRequest(KeyTime.keyBound(req.from()), KeyTime.keyBound(req.to()), req.pageSize(),
                 false, null, false);
         int failures = 0;
+        boolean reached = false;
         long pagesMissingNodes = 0;
         String unavailable = null;
         try {
@@ -163,10 +166,14 @@ public final class RangeExport {
                 try {
                     page = reader.page(scan, writer::accept);
                     failures = 0;
-                } catch (IOException e) {
+                    reached = true;
+                } catch (IOException | UnreachableException e) {
+                    if (e instanceof UnreachableException u && !reached) {
+                        throw u; // never reached: a wrong address, not a blip worth five retries
+                    }
                     if (++failures == MAX_ATTEMPTS) {
                         throw new IOException("export stopped after " + MAX_ATTEMPTS + " failed reads of " + reader.base()
-                                + " (" + writer.events + " events written; run it again to redo the range): "
+                                + " (" + Plural.count(writer.events, "event") + " written; run it again to redo the range): "
                                 + e.getMessage(), e);
                     }
                     progress.retrying(e.getMessage(), failures);

@@ -68,7 +68,8 @@ public final class RepairCheck {
         int pairs = reports.size() * (reports.size() - 1) / 2;
         int intervals = DigestComparison.intervals(reports);
         List<DigestComparison.Mismatch> mismatches = DigestComparison.mismatches(reports);
-        out.printf("compared %d intervals x %d node pairs: %d differ%n", intervals, pairs, mismatches.size());
+        out.printf("compared %s x %s: %d %s%n", Plural.count(intervals, "interval"), Plural.count(pairs, "node pair"),
+                mismatches.size(), mismatches.size() == 1 ? "differs" : "differ");
 
         Map<String, String> toRepair = new LinkedHashMap<>(); // key -> the node asked to repair it
         Set<String> conflicting = new LinkedHashSet<>();
@@ -84,8 +85,9 @@ public final class RepairCheck {
                 out.printf("interval %s, %s <-> %s: keys not readable (%s)%n", m.interval(), m.a(), m.b(), e.getMessage());
                 continue;
             }
-            out.printf("interval %s, %s <-> %s: %s->%s %d events, %s->%s %d events; %d differ%n", m.interval(), m.a(),
-                    m.b(), m.a(), m.b(), m.aToB().count(), m.b(), m.a(), m.bToA().count(), diffs.size());
+            out.printf("interval %s, %s <-> %s: %s->%s %s, %s->%s %s; %d differ%n", m.interval(), m.a(), m.b(), m.a(), m.b(),
+                    Plural.count(m.aToB().count(), "event"), m.b(), m.a(), Plural.count(m.bToA().count(), "event"),
+                    diffs.size());
             for (DigestComparison.KeyDifference d : diffs) {
                 differing++;
                 if (d.bytesDiffer()) {
@@ -102,7 +104,7 @@ public final class RepairCheck {
         toRepair.keySet().removeAll(conflicting);
         int answered = 0;
         if (repair && !toRepair.isEmpty()) {
-            out.printf("repairing %d events:%n", toRepair.size());
+            out.printf("repairing %s:%n", Plural.count(toRepair.size(), "event"));
             Map<String, List<String>> byNode = new TreeMap<>();
             toRepair.forEach((key, node) -> byNode.computeIfAbsent(node, k -> new ArrayList<>()).add(key));
             for (Map.Entry<String, List<String>> e : byNode.entrySet()) {
@@ -112,11 +114,12 @@ public final class RepairCheck {
                         answered++;
                     }
                 } catch (IOException | IllegalStateException ex) {
-                    out.printf("  %d events not repaired by %s: %s%n", e.getValue().size(), e.getKey(), ex.getMessage());
+                    out.printf("  %s not repaired by %s: %s%n", Plural.count(e.getValue().size(), "event"), e.getKey(), ex.getMessage());
                 }
             }
         } else if (!toRepair.isEmpty()) {
-            out.printf("%d events differ; run without --dry-run to repair them%n", toRepair.size());
+            out.printf("%s %s; run without --dry-run to repair %s%n", Plural.count(toRepair.size(), "event"),
+                    toRepair.size() == 1 ? "differs" : "differ", toRepair.size() == 1 ? "it" : "them");
         }
 
         int still = mismatches.size();

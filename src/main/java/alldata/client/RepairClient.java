@@ -25,7 +25,9 @@ public final class RepairClient {
     /** Key lines asked for per request when listing a range. */
     static final int KEY_PAGE = 50_000;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
     private final Optional<String> bearerToken;
     private final int keyPage;
 
@@ -109,7 +111,15 @@ public final class RepairClient {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl(address) + path)).timeout(timeout)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         bearerToken.ifPresent(t -> b.header("Authorization", "Bearer " + t));
-        HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpRequest request = b.build();
+        HttpResponse<byte[]> r;
+        try {
+            r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            // callers print the message beside the node's address: say why in words, not the JDK's class name or nothing
+            String why = ConnectFailure.reason(e, request.uri().getHost(), CONNECT_TIMEOUT).orElse(null);
+            throw why == null ? e : new IOException(why, e);
+        }
         if (r.statusCode() == 409) {
             throw new IllegalStateException(new String(r.body(), StandardCharsets.UTF_8).strip());
         }

@@ -1,5 +1,6 @@
 package alldata.sidecar;
 
+import alldata.protocol.KafkaReach;
 import alldata.protocol.Topics;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,11 +9,9 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -116,28 +115,18 @@ public final class TopicAdmin {
         awaitLeaders(admin, t.commands(config.nodeId()));
     }
 
-    /** Time a sidecar gives Kafka to answer at start before it gives up with an explanation. */
-    static final int CONNECT_TIMEOUT_MS = 15_000;
+    /** What a sidecar that cannot reach Kafka at start says to check. */
+    private static final KafkaReach.Hints HINTS = new KafkaReach.Hints("this sidecar's",
+            "check kafka.bootstrap.servers, and if the brokers require SASL or SSL set kafka.security.protocol,"
+                    + " kafka.sasl.mechanism and kafka.sasl.jaas.config",
+            "check kafka.sasl.mechanism and kafka.sasl.jaas.config");
 
     /**
-     * Fails fast, with what to fix, when Kafka cannot be reached or refuses the sidecar's credentials
-     * (instead of hanging in retries).
+     * Fails fast, with what to fix, when Kafka cannot be reached within {@link KafkaReach#DEFAULT_TIMEOUT} or
+     * refuses the sidecar's credentials (instead of hanging in retries).
      */
     static void checkReachable(Admin admin, SidecarConfig config) throws InterruptedException {
-        try {
-            admin.describeCluster(new DescribeClusterOptions().timeoutMs(CONNECT_TIMEOUT_MS)).nodes()
-                    .get(CONNECT_TIMEOUT_MS + 5_000L, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            if (cause instanceof AuthenticationException) {
-                throw new IllegalStateException("Kafka at " + config.bootstrapServers() + " refused this sidecar's credentials ("
-                        + cause.getMessage() + "): check kafka.sasl.mechanism and kafka.sasl.jaas.config", cause);
-            }
-            throw new IllegalStateException("cannot reach Kafka at " + config.bootstrapServers() + " within "
-                    + CONNECT_TIMEOUT_MS / 1000 + " s (" + cause.getClass().getSimpleName() + ": " + cause.getMessage()
-                    + "); check kafka.bootstrap.servers, and if the brokers require SASL or SSL set"
-                    + " kafka.security.protocol, kafka.sasl.mechanism and kafka.sasl.jaas.config", cause);
-        }
+        KafkaReach.check(admin, config.bootstrapServers(), KafkaReach.DEFAULT_TIMEOUT, HINTS);
     }
 
     static void checkCoPartitioned(Admin admin, Topics t) throws InterruptedException {

@@ -52,6 +52,20 @@ class CliHelpTest {
         }
     }
 
+    /** What {@code alldata --help} lists beside each command: its first description line, so a whole sentence. */
+    @ParameterizedTest
+    @MethodSource("commands")
+    void theFirstDescriptionLineIsAWholeSentence(String command) {
+        List<CommandLine> withSubcommands = new java.util.ArrayList<>(List.of(new CommandLine(new AllDataCli())
+                .getSubcommands().get(command)));
+        withSubcommands.addAll(withSubcommands.get(0).getSubcommands().values());
+        for (CommandLine c : withSubcommands) {
+            String[] description = c.getCommandSpec().usageMessage().description();
+            assertThat(description).as(c.getCommandName()).isNotEmpty();
+            assertThat(rendered(description[0])).as(c.getCommandName()).endsWith(".");
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("commands")
     void noWordIsBrokenAcrossLines(String command) {

@@ -118,7 +118,7 @@ class HttpReadCommandsTest {
         CliRun r = CliRun.of("export", "--from", "2026-09-21T00:00:00Z", "--to", "20260922", "--out", out.toString(),
                 "--http", api.address(), "--page-size", "7");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("exported 25 events").contains("in 1 files");
+        assertThat(r.out()).contains("exported 25 events").contains("in 1 file under");
         assertThat(r.err()).contains("wrote ").contains("25 events"); // not a terminal: plain progress lines
         try (Stream<Path> files = Files.walk(out)) {
             assertThat(files.filter(Files::isRegularFile).map(p -> out.relativize(p).toString()))

@@ -82,4 +82,13 @@ class RepairClientTest {
         assertThatThrownBy(() -> new RepairClient(Optional.empty()).decommission(address))
                 .isInstanceOf(IllegalStateException.class).hasMessage("cannot decommission n1: too few nodes");
     }
+
+    @Test
+    void aNodeThatCannotBeReachedIsSaidInWords() {
+        // the callers print the message beside the node's address: "UNREACHABLE http://127.0.0.1:1: connection refused"
+        assertThatThrownBy(() -> new RepairClient(Optional.empty()).status("127.0.0.1:1"))
+                .isInstanceOf(java.io.IOException.class).hasMessage("connection refused");
+        assertThatThrownBy(() -> new RepairClient(Optional.empty()).status("nosuchhost.invalid:8081"))
+                .isInstanceOf(java.io.IOException.class).hasMessage("unknown host nosuchhost.invalid");
+    }
 }
