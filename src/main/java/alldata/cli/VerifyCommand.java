@@ -50,8 +50,8 @@ import picocli.CommandLine.Spec;
                 "puts, which reads and repair leave out (a copy of a FAILED put that its",
                 "node does not know FAILED is a problem: reads return it).",
                 "Exit code: 0 all good; 1 an event is missing or below its commit level, an",
-                "unconfirmed copy of a FAILED put, or another inconsistency (with --strict: also under-replicated or owed), or",
-                "Kafka cannot be reached; 2 bad usage."})
+                "unconfirmed copy of a FAILED put, or another inconsistency (with --strict:",
+                "also under-replicated or owed), or Kafka cannot be reached; 2 bad usage."})
 final class VerifyCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
