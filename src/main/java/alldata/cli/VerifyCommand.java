@@ -35,6 +35,10 @@ import picocli.CommandLine.Spec;
  *   <li><b>owed</b>: a degraded write (the outcome's {@code owed}) whose missing replicas repair has not placed
  *       yet (too few nodes, or not yet).</li>
  * </ul>
+ * Apart from those it lists the <b>FAILED copies</b>: copies of FAILED puts that their nodes hold marked FAILED (never
+ * read nor repaired; listed, not a problem), and two problems: an <b>unconfirmed copy</b> of a FAILED put (a node
+ * holds it unmarked, so reads return it as data) and a COMMITTED event whose copy a node holds marked FAILED (not
+ * counted as a replica).
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Check every COMMITTED outcome against the nodes' stores (via HTTP).",
@@ -42,10 +46,12 @@ import picocli.CommandLine.Spec;
                 "(below the replication factor, repairable) or owed (a degraded write not",
                 "yet completed); lists replicas whose bytes differ and ingest records with",
                 "contradictory outcomes (outcomes are read read_committed; an identical",
-                "repeat is counted, not a problem).",
-                "Exit code: 0 all good; 1 an event is missing or below its commit level, or",
-                "another inconsistency (with --strict: also under-replicated or owed), or",
-                "Kafka cannot be reached; 2 bad usage."})
+                "repeat is counted, not a problem), and FAILED copies: copies of FAILED",
+                "puts, which reads and repair leave out (a copy of a FAILED put that its",
+                "node does not know FAILED is a problem: reads return it).",
+                "Exit code: 0 all good; 1 an event is missing or below its commit level, an",
+                "unconfirmed copy of a FAILED put, or another inconsistency (with --strict:",
+                "also under-replicated or owed), or Kafka cannot be reached; 2 bad usage."})
 final class VerifyCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
@@ -70,10 +76,12 @@ final class VerifyCommand implements Callable<Integer> {
 
     /** What verify found; also used by tests. */
     record Report(int committed, int failed, int missing, int belowCommitLevel, int underReplicated, int owed,
-                  int differingBytes, int repeated, int contradictory, List<String> problems) {
+                  int differingBytes, int repeated, int contradictory, int failedCopies, int unconfirmedCopies,
+                  int committedMarkedFailed, List<String> problems, List<String> failedCopyLines) {
         /** Nothing lost and nothing inconsistent ({@code strict}: and every event on its replication factor). */
         boolean ok(boolean strict) {
             return missing == 0 && belowCommitLevel == 0 && differingBytes == 0 && contradictory == 0
+                    && unconfirmedCopies == 0 && committedMarkedFailed == 0
                     && (!strict || (underReplicated == 0 && owed == 0));
         }
     }
@@ -114,7 +122,14 @@ final class VerifyCommand implements Callable<Integer> {
         out.printf("differing bytes:     %d%n", r.differingBytes());
         out.printf("repeated outcomes:   %d (identical; at_least_once may repeat one after a crash)%n", r.repeated());
         out.printf("contradictory:       %d (one ingest record, different key, status or replicas)%n", r.contradictory());
+        out.printf("unconfirmed copies:  %d (copies of FAILED puts not marked FAILED on their node: reads return them)%n",
+                r.unconfirmedCopies());
+        out.printf("COMMITTED but FAILED copy: %d (a COMMITTED event's copy marked FAILED: not counted as a replica)%n",
+                r.committedMarkedFailed());
         r.problems().forEach(p -> out.println("  " + p));
+        out.printf("FAILED copies:       %d (copies of FAILED puts, marked FAILED: never read nor repaired)%n",
+                r.failedCopies());
+        r.failedCopyLines().forEach(p -> out.println("  " + p));
         out.println(r.ok(strict) ? "OK" : "PROBLEMS FOUND");
         out.flush();
         return r.ok(strict) ? 0 : 1;
@@ -125,6 +140,7 @@ final class VerifyCommand implements Callable<Integer> {
      */
     static Report check(List<PutOutcome> outcomes, Map<String, Map<String, RepairLines.KeyLine>> stored, int maxListed) {
         Map<String, PutOutcome> committed = new LinkedHashMap<>();
+        Map<String, PutOutcome> failedPuts = new LinkedHashMap<>();
         Map<String, PutOutcome> firstOutcomeAt = new HashMap<>();
         int failed = 0;
         int repeated = 0;
@@ -144,9 +160,35 @@ final class VerifyCommand implements Callable<Integer> {
             }
             if (o.status() != PutOutcome.Status.COMMITTED) {
                 failed++;
+                if (o.key() != null) {
+                    failedPuts.putIfAbsent(o.key(), o);
+                }
                 continue;
             }
             committed.putIfAbsent(o.key(), o);
+        }
+        int failedCopies = 0;
+        int unconfirmed = 0;
+        int committedMarkedFailed = 0;
+        List<String> failedCopyLines = new ArrayList<>();
+        for (PutOutcome o : failedPuts.values()) {
+            if (committed.containsKey(o.key())) {
+                continue; // contradictory outcomes, counted above
+            }
+            for (Map.Entry<String, Map<String, RepairLines.KeyLine>> node : stored.entrySet()) {
+                RepairLines.KeyLine l = node.getValue().get(o.key());
+                if (l == null) {
+                    continue;
+                }
+                if (l.failed()) {
+                    failedCopies++;
+                    add(failedCopyLines, maxListed, o.key() + ": FAILED copy on " + node.getKey());
+                } else {
+                    unconfirmed++;
+                    add(problems, maxListed, o.key() + ": UNCONFIRMED copy of a FAILED put on " + node.getKey()
+                            + " (not marked FAILED there: reads and exports return it)");
+                }
+            }
         }
         int missing = 0;
         int belowLevel = 0;
@@ -160,7 +202,11 @@ final class VerifyCommand implements Callable<Integer> {
             int rf = 0;
             for (Map.Entry<String, Map<String, RepairLines.KeyLine>> node : stored.entrySet()) {
                 RepairLines.KeyLine l = node.getValue().get(o.key());
-                if (l != null) {
+                if (l != null && l.failed()) {
+                    committedMarkedFailed++;
+                    add(problems, maxListed, o.key() + ": COMMITTED, but its copy on " + node.getKey()
+                            + " is marked FAILED (not read, not counted as a replica)");
+                } else if (l != null) {
                     holders.add(node.getKey());
                     rf = Math.max(rf, l.replicationFactor());
                     if (first == null) {
@@ -192,7 +238,7 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }
         return new Report(committed.size(), failed, missing, belowLevel, under, owed, differing, repeated, contradictory,
-                problems);
+                failedCopies, unconfirmed, committedMarkedFailed, problems, failedCopyLines);
     }
 
     private static String summary(PutOutcome o) {

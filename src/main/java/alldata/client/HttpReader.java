@@ -70,7 +70,7 @@ public final class HttpReader {
     }
 
     /** No live node holds an event under the key (404); the message is the node's, saying how many nodes it asked. */
-    public static final class EventNotFoundException extends IOException {
+    public static class EventNotFoundException extends IOException {
         private static final long serialVersionUID = 1L;
 
         EventNotFoundException(String message) {
@@ -79,10 +79,23 @@ public final class HttpReader {
     }
 
     /**
+     * The put of the key FAILED (410): the key has no event in the data, although a node may still hold a FAILED copy.
+     * Callers that only care whether the event exists treat it as not found.
+     */
+    public static final class PutFailedException extends EventNotFoundException {
+        private static final long serialVersionUID = 1L;
+
+        PutFailedException(String message) {
+            super(message);
+        }
+    }
+
+    /**
      * The event under {@code key} exactly as stored.
      *
      * @param local only the node's own store
-     * @throws EventNotFoundException when no live node holds it (404)
+     * @throws EventNotFoundException when no live node holds it (404), or as {@link PutFailedException} when its put
+     *                                FAILED (410)
      * @throws IOException            with the node's explanation for any other answer (400 for a bad key, 503 when
      *                                a node that may hold it could not be asked, …)
      * @throws UnreachableException   when the node cannot be connected to
@@ -99,6 +112,9 @@ public final class HttpReader {
             String why = errorBody(c);
             if (status == 404) {
                 throw new EventNotFoundException(why);
+            }
+            if (status == 410) {
+                throw new PutFailedException(why);
             }
             throw new IOException("HTTP " + status + " from " + base + ": " + why);
         } finally {

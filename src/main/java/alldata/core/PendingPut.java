@@ -339,7 +339,8 @@ public record PendingPut(
             }
         }
         if (patient() && next.outcome == Outcome.PENDING && putDeadlineMs <= nowMs) {
-            actions.add(new PutAction.Failed(next.deadlineReason()));
+            String cause = next.deadlineCause();
+            actions.add(new PutAction.Failed(next.failureReport(cause), cause));
             next = next.withOutcome(Outcome.FAILED);
         }
         if (next == this) {
@@ -376,11 +377,13 @@ public record PendingPut(
         if (outcome != Outcome.PENDING || stored + mayStill >= required()) {
             return this;
         }
-        actions.add(new PutAction.Failed(failureReason(stored)));
+        String cause = unreachableCause();
+        actions.add(new PutAction.Failed(failureReport(cause), cause));
         return withOutcome(Outcome.FAILED);
     }
 
-    private String failureReason(int stored) {
+    /** Why the level became unreachable: the replicas lost when it was decided. */
+    private String unreachableCause() {
         StringBuilder lost = new StringBuilder();
         for (Replica r : replicas) {
             if (r.state() == ReplicaState.FAILED || r.state() == ReplicaState.TIMED_OUT) {
@@ -388,24 +391,31 @@ public record PendingPut(
                         .append(r.state() == ReplicaState.TIMED_OUT ? "timed out" : "failed");
             }
         }
-        return "replication failed for key " + key + ": " + (replicationFactor - stored) + " of "
-                + replicationFactor + " replicas were not created (" + lost + "; no spare peer left); "
-                + "commit level " + commitLevel + " needs " + required() + ", stored on " + storedOn();
+        return "replication failed for key " + key + ": commit level " + commitLevel + " needs " + required()
+                + " stored replicas (" + lost + "; no spare peer left)";
     }
 
-    /** Why a patient put FAILED at its deadline: what is stored, and who never answered. */
-    private String deadlineReason() {
+    /** Why a patient put FAILED at its deadline: who had not answered by then. */
+    private String deadlineCause() {
         List<String> silent = new ArrayList<>();
         for (Replica r : replicas) {
             if (r.state() == ReplicaState.RUNNING || r.state() == ReplicaState.TIMED_OUT) {
                 silent.add(r.node());
             }
         }
-        List<String> stored = storedOn();
         return "replication failed for key " + key + ": commit level " + commitLevel + " needs " + required()
-                + " stored replicas and " + stored.size() + " were stored within put.timeout.ms (" + putTimeoutMs
-                + " ms), stored on " + stored + "; no answer from " + silent + "; " + (replicationFactor - stored.size())
-                + " of " + replicationFactor + " replicas were not created";
+                + " stored replicas within put.timeout.ms (" + putTimeoutMs + " ms); no answer from " + silent;
+    }
+
+    /**
+     * A FAILED put's report: {@code cause} (why it failed, {@link PutAction.Failed#cause}) and where the event is
+     * stored now. Replicas may answer between the decision and the publication of a FAILED outcome, so the sidecar
+     * makes the report when it publishes: its "stored on" part then agrees with the outcome's {@code storedOn}.
+     */
+    public String failureReport(String cause) {
+        List<String> stored = storedOn();
+        return cause + "; stored on " + stored + ", " + (replicationFactor - stored.size()) + " of "
+                + replicationFactor + " replicas were not created";
     }
 
     /** {@code nowMs + timeoutMs}, saturating: a huge timeout means "never", not a deadline in the past. */

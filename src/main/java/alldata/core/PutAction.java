@@ -92,10 +92,22 @@ public sealed interface PutAction
         }
     }
 
-    /** The commit level can no longer be met; reported once per put. */
-    record Failed(String reason) implements PutAction {
+    /**
+     * The commit level can no longer be met; reported once per put.
+     *
+     * @param reason why, with where the event was stored when this was decided
+     * @param cause  why, without what is stored: replicas may still answer after the decision, so a report published
+     *               later appends what is stored then ({@link PendingPut#failureReport})
+     */
+    record Failed(String reason, String cause) implements PutAction {
         public Failed {
             Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(cause, "cause");
+        }
+
+        /** A failure whose text holds nothing that can change later (nothing was stored). */
+        public Failed(String reason) {
+            this(reason, reason);
         }
 
         @Override

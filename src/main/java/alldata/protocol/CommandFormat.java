@@ -11,7 +11,7 @@ import java.util.List;
  *
  * <pre>
  * u8 format = 2           (the JSON commands of version 1 began with '{')
- * u8 kind                 1 = PUT_BATCH, 2 = REPLY_BATCH, 3 = META_UPDATE
+ * u8 kind                 1 = PUT_BATCH, 2 = REPLY_BATCH, 3 = META_UPDATE, 4 = FAILED_COPIES
  * PUT_BATCH:   str origin
  *              u8 reply route: 1 = ack partition, then i32 partition; 2 = node, then str node id
  *              i32 count, then per put:
@@ -19,6 +19,7 @@ import java.util.List;
  * REPLY_BATCH: the answer list of {@link AckFormat} (str node, i32 count, per answer: str key, u8 status, str message)
  * META_UPDATE: str origin, i32 count, then per update:
  *                str key, i64 epoch, u8 replication factor, u8 n, n x str replica node
+ * FAILED_COPIES: str origin, i32 count, count x str key
  * </pre>
  *
  * A new kind gets a new code; a decoder refuses kinds and formats it does not know, with a reason.
@@ -29,6 +30,7 @@ public final class CommandFormat {
     static final int PUT_BATCH = 1;
     static final int REPLY_BATCH = 2;
     static final int META_UPDATE = 3;
+    static final int FAILED_COPIES = 4;
     private static final int ROUTE_ACK_PARTITION = 1;
     private static final int ROUTE_NODE = 2;
     /** Fixed bytes of one put besides key, replicas and event (attempt, rf, n, event length). */
@@ -45,6 +47,12 @@ public final class CommandFormat {
         }
         if (record instanceof MetaUpdateBatch m) {
             return encodeMetaUpdates(m);
+        }
+        if (record instanceof FailedCopies f) {
+            ByteWriter w = new ByteWriter(16 + 48 * f.keys().size()).u8(FORMAT).u8(FAILED_COPIES).str(f.origin())
+                    .i32(f.keys().size());
+            f.keys().forEach(w::str);
+            return w.toByteArray();
         }
         ReplyBatch r = (ReplyBatch) record;
         ByteWriter w = new ByteWriter(64 + 64 * r.answers().acks().size()).u8(FORMAT).u8(REPLY_BATCH);
@@ -96,6 +104,7 @@ public final class CommandFormat {
             case PUT_BATCH -> decodePuts(r);
             case REPLY_BATCH -> new ReplyBatch(AckFormat.readAnswers(r));
             case META_UPDATE -> decodeMetaUpdates(r);
+            case FAILED_COPIES -> decodeFailedCopies(r);
             default -> throw new MalformedRecordException("command record has unknown kind " + kind);
         };
         r.end();
@@ -138,7 +147,8 @@ public final class CommandFormat {
      * JSON in UTF-8 comes as {@code "eventEncoding":"base64"}). A reply batch:
      * {@code {"type":"replies","node":"node-2","answers":[{"key":"…","status":"OK"}]}}. A plan-update batch:
      * {@code {"type":"planUpdates","origin":"node-1","updates":[{"key":"…","epoch":2,"replicationFactor":3,
-     * "replicas":["node-1","node-3","node-4"]}]}}.
+     * "replicas":["node-1","node-3","node-4"]}]}}. FAILED markers:
+     * {@code {"type":"failedCopies","origin":"node-1","keys":["…"]}}.
      */
     public static ObjectNode toJson(CommandRecord record) {
         if (record instanceof PutBatch b) {
@@ -147,6 +157,11 @@ public final class CommandFormat {
         if (record instanceof ReplyBatch r) {
             ObjectNode n = Wire.json().createObjectNode().put("type", "replies");
             AckFormat.putAnswers(n, r.answers());
+            return n;
+        }
+        if (record instanceof FailedCopies f) {
+            ObjectNode n = Wire.json().createObjectNode().put("type", "failedCopies").put("origin", f.origin());
+            f.keys().forEach(n.putArray("keys")::add);
             return n;
         }
         MetaUpdateBatch m = (MetaUpdateBatch) record;
@@ -194,6 +209,20 @@ public final class CommandFormat {
             }
         }
         return new MetaUpdateBatch(origin, updates);
+    }
+
+    private static FailedCopies decodeFailedCopies(ByteReader r) {
+        String origin = r.str("origin");
+        int n = r.count("FAILED keys", 2);
+        List<String> keys = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            keys.add(r.str("key"));
+        }
+        try {
+            return new FailedCopies(origin, keys);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedRecordException("command record holds an invalid FAILED key: " + e.getMessage(), e);
+        }
     }
 
     private static int nonNegative(int partition) {

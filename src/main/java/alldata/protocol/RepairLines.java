@@ -12,7 +12,8 @@ import java.util.Map;
  * <ul>
  *   <li>keys ({@code POST /repair/holds}, {@code POST /repair/events}): {@code <key>};</li>
  *   <li>held keys (the answer of {@code /repair/holds}): {@code <key> <content hash, 16 hex digits>};</li>
- *   <li>key listings ({@code GET /repair/keys}): {@code <key> <replication factor> <content hash>}.</li>
+ *   <li>key listings ({@code GET /repair/keys}): {@code <key> <replication factor> <content hash>}, followed by
+ *       {@code  FAILED} for a FAILED copy (the node knows that the event's put FAILED).</li>
  * </ul>
  */
 public final class RepairLines {
@@ -22,9 +23,19 @@ public final class RepairLines {
     private RepairLines() {
     }
 
-    /** One line of a key listing. */
-    public record KeyLine(String key, int replicationFactor, long contentHash) {
+    /**
+     * One line of a key listing.
+     *
+     * @param failed the node holds the event as a FAILED copy: its put FAILED, so it is not part of the data
+     */
+    public record KeyLine(String key, int replicationFactor, long contentHash, boolean failed) {
+        /** A copy not known to be FAILED. */
+        public KeyLine(String key, int replicationFactor, long contentHash) {
+            this(key, replicationFactor, contentHash, false);
+        }
     }
+
+    private static final String FAILED = "FAILED";
 
     public static byte[] keys(List<String> keys) {
         return (String.join("\n", keys) + (keys.isEmpty() ? "" : "\n")).getBytes(StandardCharsets.US_ASCII);
@@ -76,7 +87,8 @@ public final class RepairLines {
     }
 
     public static String keyLine(KeyLine l) {
-        return l.key() + " " + l.replicationFactor() + " " + HexFormat.of().toHexDigits(l.contentHash()) + "\n";
+        return l.key() + " " + l.replicationFactor() + " " + HexFormat.of().toHexDigits(l.contentHash())
+                + (l.failed() ? " " + FAILED : "") + "\n";
     }
 
     /** @throws IllegalArgumentException on a malformed line */
@@ -87,11 +99,11 @@ public final class RepairLines {
                 continue;
             }
             String[] parts = line.strip().split(" ");
-            if (parts.length != 3) {
+            if (parts.length != 3 && !(parts.length == 4 && parts[3].equals(FAILED))) {
                 throw new IllegalArgumentException("not a key line: '" + line + "'");
             }
             try {
-                out.add(new KeyLine(parts[0], Integer.parseInt(parts[1]), hash(parts[2])));
+                out.add(new KeyLine(parts[0], Integer.parseInt(parts[1]), hash(parts[2]), parts.length == 4));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("not a key line: '" + line + "'");
             }

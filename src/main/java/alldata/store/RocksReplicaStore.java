@@ -54,7 +54,10 @@ import org.slf4j.LoggerFactory;
  * {@code digests} keeps, per hour interval and per node named in the plans, the {@link IntervalDigest} of the
  * events held, updated in the same write batch as the events and plans they count (see {@link #keptDigests}).
  * The default column family holds the node's own small records under names ({@link #state}, e.g. its identity
- * and repair progress).
+ * and repair progress). {@code failed} holds the keys whose put FAILED ({@link #markFailed}): a copy under such a key
+ * is not part of the data, so reads ({@link #get}, {@link #range}), repair's plans ({@link #scanPlans}) and
+ * holdings ({@link #contentHashes}) leave it out. The marker is a key of its own, independent of the event: it
+ * holds also when it arrives before the event, and no later write of the event clears it (write-once).
  *
  * <p>Durability uses group commit: {@link #write(List)} stores a whole batch with one WAL sync, and
  * {@link #put(String, byte[])} queues the write for a writer thread that drains everything queued into
@@ -83,6 +86,12 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
     private final ColumnFamilyHandle events;
     private final ColumnFamilyHandle meta;
     private final ColumnFamilyHandle digests;
+    private final ColumnFamilyHandle failed;
+    /**
+     * Whether {@code failed} may hold a key: false for nearly every store (FAILED puts with copies are rare), and then
+     * reads and scans skip the lookup altogether.
+     */
+    private volatile boolean anyFailed;
     private final BlockingQueue<QueuedWrite> queue = new LinkedBlockingQueue<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Ranges handed out and not yet closed: closed with the store, before RocksDB itself. */
@@ -122,8 +131,10 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
                 new ColumnFamilyDescriptor("events".getBytes(StandardCharsets.US_ASCII), cfOptions),
                 new ColumnFamilyDescriptor("meta".getBytes(StandardCharsets.US_ASCII), cfOptions),
-                new ColumnFamilyDescriptor("digests".getBytes(StandardCharsets.US_ASCII), cfOptions));
-        List<ColumnFamilyHandle> handles = new ArrayList<>(4);
+                new ColumnFamilyDescriptor("digests".getBytes(StandardCharsets.US_ASCII), cfOptions),
+                // created at the first open by this version (setCreateMissingColumnFamilies): older stores read as before
+                new ColumnFamilyDescriptor("failed".getBytes(StandardCharsets.US_ASCII), cfOptions));
+        List<ColumnFamilyHandle> handles = new ArrayList<>(5);
         try {
             Files.createDirectories(dir);
             this.db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
@@ -143,6 +154,11 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
         this.events = handles.get(1);
         this.meta = handles.get(2);
         this.digests = handles.get(3);
+        this.failed = handles.get(4);
+        try (RocksIterator it = db.newIterator(failed)) {
+            it.seekToFirst();
+            this.anyFailed = it.isValid();
+        }
         countExistingEventsOnce();
         this.groupCommitter = new Thread(this::runGroupCommits, "alldata-store-" + dir.getFileName());
         this.groupCommitter.setDaemon(true);
@@ -355,6 +371,85 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
         return outcomes;
     }
 
+    /**
+     * Records that the puts of {@code keys} FAILED: a copy of such an event, held now or written later, is not part
+     * of the data (see the class comment). Keys this node does not hold are recorded too, because a put command may
+     * still arrive after its marker. Marking a key again changes nothing; nothing ever clears a marker. One write,
+     * synced.
+     *
+     * @return how many of {@code keys} this node holds (a copy it now leaves out)
+     * @throws StoreException when RocksDB fails; then nothing is changed
+     */
+    public synchronized int markFailed(List<String> keys) {
+        ensureOpen();
+        if (keys.isEmpty()) {
+            return 0;
+        }
+        List<byte[]> raw = keys.stream().map(k -> k.getBytes(StandardCharsets.US_ASCII)).toList();
+        try (WriteBatch batch = new WriteBatch()) {
+            List<byte[]> held = db.multiGetAsList(Collections.nCopies(raw.size(), events), raw);
+            int holding = 0;
+            for (int i = 0; i < raw.size(); i++) {
+                batch.put(failed, raw.get(i), FAILED_MARKER);
+                if (held.get(i) != null) {
+                    holding++;
+                }
+            }
+            anyFailed = true; // before the write: a reader that sees the marker must not skip the lookup
+            db.write(writeOptions, batch);
+            return holding;
+        } catch (RocksDBException e) {
+            throw new StoreException("marking " + keys.size() + " events FAILED in " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The value of a {@code failed} row: one byte, 1, so that the row can grow a layout later. */
+    private static final byte[] FAILED_MARKER = {1};
+
+    /** Whether the put of {@code key} is known to have FAILED here ({@link #markFailed}), whether or not it is held. */
+    public boolean isFailed(String key) {
+        ensureOpen();
+        return anyFailed && isFailed(key.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private boolean isFailed(byte[] key) {
+        if (!anyFailed) {
+            return false;
+        }
+        try {
+            return db.get(failed, key) != null;
+        } catch (RocksDBException e) {
+            throw new StoreException("read of the FAILED marker of " + new String(key, StandardCharsets.US_ASCII)
+                    + " from " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The keys with {@code from <= key < to} marked FAILED that this node holds a copy of, in key order, at most
+     * {@code limit} ({@code alldata verify} lists them).
+     */
+    public List<String> failedCopies(String from, String to, int limit) {
+        ensureOpen();
+        List<String> out = new ArrayList<>();
+        if (!anyFailed) {
+            return out;
+        }
+        try (Slice lower = from == null ? null : new Slice(from.getBytes(StandardCharsets.US_ASCII));
+             Slice upper = to == null ? null : new Slice(to.getBytes(StandardCharsets.US_ASCII));
+             ReadOptions ro = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
+             RocksIterator it = db.newIterator(failed, ro)) {
+            for (it.seekToFirst(); it.isValid() && out.size() < limit; it.next()) {
+                if (db.get(events, it.key()) != null) {
+                    out.add(new String(it.key(), StandardCharsets.US_ASCII));
+                }
+            }
+            it.status();
+        } catch (RocksDBException e) {
+            throw new StoreException("scan of the FAILED markers in " + dir + " failed: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
     private ReplicaMeta decodeMeta(String key, byte[] bytes) {
         try {
             return MetaFormat.decode(bytes);
@@ -366,7 +461,7 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
 
     /**
      * The content hash ({@link IntervalDigest#contentHash}) of each of {@code keys} this node holds; keys it does not
-     * hold are absent from the answer.
+     * hold, and FAILED copies ({@link #markFailed}: not a replica), are absent from the answer.
      */
     public Map<String, Long> contentHashes(List<String> keys) {
         ensureOpen();
@@ -375,7 +470,7 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
             List<byte[]> values = db.multiGetAsList(Collections.nCopies(raw.size(), events), raw);
             Map<String, Long> out = new HashMap<>();
             for (int i = 0; i < keys.size(); i++) {
-                if (values.get(i) != null) {
+                if (values.get(i) != null && !isFailed(raw.get(i))) {
                     out.put(keys.get(i), IntervalDigest.contentHash(values.get(i)));
                 }
             }
@@ -415,7 +510,7 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
                         ? decodeMeta(new String(key, StandardCharsets.US_ASCII), me.value()) : null;
                 byte[] value = ev.value();
                 out.add(new HeldEvent(new String(key, StandardCharsets.US_ASCII), m, IntervalDigest.contentHash(value),
-                        value.length));
+                        value.length, isFailed(key)));
                 ev.next();
             }
             ev.status();
@@ -430,7 +525,7 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
      * The plans with {@code from <= key < to}, in key order, at most {@code limit}: a scan of the small {@code meta}
      * column family only (repair looks at every plan, and at few events). A plan whose event was deleted behind the
      * store's back is listed too; {@link #contentHashes} tells which are held. Unreadable plans are skipped with a
-     * warning.
+     * warning, and so are the plans of FAILED copies ({@link #markFailed}): repair never copies those.
      */
     public List<StoredPlan> scanPlans(String from, String to, int limit) {
         ensureOpen();
@@ -440,6 +535,9 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
              ReadOptions ro = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
              RocksIterator it = db.newIterator(meta, ro)) {
             for (it.seekToFirst(); it.isValid() && out.size() < limit; it.next()) {
+                if (isFailed(it.key())) {
+                    continue;
+                }
                 String key = new String(it.key(), StandardCharsets.US_ASCII);
                 ReplicaMeta m = decodeMeta(key, it.value());
                 if (m != null) {
@@ -628,11 +726,15 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
         putState(marker, new byte[] {1});
     }
 
-    /** The event stored under {@code key}, if any. */
+    /**
+     * The event stored under {@code key}, if any and not FAILED ({@link #markFailed}; {@link #isFailed} tells a
+     * FAILED copy from no copy).
+     */
     public Optional<byte[]> get(String key) {
         ensureOpen();
         try {
-            return Optional.ofNullable(db.get(events, key.getBytes(StandardCharsets.US_ASCII)));
+            byte[] raw = key.getBytes(StandardCharsets.US_ASCII);
+            return isFailed(raw) ? Optional.empty() : Optional.ofNullable(db.get(events, raw));
         } catch (RocksDBException e) {
             throw new StoreException("read of key " + key + " from " + dir + " failed: " + e.getMessage(), e);
         }
@@ -688,7 +790,8 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
     }
 
     /**
-     * The events with {@code from <= key < to}, streamed in key order, or newest first when {@code newestFirst}.
+     * The events with {@code from <= key < to}, streamed in key order, or newest first when {@code newestFirst},
+     * without FAILED copies ({@link #markFailed}).
      * The caller closes the range (try-with-resources); it sees the store as it was when opened.
      *
      * @param from first key (or key prefix) to include; {@code null} for the beginning
@@ -740,6 +843,14 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
             }
             if (empty) {
                 return false;
+            }
+            // a FAILED copy is not part of the data: step over it
+            while (it.isValid() && isFailed(it.key())) {
+                if (newestFirst) {
+                    it.prev();
+                } else {
+                    it.next();
+                }
             }
             if (it.isValid()) {
                 return true;
@@ -945,6 +1056,7 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
             events.close();
             meta.close();
             digests.close();
+            failed.close();
             defaultCf.close();
             db.close();
             closeOptions();

@@ -30,6 +30,45 @@ class VerifyCommandTest {
                 replicas, owed, null, null, new PutOutcome.IngestPosition(partition, offset));
     }
 
+    private static PutOutcome failed(String key, List<String> storedOn, int partition, long offset) {
+        return new PutOutcome(key, "c-" + key, PutOutcome.Status.FAILED, "ALL", 3, storedOn, List.of("n1", "n2", "n3"),
+                3 - storedOn.size(), storedOn, "replication failed", new PutOutcome.IngestPosition(partition, offset));
+    }
+
+    private static Map<String, RepairLines.KeyLine> holdsFailed(String k) {
+        return Map.of(k, new RepairLines.KeyLine(k, 3, E, true));
+    }
+
+    @Test
+    void failedCopiesAreListedApartNotAsMissingOrUnderReplicated() {
+        VerifyCommand.Report r = VerifyCommand.check(List.of(failed("k1", List.of("n3"), 0, 1)),
+                Map.of("n1", Map.of(), "n2", Map.of(), "n3", holdsFailed("k1")), 10);
+        assertThat(r.ok(true)).isTrue();
+        assertThat(r.failed()).isEqualTo(1);
+        assertThat(r.failedCopies()).isEqualTo(1);
+        assertThat(r.failedCopyLines()).containsExactly("k1: FAILED copy on n3");
+        assertThat(r.missing() + r.underReplicated() + r.belowCommitLevel() + r.unconfirmedCopies()).isZero();
+        assertThat(r.problems()).isEmpty();
+    }
+
+    @Test
+    void aCopyOfAFailedPutThatItsNodeDoesNotKnowFailedIsAProblem() {
+        VerifyCommand.Report r = VerifyCommand.check(List.of(failed("k1", List.of("n3"), 0, 1)),
+                Map.of("n1", holds("k1"), "n3", holdsFailed("k1")), 10);
+        assertThat(r.unconfirmedCopies()).isEqualTo(1);
+        assertThat(r.ok(false)).isFalse();
+        assertThat(r.problems()).anyMatch(p -> p.contains("UNCONFIRMED copy of a FAILED put on n1"));
+    }
+
+    @Test
+    void aCommittedEventsCopyMarkedFailedIsNotAReplicaAndIsAProblem() {
+        VerifyCommand.Report r = VerifyCommand.check(List.of(committed("k1", "QUORUM", 2, List.of("n1", "n2", "n3"), 0, 1)),
+                Map.of("n1", holds("k1"), "n2", holds("k1"), "n3", holdsFailed("k1")), 10);
+        assertThat(r.committedMarkedFailed()).isEqualTo(1);
+        assertThat(r.underReplicated()).as("the FAILED copy does not count").isEqualTo(1);
+        assertThat(r.ok(false)).isFalse();
+    }
+
     @Test
     void fullyReplicatedEventsAreOk() {
         VerifyCommand.Report r = VerifyCommand.check(List.of(committed("k1", "QUORUM", 2, List.of("n1", "n2", "n3"), 0, 1)),

@@ -130,6 +130,28 @@ class BinaryFormatsTest {
     }
 
     @Test
+    void failedCopies() {
+        FailedCopies marks = new FailedCopies("node-1", List.of(KEY, "k2"));
+        String golden = hex("02", "04",                  // format 2, kind FAILED_COPIES
+                "0006", "'node-1",                        // origin: the coordinator that published the outcomes
+                "00000002",                               // two keys
+                "002c", "'" + KEY,
+                "0002", "'k2");
+        assertThat(hexOf(CommandFormat.encode(marks))).isEqualTo(golden);
+        assertThat(CommandFormat.decode(bytes(golden))).isEqualTo(marks);
+        assertThat(CommandFormat.toJson(marks).toString())
+                .isEqualTo("{\"type\":\"failedCopies\",\"origin\":\"node-1\",\"keys\":[\"" + KEY + "\",\"k2\"]}");
+    }
+
+    @Test
+    void failedCopiesWithAnEmptyKeyOrTooManyKeysAreMalformed() {
+        assertThatThrownBy(() -> CommandFormat.decode(bytes(hex("02", "04", "0001", "'n", "00000001", "0000"))))
+                .isInstanceOf(MalformedRecordException.class).hasMessageContaining("must not be empty");
+        assertThatThrownBy(() -> CommandFormat.decode(bytes(hex("02", "04", "0001", "'n", "7fffffff"))))
+                .isInstanceOf(MalformedRecordException.class).hasMessageContaining("claims");
+    }
+
+    @Test
     void aMetaUpdateWithEpochZeroOrAnEmptyKeyIsMalformed() {
         assertThatThrownBy(() -> CommandFormat.decode(bytes(hex("02", "03", "0001", "'n", "00000001",
                 "0001", "'k", "0000000000000000", "01", "00")))).isInstanceOf(MalformedRecordException.class)

@@ -111,6 +111,58 @@ class RocksReplicaStoreTest {
         }
     }
 
+    private static ReplicaWrite replica(long offset, String event) {
+        return new ReplicaWrite(key(offset), bytes(event), new ReplicaMeta(List.of("n1", "n2", "n3"), "n1", 3, 0));
+    }
+
+    @Test
+    void aFailedCopyIsNeitherReadNorScannedNorRepairedNorCountedAsAHolder() {
+        try (RocksReplicaStore store = RocksReplicaStore.open(dir)) {
+            store.write(List.of(replica(1, "one"), replica(2, "two"), replica(3, "three")));
+            assertThat(store.markFailed(List.of(key(2)))).as("copies held").isEqualTo(1);
+
+            assertThat(store.isFailed(key(2))).isTrue();
+            assertThat(store.isFailed(key(1))).isFalse();
+            assertThat(store.get(key(2))).isEmpty();
+            assertThat(store.get(key(1))).isPresent();
+            assertThat(store.scan(null, null, 10)).extracting(StoredEvent::key).containsExactly(key(1), key(3));
+            assertThat(store.scanNewest(null, null, 10)).extracting(StoredEvent::key).containsExactly(key(1), key(3));
+            try (EventRange r = store.range(null, null, true)) {
+                assertThat(r.next().key()).isEqualTo(key(3));
+                assertThat(r.next().key()).as("newest first steps over it too").isEqualTo(key(1));
+                assertThat(r.hasNext()).isFalse();
+            }
+            assertThat(store.scanPlans(null, null, 10)).as("never a repair candidate").extracting(StoredPlan::key)
+                    .containsExactly(key(1), key(3));
+            assertThat(store.contentHashes(List.of(key(1), key(2)))).as("not a replica").containsOnlyKeys(key(1));
+            assertThat(store.scanHeld(null, null, 10)).as("still held, as a FAILED copy")
+                    .extracting(HeldEvent::key, HeldEvent::failed)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(key(1), false),
+                            org.assertj.core.groups.Tuple.tuple(key(2), true),
+                            org.assertj.core.groups.Tuple.tuple(key(3), false));
+            assertThat(store.failedCopies(null, null, 10)).containsExactly(key(2));
+        }
+    }
+
+    @Test
+    void aFailedMarkerThatArrivesBeforeItsEventHoldsAndNoDuplicatePutClearsIt() {
+        try (RocksReplicaStore store = RocksReplicaStore.open(dir)) {
+            assertThat(store.markFailed(List.of(key(1)))).as("not held yet").isZero();
+            assertThat(store.failedCopies(null, null, 10)).as("no copy yet").isEmpty();
+            assertThat(store.write(List.of(replica(1, "one")))).containsExactly(WriteOutcome.STORED);
+            assertThat(store.get(key(1))).as("stored after its marker: a FAILED copy").isEmpty();
+            assertThat(store.write(List.of(replica(1, "one")))).containsExactly(WriteOutcome.DUPLICATE);
+            assertThat(store.markFailed(List.of(key(1)))).as("marking again changes nothing").isEqualTo(1);
+            assertThat(store.get(key(1))).isEmpty();
+            assertThat(store.scan(null, null, 10)).isEmpty();
+        }
+        try (RocksReplicaStore store = RocksReplicaStore.open(dir)) {
+            assertThat(store.isFailed(key(1))).as("kept across a restart").isTrue();
+            assertThat(store.scan(null, null, 10)).isEmpty();
+            assertThat(store.failedCopies(null, null, 10)).containsExactly(key(1));
+        }
+    }
+
     @Test
     void scanReturnsKeysInOrderWithinTheRangeUpToTheLimit() {
         try (RocksReplicaStore store = RocksReplicaStore.open(dir)) {

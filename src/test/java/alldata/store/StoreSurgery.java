@@ -47,11 +47,11 @@ public final class StoreSurgery {
     private static void withColumnFamilies(Path dir, Surgery surgery) throws RocksDBException {
         RocksDB.loadLibrary();
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-        for (String cf : List.of("default", "events", "meta", "digests")) {
+        for (String cf : List.of("default", "events", "meta", "digests", "failed")) {
             descriptors.add(new ColumnFamilyDescriptor(cf.getBytes(StandardCharsets.US_ASCII)));
         }
         List<ColumnFamilyHandle> handles = new ArrayList<>();
-        try (DBOptions options = new DBOptions();
+        try (DBOptions options = new DBOptions().setCreateMissingColumnFamilies(true);
              RocksDB db = RocksDB.open(options, dir.toAbsolutePath().toString(), descriptors, handles)) {
             try {
                 surgery.on(db, handles);

@@ -1,6 +1,7 @@
 package alldata.sidecar.coordinator;
 
 import alldata.protocol.CommandFormat;
+import alldata.protocol.FailedCopies;
 import alldata.protocol.MetaUpdate;
 import alldata.protocol.MetaUpdateBatch;
 import alldata.protocol.PutBatch;
@@ -20,7 +21,8 @@ import java.util.function.Consumer;
  *
  * <p>Plan updates ({@link MetaUpdate}, for puts whose replicas did not all store the event) are collected the same
  * way, one {@link MetaUpdateBatch} per node and flush, sent after that node's puts; this node's own go to its
- * store directly, once per flush.
+ * store directly, once per flush. So are FAILED markers ({@link FailedCopies}), sent after that node's puts and
+ * plans.
  */
 final class CommandBatcher {
     /** Plan updates in one record at most, as repair sends them. */
@@ -31,12 +33,14 @@ final class CommandBatcher {
     private final int maxBatchBytes;
     private final BiConsumer<String, byte[]> send;
     private final Consumer<List<MetaUpdate>> ownPlans;
+    private final Consumer<List<String>> ownFailed;
     private final Map<String, Pending> byNode = new LinkedHashMap<>();
     private int buffered;
 
     private static final class Pending {
         final List<PutCommand> puts = new ArrayList<>();
         final List<MetaUpdate> plans = new ArrayList<>();
+        final List<String> failed = new ArrayList<>();
         int bytes;
     }
 
@@ -46,14 +50,16 @@ final class CommandBatcher {
      * @param maxBatchBytes flush a node's batch once its events reach this many bytes
      * @param send          sends one encoded record to a node (destination, value)
      * @param ownPlans      applies plan updates to this node's own store
+     * @param ownFailed     records FAILED puts in this node's own store
      */
     CommandBatcher(String origin, int ackPartition, int maxBatchBytes, BiConsumer<String, byte[]> send,
-                   Consumer<List<MetaUpdate>> ownPlans) {
+                   Consumer<List<MetaUpdate>> ownPlans, Consumer<List<String>> ownFailed) {
         this.origin = origin;
         this.replyTo = new ReplyTo.AckPartition(ackPartition);
         this.maxBatchBytes = maxBatchBytes;
         this.send = send;
         this.ownPlans = ownPlans;
+        this.ownFailed = ownFailed;
     }
 
     void add(String node, PutCommand put) {
@@ -79,7 +85,19 @@ final class CommandBatcher {
         }
     }
 
-    /** Puts and plan updates waiting for the next flush. */
+    /** Queues the marker of a FAILED put for a node it started a replica on (this node included). */
+    void addFailed(String node, String key) {
+        Pending p = byNode.computeIfAbsent(node, n -> new Pending());
+        p.failed.add(key);
+        p.bytes += key.length() + 2;
+        buffered++;
+        if (p.bytes >= maxBatchBytes || p.failed.size() >= MAX_PLANS_PER_RECORD) {
+            flush(node, p);
+            byNode.remove(node);
+        }
+    }
+
+    /** Puts, plan updates and FAILED markers waiting for the next flush. */
     int buffered() {
         return buffered;
     }
@@ -94,17 +112,24 @@ final class CommandBatcher {
     }
 
     private void flush(String node, Pending p) {
-        buffered -= p.puts.size() + p.plans.size();
+        buffered -= p.puts.size() + p.plans.size() + p.failed.size();
         if (!p.puts.isEmpty()) {
             send.accept(node, CommandFormat.encode(new PutBatch(origin, replyTo, p.puts)));
         }
-        if (p.plans.isEmpty()) {
-            return;
+        boolean own = node.equals(origin);
+        if (!p.plans.isEmpty()) {
+            if (own) {
+                ownPlans.accept(p.plans);
+            } else {
+                send.accept(node, CommandFormat.encode(new MetaUpdateBatch(origin, p.plans)));
+            }
         }
-        if (node.equals(origin)) {
-            ownPlans.accept(p.plans);
-        } else {
-            send.accept(node, CommandFormat.encode(new MetaUpdateBatch(origin, p.plans)));
+        if (!p.failed.isEmpty()) {
+            if (own) {
+                ownFailed.accept(p.failed);
+            } else {
+                send.accept(node, CommandFormat.encode(new FailedCopies(origin, p.failed)));
+            }
         }
     }
 }

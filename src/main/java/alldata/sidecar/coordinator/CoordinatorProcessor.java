@@ -89,7 +89,7 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
         KeyValueStore<String, byte[]> store = context.getStateStore(STORE);
         this.outcomes = new OutcomePublisher(context, settings.replicationFactor());
         this.commands = new CommandBatcher(settings.nodeId(), partition, settings.maxBatchBytes(), this::sendCommand,
-                local::updatePlans);
+                local::updatePlans, local::markFailed);
         this.commits = CommitPolicy.of(context, settings.commitMinIntervalMs());
         this.puts = new PendingPuts(settings, store, peers, local, commands, outcomes, metrics, commits.exactlyOnce(),
                 () -> gate.committedPosition(ingestPartition));

@@ -27,4 +27,10 @@ interface LocalReplica {
      * replicas).
      */
     void updatePlans(List<MetaUpdate> updates);
+
+    /**
+     * Records that the puts of {@code keys} FAILED, so that this node's copies of them (held now or stored later) are
+     * never read as data nor repaired; a failure is logged, not thrown (the copies then stay unconfirmed).
+     */
+    void markFailed(List<String> keys);
 }

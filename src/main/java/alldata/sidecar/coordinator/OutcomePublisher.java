@@ -34,9 +34,15 @@ final class OutcomePublisher {
         publish(outcome(entry, PutOutcome.Status.COMMITTED, acked, null, null));
     }
 
-    void failed(PendingEntry entry, String reason) {
+    /**
+     * Publishes a FAILED outcome. Its error is {@code cause} and where the event is stored now, made here and not
+     * when the outcome was decided: replicas answer until none runs, so the text agrees with {@code storedOn}.
+     *
+     * @param cause why it failed ({@link alldata.core.PutAction.Failed#cause})
+     */
+    void failed(PendingEntry entry, String cause) {
         PendingPut put = entry.put();
-        publish(outcome(entry, PutOutcome.Status.FAILED, put.storedOn(), put.storedOn(), reason));
+        publish(outcome(entry, PutOutcome.Status.FAILED, put.storedOn(), put.storedOn(), put.failureReport(cause)));
     }
 
     private static PutOutcome outcome(PendingEntry entry, PutOutcome.Status status, List<String> acked,

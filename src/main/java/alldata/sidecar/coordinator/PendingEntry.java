@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param ingestPartition partition of the ingest record (also the ack partition)
  * @param ingestOffset    offset of the ingest record
  * @param startedAtMs     when this owner started (or resumed) the put, for commit latency
- * @param failure         why the put FAILED ({@code null} otherwise)
+ * @param failure         why the put FAILED, without what is stored ({@link alldata.core.PutAction.Failed#cause};
+ *                        {@code null} otherwise): the published error appends where it is stored then
  * @param published       whether its outcome is out: a put stays until its outcome is both decided and published
  */
 record PendingEntry(PendingPut put, String correlationId, int ingestPartition, long ingestOffset, long startedAtMs,

@@ -326,6 +326,7 @@ final class PendingPuts {
         } else {
             metrics.failed(put.commitLevel());
             outcomes.failed(e, e.failure());
+            tellReplicasItFailed(put);
         }
         return e.publishedNow();
     }
@@ -369,17 +370,32 @@ final class PendingPuts {
      * so that a plan with fewer nodes than the RF makes repair place the missing replicas. Only such puts pay: a
      * put whose replicas all stored it sends nothing more.
      *
-     * <p>A FAILED put with copies gets the same: repair treats its copies like any other event's (they may reach
-     * the RF later; nothing removes them), so their plans should be true as well.
+     * <p>A FAILED put gets no plan: its copies are FAILED copies, which repair never looks at.
      */
     private void tellHoldersTheTruePlan(PendingPut put) {
         List<String> storedOn = put.storedOn();
+        if (put.outcome() == PendingPut.Outcome.FAILED) {
+            return; // its copies are FAILED copies (tellReplicasItFailed): repair leaves them alone, plans do not matter
+        }
         if (storedOn.isEmpty() || storedOn.size() == put.replicas().size()) {
             return; // nothing stored, or every started replica stored it
         }
         MetaUpdate update = MetaUpdate.afterPut(put.key(), storedOn, put.replicationFactor());
         for (String holder : storedOn) {
             commands.addPlan(holder, update);
+        }
+    }
+
+    /**
+     * Tells every node a FAILED put started a replica on that the put FAILED, so that a copy there, held now or
+     * stored later, is never read as data nor repaired: this node's own directly, the others by a
+     * {@link alldata.protocol.FailedCopies} record on their command topics, which comes after the put command that
+     * node was sent (same producer, same topic). Nodes beyond {@code storedOn} are told too: a replica that timed out
+     * or failed may still store the event, or have stored it without its answer reaching us.
+     */
+    private void tellReplicasItFailed(PendingPut put) {
+        for (PendingPut.Replica r : put.replicas()) {
+            commands.addFailed(r.node(), put.key());
         }
     }
 
@@ -450,7 +466,7 @@ final class PendingPuts {
         public void failed(PutAction.Failed f) {
             outcomeChanged = true;
             log.warn("put {} (correlation id {}) FAILED: {}", current.key(), current.correlationId(), f.reason());
-            current = current.failedBecause(f.reason());
+            current = current.failedBecause(f.cause());
         }
     }
 

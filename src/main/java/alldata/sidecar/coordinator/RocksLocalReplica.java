@@ -64,4 +64,14 @@ final class RocksLocalReplica implements LocalReplica {
                     + "them", updates.size(), e.getMessage());
         }
     }
+
+    @Override
+    public void markFailed(List<String> keys) {
+        try {
+            store.markFailed(keys);
+        } catch (StoreException e) {
+            log.error("{} FAILED puts not recorded in the local store ({}): this node's copies of them stay readable as "
+                    + "data (unconfirmed copies)", keys.size(), e.getMessage());
+        }
+    }
 }

@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  *       found, bytes exactly as stored; 404 only when every member answered that it holds none; 503 when none
  *       had it but some could not be asked. Members whose heartbeats stopped are asked too: a node that is only
  *       late with its heartbeats still answers, and one that is down may hold the only copy, so its silence is
- *       no evidence that the event does not exist.</li>
+ *       no evidence that the event does not exist. A key whose put FAILED is answered 410 (Gone) as soon as this
+ *       node knows it FAILED, and when no member had a copy that is not FAILED but one knows it FAILED: a FAILED
+ *       copy is never returned.</li>
  *   <li>A scan merges this node's range with every other member's (their pages read as streams, a line at a
  *       time), each key once and in order ({@link ScanMerge}), and streams the page as it goes; a page after
  *       which more remain ends with {@code {"next":"<cursor>"}}; the members that could not be read are named in
@@ -95,6 +97,11 @@ final class EventReads {
             if (!AllDataKey.isValid(key)) {
                 AllDataKey.parse(key); // throws the IllegalArgumentException that says what is wrong (a 400)
             }
+            if (store.isFailed(key)) {
+                ex.getResponseHeaders().set(NODE_HEADER, selfId);
+                Replies.text(ex, 410, failedText(key, selfId));
+                return true;
+            }
             Optional<byte[]> here = store.get(key);
             if (here.isPresent()) {
                 ex.getResponseHeaders().set(NODE_HEADER, selfId);
@@ -140,6 +147,7 @@ final class EventReads {
         List<String> absent = new ArrayList<>(List.of(selfId));
         List<String> unavailable = new ArrayList<>();
         List<String> silent = new ArrayList<>();
+        List<String> knowFailed = new ArrayList<>();
         answers.forEach((peer, a) -> {
             GetAnswer answer = a.getNow(null);
             if (answer == null) {
@@ -147,6 +155,8 @@ final class EventReads {
             }
             if (answer instanceof Absent) {
                 absent.add(peer.node());
+            } else if (answer instanceof PeerClient.FailedPut) {
+                knowFailed.add(peer.node());
             } else if (answer instanceof Unavailable u) {
                 unavailable.add(peer.node() + " (" + u.reason() + ")");
                 if (!peer.heard()) {
@@ -155,7 +165,10 @@ final class EventReads {
             }
         });
         int n = asked.size() + 1;
-        if (unavailable.isEmpty()) {
+        if (!knowFailed.isEmpty()) {
+            ex.getResponseHeaders().set(NODE_HEADER, knowFailed.get(0));
+            Replies.text(ex, 410, failedText(key, String.join(", ", knowFailed)));
+        } else if (unavailable.isEmpty()) {
             Replies.text(ex, 404, "no event under key " + key + " on any of the " + n + " nodes asked ("
                     + String.join(", ", absent) + ")");
         } else {
@@ -165,6 +178,12 @@ final class EventReads {
                     + ", which may hold it: retry" + (silent.isEmpty() ? "" : "; a node that is gone for good stops"
                     + " counting once its membership is dropped (alldata peers drop " + String.join(" / ", silent) + ")"));
         }
+    }
+
+    /** The body of a 410: the put FAILED, so the key has no event in the data, whatever copies remain. */
+    private static String failedText(String key, String knownOn) {
+        return "the put of key " + key + " FAILED (known on " + knownOn + "): it is not part of the data; its outcome "
+                + "on the results topic says FAILED, and a copy a node may still hold is never returned";
     }
 
     /**

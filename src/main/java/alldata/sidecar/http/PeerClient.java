@@ -141,7 +141,7 @@ public final class PeerClient implements AutoCloseable {
     }
 
     /** What a peer answered to a get. */
-    sealed interface GetAnswer permits Found, Absent, Unavailable {
+    sealed interface GetAnswer permits Found, Absent, FailedPut, Unavailable {
     }
 
     /** The peer holds the event: its exact bytes. */
@@ -150,6 +150,10 @@ public final class PeerClient implements AutoCloseable {
 
     /** The peer answered that it holds no event under the key. */
     record Absent(String node) implements GetAnswer {
+    }
+
+    /** The peer knows that the put of the key FAILED (HTTP 410): whatever copy it holds is not part of the data. */
+    record FailedPut(String node) implements GetAnswer {
     }
 
     /** The peer could not be asked, or failed to answer. */
@@ -175,6 +179,10 @@ public final class PeerClient implements AutoCloseable {
             if (status == 404) {
                 drain(c);
                 return new Absent(peer.node());
+            }
+            if (status == 410) {
+                drain(c);
+                return new FailedPut(peer.node());
             }
             return unavailable(readPeer, "HTTP " + status + " " + errorLine(c));
         } catch (IOException | RuntimeException e) {

@@ -212,7 +212,7 @@ public final class RepairHttp implements HttpHandler {
                 }
                 if (e.meta() != null && (peer == null || e.meta().replicas().contains(peer))) {
                     sb.append(RepairLines.keyLine(new RepairLines.KeyLine(e.key(), e.meta().replicationFactor(),
-                            e.contentHash())));
+                            e.contentHash(), e.failed())));
                     lines++;
                 }
             }

@@ -528,6 +528,12 @@ public final class RepairService implements AutoCloseable {
                 List<StoredPlan> plans = new ArrayList<>();
                 List<EventRepairer.Outcome> outcomes = new ArrayList<>();
                 for (String key : job.keys()) {
+                    if (store.isFailed(key)) {
+                        // a FAILED put's copy is not part of the data: never copied, even when an operator asks
+                        outcomes.add(new EventRepairer.Outcome(key, "its put FAILED; a copy here is a FAILED copy, not"
+                                + " repaired"));
+                        continue;
+                    }
                     Optional<alldata.protocol.ReplicaMeta> m = store.meta(key);
                     if (m.isPresent()) {
                         plans.add(new StoredPlan(key, m.get()));

@@ -6,6 +6,7 @@ import alldata.protocol.ClientDefaults;
 import alldata.protocol.CommandFormat;
 import alldata.protocol.CommandRecord;
 import alldata.protocol.MalformedRecordException;
+import alldata.protocol.FailedCopies;
 import alldata.protocol.MetaUpdate;
 import alldata.protocol.MetaUpdateBatch;
 import alldata.protocol.PutBatch;
@@ -60,6 +61,10 @@ import org.slf4j.LoggerFactory;
  * applying one again changes nothing. Nothing answers them: a lost update leaves an older plan, which the next
  * repair pass finds.
  *
+ * <p>{@link FailedCopies} records (from the coordinator of a put that FAILED) are applied after the poll's puts too:
+ * the store records each key as FAILED whether or not it holds the event yet, and keeps the marker through any later
+ * duplicate put, so a copy of a FAILED put here is never read as data nor repaired, whichever arrives first.
+ *
  * <p>Re-delivery is harmless: after a crash, a rebalance or lost answers, commands since the last commit
  * are read and stored again, and write-once storage answers a put it already holds with OK (DUPLICATE),
  * so committing late never changes an answer, it only repeats it.
@@ -90,6 +95,11 @@ public final class ReplicaWriter implements AutoCloseable {
         default List<PlanUpdateOutcome> updatePlans(List<MetaUpdate> updates, String origin) {
             throw new UnsupportedOperationException("this store keeps no plans");
         }
+
+        /** Records FAILED puts ({@link RocksReplicaStore#markFailed}); returns how many of the keys are held. */
+        default int markFailed(List<String> keys) {
+            throw new UnsupportedOperationException("this store keeps no FAILED markers");
+        }
     }
 
     /** The replica store as the writer uses it. */
@@ -103,6 +113,11 @@ public final class ReplicaWriter implements AutoCloseable {
             @Override
             public List<PlanUpdateOutcome> updatePlans(List<MetaUpdate> updates, String origin) {
                 return store.updatePlans(updates, origin);
+            }
+
+            @Override
+            public int markFailed(List<String> keys) {
+                return store.markFailed(keys);
             }
         };
     }
@@ -304,9 +319,9 @@ public final class ReplicaWriter implements AutoCloseable {
         PollInFlight poll = new PollInFlight(records);
         inFlight.addLast(poll);
         try {
-            List<MetaUpdateBatch> planUpdates = new ArrayList<>();
-            Answers answers = store(decode(records, planUpdates));
-            updatePlans(planUpdates);
+            List<CommandRecord> afterPuts = new ArrayList<>();
+            Answers answers = store(decode(records, afterPuts));
+            applyAfterPuts(afterPuts);
             poll.sent(acks.send(answers, poll));
         } catch (RuntimeException e) {
             poll.fail(e);
@@ -314,23 +329,48 @@ public final class ReplicaWriter implements AutoCloseable {
         }
     }
 
-    /** Applies the poll's plan updates, after its puts; a failure is logged (the next repair pass sends them again). */
-    private void updatePlans(List<MetaUpdateBatch> batches) {
-        for (MetaUpdateBatch b : batches) {
-            try {
-                List<PlanUpdateOutcome> outcomes = store.updatePlans(b.updates(), b.origin());
-                long applied = outcomes.stream().filter(o -> o == PlanUpdateOutcome.APPLIED).count();
-                log.debug("{} of {} plan updates from {} applied ({} stale or not held)", applied, outcomes.size(),
-                        b.origin(), outcomes.size() - applied);
-            } catch (StoreException e) {
-                log.warn("{} plan updates from {} not applied: {}; the repair that sent them finds these plans again",
-                        b.updates().size(), b.origin(), e.getMessage());
+    /**
+     * Applies the poll's plan updates and FAILED markers, after its puts, in the order they came; a failure is logged
+     * (the next repair pass sends plans again; a lost FAILED marker leaves an unconfirmed copy, read as data).
+     */
+    private void applyAfterPuts(List<CommandRecord> records) {
+        for (CommandRecord r : records) {
+            if (r instanceof FailedCopies f) {
+                markFailed(f);
+            } else {
+                updatePlans((MetaUpdateBatch) r);
             }
         }
     }
 
-    /** The poll's put batches; replies go to the listener, plan updates to {@code planUpdates}, undecodable records are skipped. */
-    private List<PutBatch> decode(ConsumerRecords<byte[], byte[]> records, List<MetaUpdateBatch> planUpdates) {
+    private void markFailed(FailedCopies f) {
+        try {
+            int held = store.markFailed(f.keys());
+            log.info("{} puts from {} FAILED; {} of their copies are held here and left out of reads and repair",
+                    f.keys().size(), f.origin(), held);
+        } catch (StoreException e) {
+            log.error("{} FAILED markers from {} not recorded ({}): copies of those puts here stay readable as data",
+                    f.keys().size(), f.origin(), e.getMessage());
+        }
+    }
+
+    private void updatePlans(MetaUpdateBatch b) {
+        try {
+            List<PlanUpdateOutcome> outcomes = store.updatePlans(b.updates(), b.origin());
+            long applied = outcomes.stream().filter(o -> o == PlanUpdateOutcome.APPLIED).count();
+            log.debug("{} of {} plan updates from {} applied ({} stale or not held)", applied, outcomes.size(),
+                    b.origin(), outcomes.size() - applied);
+        } catch (StoreException e) {
+            log.warn("{} plan updates from {} not applied: {}; the repair that sent them finds these plans again",
+                    b.updates().size(), b.origin(), e.getMessage());
+        }
+    }
+
+    /**
+     * The poll's put batches; replies go to the listener, plan updates and FAILED markers to {@code afterPuts},
+     * undecodable records are skipped.
+     */
+    private List<PutBatch> decode(ConsumerRecords<byte[], byte[]> records, List<CommandRecord> afterPuts) {
         List<PutBatch> batches = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
             CommandRecord command;
@@ -344,8 +384,8 @@ public final class ReplicaWriter implements AutoCloseable {
             }
             if (command instanceof PutBatch b) {
                 batches.add(b);
-            } else if (command instanceof MetaUpdateBatch m) {
-                planUpdates.add(m);
+            } else if (command instanceof MetaUpdateBatch || command instanceof FailedCopies) {
+                afterPuts.add(command);
             } else {
                 deliver(((ReplyBatch) command).answers(), r);
             }

@@ -15,6 +15,7 @@ import alldata.protocol.ClockMarker;
 import alldata.protocol.CommandFormat;
 import alldata.protocol.CommandRecord;
 import alldata.protocol.MemberRecord;
+import alldata.protocol.FailedCopies;
 import alldata.protocol.MetaUpdate;
 import alldata.protocol.MetaUpdateBatch;
 import alldata.protocol.PutBatch;
@@ -142,6 +143,11 @@ class CoordinatorTopologyTest {
             @Override
             public void updatePlans(List<MetaUpdate> updates) {
                 local.updatePlans(updates);
+            }
+
+            @Override
+            public void markFailed(List<String> keys) {
+                local.markFailed(keys);
             }
         };
         driver = new TopologyTestDriver(CoordinatorTopology.build(settings, TOPICS, peers, observed,
@@ -443,6 +449,51 @@ class CoordinatorTopologyTest {
         assertThat(o.storedOn()).containsExactlyInAnyOrder("node-1", "node-2");
         assertThat(metrics.conflictCount()).as("node-3 counts its refusal; the coordinator does not count it again")
                 .isZero();
+    }
+
+    @Test
+    void aFailedPutWithCopiesTellsEveryReplicaItFailedAndMarksTheLocalCopy() {
+        start(CommitLevel.ALL, 1000, "node-2", "node-3");
+        put(EVENT);
+        advance(1);
+        assertThat(commandsTo("node-2")).hasSize(1);
+        assertThat(commandsTo("node-3")).hasSize(1);
+        awaitLocalAnswers(1);
+        ack(Ack.ok(keyAt(0), "node-2"));
+        ack(new Ack(keyAt(0), "node-3", Ack.Status.CONFLICT, "differs"));
+
+        PutOutcome o = nextOutcome();
+        assertThat(o.status()).isEqualTo(PutOutcome.Status.FAILED);
+        assertThat(o.storedOn()).containsExactlyInAnyOrder("node-1", "node-2");
+        advance(1);
+
+        FailedCopies marker = new FailedCopies("node-1", List.of(keyAt(0)));
+        assertThat(commandRecordsTo("node-2")).as("a holder learns the outcome, and gets no plan for a FAILED copy")
+                .containsExactly(marker);
+        assertThat(commandRecordsTo("node-3")).as("every started replica is told: it may store the event later")
+                .containsExactly(marker);
+        assertThat(store.isFailed(keyAt(0))).as("the local copy, marked directly").isTrue();
+        assertThat(store.get(keyAt(0))).as("and no longer read as data").isEmpty();
+    }
+
+    @Test
+    void aFailedOutcomesErrorSaysWhereTheEventIsStoredWhenItIsPublished() {
+        start(CommitLevel.ALL, 1000, "node-2", "node-3");
+        put(EVENT);
+        advance(1);
+        awaitLocalAnswers(1);
+        advance(1);
+        // node-3 refuses: ALL is out of reach, but node-2 still runs, so the FAILED outcome waits for it
+        ack(new Ack(keyAt(0), "node-3", Ack.Status.CONFLICT, "differs"));
+        assertThat(results.isEmpty()).isTrue();
+        ack(Ack.ok(keyAt(0), "node-2"));
+
+        PutOutcome o = nextOutcome();
+        assertThat(o.status()).isEqualTo(PutOutcome.Status.FAILED);
+        assertThat(o.storedOn()).containsExactly("node-1", "node-2");
+        assertThat(o.error()).as("decided when only node-1 had stored it, reported as published")
+                .contains("stored on [node-1, node-2], 1 of 3 replicas were not created")
+                .contains("node-3 failed");
     }
 
     @Test

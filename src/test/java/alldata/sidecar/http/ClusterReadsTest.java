@@ -234,6 +234,33 @@ class ClusterReadsTest {
         assertThat(get(0, "/events/" + onNode3Only).statusCode()).isEqualTo(404);
     }
 
+    /** Marks {@code key}'s put FAILED on each of {@code nodes}, as its coordinator's marker would. */
+    private void markFailed(String key, int... nodes) {
+        for (int n : nodes) {
+            stores.get(n).markFailed(List.of(key));
+        }
+    }
+
+    @Test
+    void aFailedPutsCopiesAreNeverReturnedAGetIs410AndScansLeaveThemOut() throws Exception {
+        String both = key(1); // on node-2 and node-3
+        String one = key(5); // on node-3 only
+        markFailed(both, 1, 2);
+        markFailed(one, 2);
+        for (int n = 0; n < NODES; n++) {
+            for (String k : List.of(both, one)) {
+                HttpResponse<String> r = get(n, "/events/" + k);
+                assertThat(r.statusCode()).as(k + " from " + id(n)).isEqualTo(410);
+                assertThat(r.body()).contains("the put of key " + k + " FAILED").contains("not part of the data");
+            }
+            assertThat(scanAll(n, "limit=7", () -> { })).as("from " + id(n)).doesNotContain(both, one)
+                    .hasSize(KEYS - 2);
+            assertThat(scannedKeys(get(n, "/events?newest=true&limit=1000"))).doesNotContain(both, one);
+        }
+        assertThat(get(2, "/events/" + one + "?local=true").statusCode()).isEqualTo(410);
+    }
+
+    // ----------------------------------------------------------------------------------------- scan
     // ----------------------------------------------------------------------------------------- scan
 
     @Test

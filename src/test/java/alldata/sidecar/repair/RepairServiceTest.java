@@ -415,6 +415,32 @@ class RepairServiceTest {
     }
 
     @Test
+    void aFailedPutsCopiesAreNeverRepairedNorCountedAsReplicas() throws Exception {
+        cluster("a", "z1", "b", "z2", "c", "z3");
+        String failedOnA = AllDataKey.ingest(T0, 0, 1).value();
+        String failedOnAB = AllDataKey.ingest(T0, 0, 2).value();
+        // FAILED puts that left copies: one on a (a plan naming fewer nodes than the RF, which repair would complete),
+        // one on a and b with a plan naming a node that is now gone
+        storeOn(List.of("a"), failedOnA, event(1), List.of("a"), 3, "a");
+        storeOn(List.of("a", "b"), failedOnAB, event(2), List.of("a", "b", "gone"), 3, "a");
+        nodes.get("a").store.markFailed(List.of(failedOnA, failedOnAB));
+        nodes.get("b").store.markFailed(List.of(failedOnAB));
+        settle();
+
+        assertThat(copies()).as("a FAILED copy is not part of the data: nothing copies it").isZero();
+        for (Node n : nodes.values()) {
+            assertThat(n.status().underReplicated()).as("nor counted as under-replicated on " + n.id).isZero();
+        }
+        Node a = nodes.get("a");
+        a.service.capPauses(20);
+        a.service.start();
+        assertThat(a.service.repairNow(List.of(failedOnA))).singleElement()
+                .satisfies(o -> assertThat(o.what()).contains("its put FAILED"));
+        assertThat(copies()).as("not even when an operator asks").isZero();
+        assertThat(nodes.get("a").store.contentHashes(List.of(failedOnA, failedOnAB))).as("not a holder").isEmpty();
+    }
+
+    @Test
     void withTooFewNodesTheShortfallIsReportedAndRepairedWhenANodeJoins() throws Exception {
         cluster("a", "z1", "b", "z2");
         String key = AllDataKey.ingest(T0, 0, 1).value();

@@ -10,6 +10,7 @@ import alldata.protocol.AckRecord;
 import alldata.protocol.CommandFormat;
 import alldata.protocol.CommandRecord;
 import alldata.protocol.MetaUpdate;
+import alldata.protocol.FailedCopies;
 import alldata.protocol.MetaUpdateBatch;
 import alldata.protocol.PutBatch;
 import alldata.protocol.PutCommand;
@@ -138,6 +139,11 @@ class ReplicaWriterTest {
             @Override
             public List<PlanUpdateOutcome> updatePlans(List<MetaUpdate> updates, String origin) {
                 return store.updatePlans(updates, origin);
+            }
+
+            @Override
+            public int markFailed(List<String> keys) {
+                return store.markFailed(keys);
             }
         };
         writer = new ReplicaWriter(CONFIG, counting, consumer, producer, metrics, replies::add, sleeps::add,
@@ -540,6 +546,30 @@ class ReplicaWriterTest {
         deliver(new MetaUpdateBatch("n3", List.of(new MetaUpdate("k1", List.of("n0"), 3, 20))));
         writer.runOnce();
         assertThat(store.meta("k1").map(ReplicaMeta::replicas)).contains(repaired);
+        assertThat(writer.healthy()).isTrue();
+    }
+
+    @Test
+    void aFailedMarkerMakesTheCopyAFailedCopyAndADuplicatePutDoesNotClearIt() {
+        startWriter(true);
+        // one poll: the put, then its coordinator's FAILED marker; and a marker for a put still on its way
+        deliver(batch("n0", 2, put("k1", "{\"a\":1}")));
+        deliver(new FailedCopies("n0", List.of("k1", "k2")));
+        writer.runOnce();
+
+        assertThat(store.isFailed("k1")).isTrue();
+        assertThat(store.get("k1")).as("a FAILED copy is not read").isEmpty();
+        assertThat(ackRecords()).hasSize(1); // the put is answered; the marker is not
+        assertThat(keys(answers(ackRecords().get(0)))).containsExactly("k1");
+
+        // the same put again (a resend, a replay), and the put the second marker overtook
+        deliver(batch("n0", 2, put("k1", "{\"a\":1}"), put("k2", "{\"b\":2}")));
+        writer.runOnce();
+
+        assertThat(answers(ackRecords().get(1)).acks()).extracting(Ack::status).containsOnly(Ack.Status.OK);
+        assertThat(store.get("k1")).as("write-once: the marker stays").isEmpty();
+        assertThat(store.get("k2")).as("stored after its marker, as a FAILED copy").isEmpty();
+        assertThat(store.failedCopies(null, null, 10)).containsExactly("k1", "k2");
         assertThat(writer.healthy()).isTrue();
     }
 
