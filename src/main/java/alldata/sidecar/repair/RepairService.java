@@ -79,6 +79,8 @@ public final class RepairService implements AutoCloseable {
     /** The record that a decommission started (a restart continues it). */
     static final String DECOMMISSION_STATE = "decommission";
     private static final long RATE_WINDOW_MS = 30_000;
+    /** The status's reason while owed events are tried outside a pass. */
+    static final String OWED_REASON = "owed replicas";
 
     /** The membership as repair uses it. */
     public interface Membership {
@@ -156,6 +158,7 @@ public final class RepairService implements AutoCloseable {
     private java.util.Deque<String> owedRound;
     private Tally owedTally;
     private long owedRoundStartedMs;
+    private int owedRoundSize;
 
     RepairService(Settings settings, RocksReplicaStore store, Membership membership, NodeIdentity identity,
                   EventRepairer repairer, ReplyWaiter replies, Runnable stopCoordinating, LongSupplier clock) {
@@ -445,9 +448,11 @@ public final class RepairService implements AutoCloseable {
         if (due == OwedEvents.Round.NONE) {
             return false;
         }
-        owedRound = new ArrayDeque<>(owed.take(due));
-        owedTally = new Tally();
+        List<String> keys = owed.take(due);
+        owedTally = new Tally(); // before the round itself: status reads them together
+        owedRoundSize = keys.size();
         owedRoundStartedMs = now;
+        owedRound = new ArrayDeque<>(keys);
         return true;
     }
 
@@ -457,7 +462,7 @@ public final class RepairService implements AutoCloseable {
      */
     private void owedStep(RepairView view, long now) throws InterruptedException {
         state = "REPAIRING";
-        detail = "owed replicas: " + owedRound.size() + " events left to try";
+        detail = null;
         List<StoredPlan> candidates = new ArrayList<>();
         for (int i = 0; i < REPAIR_CHUNK && !owedRound.isEmpty(); i++) {
             String key = owedRound.poll();
@@ -681,6 +686,13 @@ public final class RepairService implements AutoCloseable {
 
     private RepairStatus snapshot() {
         RepairPass p = pass;
+        java.util.Deque<String> round = owedRound;
+        if (p == null && round != null) {
+            Tally t = owedTally;
+            return new RepairStatus(settings.node(), state, OWED_REASON, detail, null, 0, owedRoundSize,
+                    owedRoundSize - round.size(), t.copies, t.replanned, lastUnresolved + owed.count(), t.shortOfNodes,
+                    t.conflicts, t.failed, 0, -1, owedRoundStartedMs, lastPassEndedMs, lastPassSummary);
+        }
         if (p == null) {
             return new RepairStatus(settings.node(), state, null, detail, null, 0, 0, 0, 0, 0, lastUnresolved + owed.count(),
                     0, 0, 0, 0, -1, 0, lastPassEndedMs, lastPassSummary);
