@@ -155,7 +155,7 @@ public final class RepairService implements AutoCloseable {
     /** Events that became owed since the last pass started (see {@link OwedEvents}). */
     private final OwedEvents owed = new OwedEvents();
     /** The owed events of the round being tried, or null; and what the round did. */
-    private java.util.Deque<String> owedRound;
+    private Deque<String> owedRound;
     private Tally owedTally;
     private long owedRoundStartedMs;
     private int owedRoundSize;
@@ -686,7 +686,7 @@ public final class RepairService implements AutoCloseable {
 
     private RepairStatus snapshot() {
         RepairPass p = pass;
-        java.util.Deque<String> round = owedRound;
+        Deque<String> round = owedRound;
         if (p == null && round != null) {
             Tally t = owedTally;
             return new RepairStatus(settings.node(), state, OWED_REASON, detail, null, 0, owedRoundSize,
