@@ -22,6 +22,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,6 +39,9 @@ import picocli.CommandLine.Spec;
                 "Serves until Ctrl-C, or stops after the demo with --exit-after-demo",
                 "(exit code 0 when every demo event COMMITTED)."})
 public final class DevCommand implements Callable<Integer> {
+    /** How long a clean stop waits for the puts in flight to get their outcomes before it closes the nodes. */
+    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
     /** Demo puts in flight at once: the latency it reports is under this much concurrent load. */
     private static final int DEMO_WINDOW = 2_000;
 
@@ -73,6 +77,9 @@ public final class DevCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** The demo load while it sends (a clean stop stops its intake first), else null. */
+    private volatile WindowedPuts demoLoad;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -94,7 +101,7 @@ public final class DevCommand implements Callable<Integer> {
             }
         }
         LocalCluster cluster = LocalCluster.start(dataDir, kafkaPort, nodes, httpPortBase, rf, commitLevel, partitions, Map.of());
-        Thread hook = new Thread(cluster::close, "alldata-dev-shutdown");
+        Thread hook = new Thread(() -> stopCleanly(out, cluster), "alldata-dev-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             out.printf("Kafka: %s%n", cluster.bootstrapServers());
@@ -120,8 +127,30 @@ public final class DevCommand implements Callable<Integer> {
         } finally {
             if (exitAfterDemo) {
                 Runtime.getRuntime().removeShutdownHook(hook);
-                cluster.close();
+                stopCleanly(out, cluster);
             }
+        }
+    }
+
+    /**
+     * Ctrl-C, SIGTERM or the end of {@code --exit-after-demo} ({@link LocalCluster#stopCleanly}): intake first (the
+     * demo stops sending), then the puts
+     * in flight get their outcomes (bounded by {@link #DRAIN_TIMEOUT}), then every node stops at once, then the
+     * broker. Stopping the nodes one by one instead left the last one alone with the others' partitions, failing
+     * their in-flight puts for want of live replicas.
+     */
+    private void stopCleanly(PrintWriter out, LocalCluster cluster) {
+        Consumer<String> say = line -> {
+            out.println("stop: " + line);
+            out.flush();
+        };
+        try {
+            WindowedPuts load = demoLoad;
+            cluster.stopCleanly(load == null ? List.of() : List.of(load), DRAIN_TIMEOUT, say);
+            say.accept("done");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cluster.close();
         }
     }
 
@@ -162,6 +191,7 @@ public final class DevCommand implements Callable<Integer> {
         try (AllDataClient client = new AllDataClient(Map.of("bootstrap.servers", cluster.bootstrapServers()),
                 Topics.defaults(), Duration.ofSeconds(60))) {
             WindowedPuts puts = new WindowedPuts(client, DEMO_WINDOW);
+            demoLoad = puts;
             Thread progress = new Thread(() -> {
                 while (!Thread.currentThread().isInterrupted()) {
                     try {
@@ -178,19 +208,23 @@ public final class DevCommand implements Callable<Integer> {
             }, "alldata-demo-progress");
             progress.setDaemon(true);
             progress.start();
-            result = puts.run(demo, DevCommand::demoEvent, (o, e) -> {
-                if (e == null && o.committed()) {
-                    perZone.add(o.acked());
-                } else if (firstErrors.size() < 5) {
-                    firstErrors.add(e != null ? e.getMessage() : o.error());
-                }
-            }, Duration.ofMinutes(10));
-            progress.interrupt();
+            try {
+                result = puts.run(demo, DevCommand::demoEvent, (o, e) -> {
+                    if (e == null && o.committed()) {
+                        perZone.add(o.acked());
+                    } else if (firstErrors.size() < 5) {
+                        firstErrors.add(e != null ? e.getMessage() : o.error());
+                    }
+                }, Duration.ofMinutes(10));
+            } finally {
+                demoLoad = null; // before the client closes: a stop then has no intake of ours to stop
+                progress.interrupt();
+            }
         }
         Histogram all = result.latency();
         out.println();
         out.println("== demo summary ==");
-        out.printf("events:      %d%n", demo);
+        out.printf("events:      %d%s%n", result.events(), result.events() < demo ? " (stopped early)" : "");
         out.printf("committed:   %d%n", result.succeeded());
         out.printf("failed:      %d%n", result.failed());
         out.printf("throughput:  %.0f events/s (%.1f s)%n", result.eventsPerS(), result.seconds());

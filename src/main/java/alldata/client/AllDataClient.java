@@ -187,6 +187,11 @@ public final class AllDataClient implements AutoCloseable {
         }
     }
 
+    /** Sends every event produced so far to Kafka now; returns once they are written (or failed). */
+    public void flush() {
+        producer.flush();
+    }
+
     /** Number of puts waiting for their outcome. */
     public int inFlight() {
         return waiting.size();

@@ -9,12 +9,21 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.apache.kafka.streams.KafkaStreams;
 
 /** An embedded broker plus sidecars in this process; used by {@code dev}, {@code bench} and tests. */
 public final class LocalCluster implements AutoCloseable {
     /** Zones of the dev nodes, in turn. */
     public static final String[] ZONES = {"a", "b", "c"};
+
+    /** How often a clean stop counts the puts in flight. */
+    private static final long DRAIN_POLL_MS = 200;
+    /** How long a clean stop waits for a load to stop sending. */
+    private static final Duration STOP_INTAKE_TIMEOUT = Duration.ofSeconds(5);
 
     private final EmbeddedKafka kafka;
     private final String bootstrap;
@@ -107,18 +116,104 @@ public final class LocalCluster implements AutoCloseable {
         return sidecars;
     }
 
+    /** A producer to the ingest topic that a clean stop stops first (the demo load of {@code dev}). */
+    public interface Intake {
+        /**
+         * Stops producing; returns once nothing more is produced and what was produced is in Kafka.
+         *
+         * @return false when it did not stop within {@code timeout}
+         */
+        boolean stopSending(Duration timeout) throws InterruptedException;
+    }
+
+    /**
+     * A clean stop of the whole cluster (Ctrl-C of {@code dev}): first the intake stops, then the stop waits until
+     * every ingest record has its outcome ({@link InFlightPuts}: nothing left unread by the coordinators, no put in
+     * flight), at most {@code drainTimeout}, then closes every sidecar at once and the broker. Closing the nodes one
+     * after the other would leave the last ones to take over the partitions of those gone, with in-flight puts whose
+     * replicas can no longer answer. Producers outside this process must be stopped before.
+     *
+     * @param intakes the producers of this process to stop first
+     * @param say     hears what the stop is doing (one line at a time)
+     * @return the puts still in flight when the nodes were closed (0 after a complete drain; -1 when Kafka could not
+     *         be asked)
+     */
+    public synchronized long stopCleanly(List<? extends Intake> intakes, Duration drainTimeout, Consumer<String> say)
+            throws InterruptedException {
+        for (Intake intake : intakes) {
+            say.accept("the load stops sending");
+            if (!intake.stopSending(STOP_INTAKE_TIMEOUT)) {
+                say.accept("the load did not stop sending within " + STOP_INTAKE_TIMEOUT.toSeconds() + " s");
+            }
+        }
+        long left = sidecars.isEmpty() ? 0 : drain(drainTimeout, say);
+        say.accept("stopping " + sidecars.size() + " node" + (sidecars.size() == 1 ? "" : "s"));
+        close();
+        return left;
+    }
+
+    private long drain(Duration timeout, Consumer<String> say) throws InterruptedException {
+        SidecarConfig any = sidecars.get(0).config();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        InFlightPuts.Count last = null;
+        long lastSaidNanos = 0;
+        try (InFlightPuts inFlight = new InFlightPuts(any.kafkaClientConfig(), any.topics(),
+                () -> sidecars.stream().mapToLong(s -> s.metrics().pendingPuts()).sum())) {
+            while (true) {
+                InFlightPuts.Count now = inFlight.count();
+                if (now.total() == 0) {
+                    say.accept(last == null ? "no puts in flight" : "every put has its outcome");
+                    return 0;
+                }
+                if (System.nanoTime() >= deadline) {
+                    say.accept("still " + now + " after " + timeout.toSeconds() + " s; stopping anyway (they resume"
+                            + " when the cluster starts again)");
+                    return now.total();
+                }
+                if (last == null || System.nanoTime() - lastSaidNanos >= TimeUnit.SECONDS.toNanos(1)) {
+                    say.accept("waiting for " + now + "...");
+                    lastSaidNanos = System.nanoTime();
+                }
+                last = now;
+                Thread.sleep(DRAIN_POLL_MS);
+            }
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            say.accept("could not count the puts in flight (" + e + "); stopping now");
+            return -1;
+        }
+    }
+
+    /** Closes every sidecar at once (none is left alone to take over the others' partitions), then the broker. */
     @Override
     public synchronized void close() {
+        List<Thread> closing = new ArrayList<>();
         for (Sidecar s : sidecars) {
-            try {
-                s.close();
-            } catch (RuntimeException e) {
-                System.err.println("closing " + s.nodeId() + ": " + e);
+            Thread t = new Thread(() -> {
+                try {
+                    s.close();
+                } catch (RuntimeException e) {
+                    System.err.println("closing " + s.nodeId() + ": " + e);
+                }
+            }, "alldata-close-" + s.nodeId());
+            t.start();
+            closing.add(t);
+        }
+        boolean interrupted = false;
+        for (Thread t : closing) {
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the nodes close whatever happens: the broker must not go first
+                }
             }
         }
         sidecars.clear();
         if (kafka != null) {
             kafka.close();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -1,6 +1,7 @@
 package alldata.dev;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -17,6 +18,9 @@ import org.HdrHistogram.Recorder;
  * One run per instance. Nothing per event is kept, so a run of millions of events stays small.
  */
 final class PacedLoad {
+    /** How often a waiting send loop checks for a stop. */
+    private static final long STOP_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
     /** Starts event {@code i}; its outcome is reported later through {@link #done} with {@code intendedNanos}. */
     @FunctionalInterface
     interface Sender {
@@ -29,6 +33,10 @@ final class PacedLoad {
     private final AtomicLong succeeded = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong lateSends = new AtomicLong();
+    /** Set by {@link #stopSending}: the run sends nothing more and waits for what it sent. */
+    private volatile boolean stopping;
+    /** Counted down when the run's send loop is over (ended, stopped or failed). */
+    private final CountDownLatch sendsOver = new CountDownLatch(1);
     private boolean ran;
 
     PacedLoad(LoadShape shape) {
@@ -70,7 +78,18 @@ final class PacedLoad {
     }
 
     /**
-     * Sends events 0..n-1 and returns once every one has come back.
+     * Stops the run's sending (a clean stop: intake first) and returns once it sends nothing more, or after
+     * {@code timeout}; the run still waits for the events it sent, and its result counts only those.
+     *
+     * @return whether the send loop is over
+     */
+    boolean stopSending(Duration timeout) throws InterruptedException {
+        stopping = true;
+        return sendsOver.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Sends events 0..n-1 (fewer when {@link #stopSending} stops it) and returns once every one sent has come back.
      *
      * @param what  what comes back, for the error message
      * @param stall how long the run may wait for any event to come back before it gives up
@@ -84,42 +103,67 @@ final class PacedLoad {
         LoadShape.Open open = shape instanceof LoadShape.Open o ? o : null;
         long cpuStart = CpuClock.processCpuNanos();
         long start = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            long intended = 0;
-            if (open != null) {
-                intended = start + open.offsetNanos(i);
-                sleepUntil(intended);
-            }
-            if (!slots.tryAcquire()) {
+        int sent = 0;
+        try {
+            for (int i = 0; i < n && !stopping; i++) {
+                long intended = 0;
                 if (open != null) {
-                    lateSends.incrementAndGet();
+                    intended = start + open.offsetNanos(i);
+                    if (!sleepUntil(intended)) {
+                        break;
+                    }
                 }
-                awaitSlot(what, n, stall);
+                if (!slots.tryAcquire()) {
+                    if (open != null) {
+                        lateSends.incrementAndGet();
+                    }
+                    if (!awaitSlot(what, n, stall, true)) {
+                        break;
+                    }
+                }
+                sender.send(i, open != null ? intended : System.nanoTime());
+                sent++;
             }
-            sender.send(i, open != null ? intended : System.nanoTime());
+        } finally {
+            sendsOver.countDown();
         }
         for (int i = 0; i < shape.window(); i++) {
-            awaitSlot(what, n, stall);
+            awaitSlot(what, n, stall, false);
         }
         slots.release(shape.window());
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new LoadResult(n, succeeded.get(), failed.get(), seconds, latencies.getIntervalHistogram(), lateSends.get(),
+        return new LoadResult(sent, succeeded.get(), failed.get(), seconds, latencies.getIntervalHistogram(), lateSends.get(),
                 CpuClock.since(cpuStart));
     }
 
-    private void awaitSlot(String what, int n, Duration stall) throws InterruptedException, TimeoutException {
-        if (!slots.tryAcquire(stall.toNanos(), TimeUnit.NANOSECONDS)) {
-            throw new TimeoutException("nothing came back from " + what + " for " + stall.toMillis() / 1000.0 + " s ("
-                    + (succeeded.get() + failed.get()) + " of " + n + " events)");
+    /** Takes a slot; false when {@code stoppable} and {@link #stopSending} came first (no slot taken). */
+    private boolean awaitSlot(String what, int n, Duration stall, boolean stoppable)
+            throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + stall.toNanos();
+        // in short steps, so that a stop is heard while the window is full
+        for (long left = stall.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+            if (stoppable && stopping) {
+                return false;
+            }
+            if (slots.tryAcquire(Math.min(left, STOP_CHECK_NANOS), TimeUnit.NANOSECONDS)) {
+                return true;
+            }
         }
+        throw new TimeoutException("nothing came back from " + what + " for " + stall.toMillis() / 1000.0 + " s ("
+                + (succeeded.get() + failed.get()) + " of " + n + " events)");
     }
 
-    private static void sleepUntil(long nanoTime) throws InterruptedException {
+    /** Waits until {@code nanoTime}; false when {@link #stopSending} came first. */
+    private boolean sleepUntil(long nanoTime) throws InterruptedException {
         for (long wait = nanoTime - System.nanoTime(); wait > 0; wait = nanoTime - System.nanoTime()) {
-            LockSupport.parkNanos(wait);
+            if (stopping) {
+                return false;
+            }
+            LockSupport.parkNanos(Math.min(wait, STOP_CHECK_NANOS));
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
         }
+        return true;
     }
 }

@@ -13,7 +13,7 @@ import java.util.function.IntFunction;
  * intended send time to its outcome, recorded in an HdrHistogram. No futures are kept, so a run of millions
  * of events stays small. One run per instance.
  */
-public final class WindowedPuts {
+public final class WindowedPuts implements LocalCluster.Intake {
     private final AllDataClient client;
     private final PacedLoad load;
 
@@ -39,8 +39,26 @@ public final class WindowedPuts {
     }
 
     /**
-     * Puts {@code n} events, {@code event.apply(i)} for i = 0..n-1, and returns once every outcome is in;
-     * {@link LoadResult#succeeded()} counts the COMMITTED ones.
+     * Stops the running load's intake (a clean stop): once this returns, {@link #run} sends no more puts and the
+     * ones it sent are on their way to Kafka; {@link #run} still returns only when their outcomes are in.
+     *
+     * @param timeout how long to wait for the send loop to notice
+     * @return whether sending is over
+     */
+    @Override
+    public boolean stopSending(Duration timeout) throws InterruptedException {
+        boolean over = load.stopSending(timeout);
+        try {
+            client.flush(); // what the producer still buffers reaches the ingest topic before anyone counts its lag
+        } catch (IllegalStateException closed) {
+            // the client closed meanwhile: it buffers nothing
+        }
+        return over;
+    }
+
+    /**
+     * Puts {@code n} events (fewer when {@link #stopSending} stops it), {@code event.apply(i)} for i = 0..n-1, and
+     * returns once every outcome is in; {@link LoadResult#succeeded()} counts the COMMITTED ones.
      *
      * @param each  sees every outcome (or the exception of a put that got none) before it is counted as done
      * @param stall how long the run may go without any outcome before it gives up

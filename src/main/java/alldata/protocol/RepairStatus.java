@@ -19,7 +19,8 @@ import java.util.Objects;
  * @param copies           replicas this pass wrote to other nodes
  * @param replanned        events whose plan the pass rewrote on their holders
  * @param underReplicated  events below their replication factor that this node repairs and has not yet (an estimate
- *                         for the part of the pass still to do); the {@code alldata_under_replicated_events} gauge
+ *                         for the part of the pass still to do, or what the last pass left unresolved, plus the events
+ *                         owed since); the {@code alldata_under_replicated_events} gauge
  * @param shortOfNodes     events that cannot reach their replication factor with the nodes there are
  * @param conflicts        copies refused because the target holds different bytes under the key
  * @param failed           copies not confirmed (error or time-out): retried by a later pass

@@ -161,8 +161,9 @@ public final class SidecarConfig {
     public static final Setting<Long> REPAIR_MAX_BYTES_PER_S = Setting.ofLong("repair.max.bytes.per.s", 8L << 20,
             atLeast(1024), "Event bytes this node's repair sends to other nodes per second at most.");
     public static final Setting<Long> REPAIR_SCAN_INTERVAL_MS = Setting.ofLong("repair.scan.interval.ms", 3_600_000,
-            atLeast(1000), "Interval of the slow repair pass over every event this node holds (owed replicas of"
-                    + " degraded writes, missed plan updates); membership changes start a pass at once.");
+            atLeast(1000), "Interval of the slow repair pass over every event this node holds (missed plan"
+                    + " updates); membership changes start a pass at once, and owed replicas are completed as soon as a"
+                    + " node can take them.");
 
     /** The one {@code kafka.*} key that must be set; also offered as a suggestion for misspelt keys. */
     private static final String BOOTSTRAP_SERVERS = "bootstrap.servers";

@@ -120,6 +120,11 @@ public final class SidecarMetrics {
         heldPartitions.addAndGet(held ? 1 : -1);
     }
 
+    /** Puts in flight on this node's coordinator tasks (the gauge {@code alldata_puts_pending}). */
+    public long pendingPuts() {
+        return pending.get();
+    }
+
     public void pendingDelta(long delta) {
         pending.addAndGet(delta);
     }

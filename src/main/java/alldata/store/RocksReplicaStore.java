@@ -102,12 +102,22 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
      * read without the lock so that a health check never waits behind a slow or stuck write.
      */
     private volatile String writeFailure;
+    private volatile ShortPlanListener shortPlanListener = keys -> { };
     /** The store was empty when opened without a record that its digests are kept: the first write records it. */
     private boolean digestsMarkerDue;
     private static final String DIGESTS_COUNTED = "digests-counted";
 
     /** Writes waiting for the next group commit: one put, or a caller's whole batch. */
     private record QueuedWrite(List<ReplicaWrite> writes, CompletableFuture<List<WriteOutcome>> done) {
+    }
+
+    /**
+     * Hears the keys of events just stored, or re-planned, under a plan that names fewer distinct nodes than the
+     * event's replication factor (owed replicas). Called on the writing thread after the write: keep it cheap.
+     */
+    @FunctionalInterface
+    public interface ShortPlanListener {
+        void shortPlans(List<String> keys);
     }
 
     /** Store settings. */
@@ -250,6 +260,34 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
         return Optional.ofNullable(writeFailure);
     }
 
+    /** Sets the one listener to short plans (repair's; a later call replaces it). */
+    public void onShortPlans(ShortPlanListener listener) {
+        shortPlanListener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /** Whether {@code m} names fewer distinct nodes than its replication factor. */
+    static boolean isShort(ReplicaMeta m) {
+        List<String> r = m.replicas();
+        int distinct = 0;
+        for (int i = 0; i < r.size(); i++) {
+            if (r.indexOf(r.get(i)) == i) {
+                distinct++;
+            }
+        }
+        return distinct < m.replicationFactor();
+    }
+
+    private void tellShort(List<String> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        try {
+            shortPlanListener.shortPlans(keys);
+        } catch (RuntimeException e) {
+            log.warn("the listener to short plans failed on {} keys: {}", keys.size(), e.toString());
+        }
+    }
+
     /** Serialized so that the read-check-write of write-once cannot interleave between callers. */
     private synchronized List<WriteOutcome> writeBatch(List<ReplicaWrite> writes) {
         if (writes.isEmpty()) {
@@ -260,6 +298,7 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
             keys.add(w.key().getBytes(StandardCharsets.US_ASCII));
         }
         List<WriteOutcome> outcomes = new ArrayList<>(writes.size());
+        List<String> shortPlans = new ArrayList<>(0);
         try (WriteBatch batch = new WriteBatch()) {
             List<byte[]> existing = db.multiGetAsList(java.util.Collections.nCopies(keys.size(), events), keys);
             Map<String, byte[]> inBatch = new HashMap<>();
@@ -272,6 +311,9 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
                     batch.put(events, keys.get(i), w.event());
                     if (w.meta() != null) {
                         batch.put(meta, keys.get(i), MetaFormat.encode(w.meta().storedAt(now)));
+                        if (isShort(w.meta())) {
+                            shortPlans.add(w.key());
+                        }
                     }
                     counted.add(w.key(), IntervalDigest.eventHash(w.key(), w.event()),
                             w.meta() == null ? List.of() : w.meta().replicas(), true);
@@ -298,6 +340,7 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
             writeFailure = "write to " + dir + " failed: " + e.getMessage();
             throw new StoreException("write of " + writes.size() + " replicas to " + dir + " failed: " + e.getMessage(), e);
         }
+        tellShort(shortPlans);
         return outcomes;
     }
 
@@ -333,6 +376,7 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
         }
         List<byte[]> keys = updates.stream().map(u -> u.key().getBytes(StandardCharsets.US_ASCII)).toList();
         List<PlanUpdateOutcome> outcomes = new ArrayList<>(updates.size());
+        List<String> shortPlans = new ArrayList<>(0);
         try (WriteBatch batch = new WriteBatch()) {
             List<byte[]> held = db.multiGetAsList(Collections.nCopies(keys.size(), events), keys);
             List<byte[]> metas = db.multiGetAsList(Collections.nCopies(keys.size(), meta), keys);
@@ -360,6 +404,9 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
                 batch.put(meta, keys.get(i), MetaFormat.encode(next));
                 updated.put(u.key(), next);
                 outcomes.add(PlanUpdateOutcome.APPLIED);
+                if (isShort(next)) {
+                    shortPlans.add(u.key());
+                }
             }
             putDigests(batch, moved);
             if (batch.count() > 0) {
@@ -368,6 +415,7 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
         } catch (RocksDBException e) {
             throw new StoreException("plan update of " + updates.size() + " events in " + dir + " failed: " + e.getMessage(), e);
         }
+        tellShort(shortPlans);
         return outcomes;
     }
 

@@ -44,6 +44,27 @@ class RocksReplicaStoreRepairTest {
     }
 
     @Test
+    void plansNamingFewerNodesThanTheReplicationFactorAreReportedOnceWritten() {
+        try (RocksReplicaStore store = RocksReplicaStore.open(dir)) {
+            List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+            store.onShortPlans(heard::addAll);
+            String full = key(0);
+            String degraded = key(1);
+            String repeated = key(2);
+            store.write(List.of(write(full, 0, "n1", "n2", "n3"), write(degraded, 1, "n1", "n2"),
+                    write(repeated, 2, "n1", "n2", "n2")));
+            assertThat(heard).containsExactlyInAnyOrder(degraded, repeated);
+
+            heard.clear();
+            store.write(List.of(write(degraded, 1, "n1", "n2"))); // a duplicate stores nothing
+            assertThat(heard).isEmpty();
+
+            store.updatePlans(List.of(alldata.protocol.MetaUpdate.afterPut(full, List.of("n1", "n2"), 3)), "n1");
+            assertThat(heard).as("a replica failed with no spare: the coordinator's true plan").containsExactly(full);
+        }
+    }
+
+    @Test
     void ownRecordsSurviveAReopen() {
         try (RocksReplicaStore store = RocksReplicaStore.open(dir)) {
             assertThat(store.state("identity")).isEmpty();

@@ -9,7 +9,7 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Repair's meters: {@code alldata_under_replicated_events} (events below their replication factor this node has
- * yet to repair), the current pass's progress, and {@code alldata_repair_conflicts_total}, a counter of the conflicts
+ * yet to repair, owed replicas included), the current pass's progress, and {@code alldata_repair_conflicts_total}, a counter of the conflicts
  * repair met (the pass gauge falls back to 0 with each new pass, so it rarely shows one; the counter keeps them).
  */
 public final class RepairMeters implements MeterBinder {
@@ -23,7 +23,7 @@ public final class RepairMeters implements MeterBinder {
     public void bindTo(MeterRegistry registry) {
         gauge(registry, "alldata.under.replicated.events", RepairStatus::underReplicated,
                 "Events below their replication factor that this node repairs and has not yet (an estimate for the"
-                        + " part of a pass still to do)");
+                        + " part of a pass still to do, or what the last pass left, plus the events owed since)");
         gauge(registry, "alldata.repair.events.left", s -> Math.max(0, s.toRepair() - s.done()),
                 "Events the running repair pass has yet to look at");
         gauge(registry, "alldata.repair.pass.copies", RepairStatus::copies,

@@ -154,7 +154,7 @@ final class RepairPass {
      * Whether this node would copy the event if every node that heartbeats and whose plan names it holds it: the
      * estimate of what is under-replicated here before anyone is asked.
      */
-    private static boolean likelyCopies(StoredPlan p, RepairView view, ReplicationStrategy strategy) {
+    static boolean likelyCopies(StoredPlan p, RepairView view, ReplicationStrategy strategy) {
         var m = p.meta();
         Set<String> presumed = new HashSet<>();
         presumed.add(view.self());

@@ -43,8 +43,10 @@ import org.slf4j.LoggerFactory;
  * A pass over the node's events starts when its membership view changes in a way that leaves replicas missing
  * ({@link ClusterView#triggers}: a node tombstoned or down longer than {@code repair.delay.ms}, a node with a new
  * incarnation, this node draining; or more nodes take replicas after a pass left events short of nodes), at start (or resumed where a restart interrupted it), after
- * {@code repair.scan.interval.ms} (the slow pass that completes degraded writes and corrects plans whose updates
- * were lost), and half a minute after a pass that left copies failed. A new trigger supersedes the running pass
+ * {@code repair.scan.interval.ms} (the slow pass that corrects plans whose updates were lost), and half a minute
+ * after a pass that left copies failed. Events that become owed between passes (a degraded write, a replica that
+ * failed with no spare) are reported by the store as they are written ({@link OwedEvents}): counted at once, and
+ * tried without a pass a few seconds later and again whenever a node comes UP. A new trigger supersedes the running pass
  * (its view is outdated). Nothing runs until the membership topic has been read to its end: before that every
  * unknown node would look lost.
  *
@@ -77,6 +79,8 @@ public final class RepairService implements AutoCloseable {
     /** The record that a decommission started (a restart continues it). */
     static final String DECOMMISSION_STATE = "decommission";
     private static final long RATE_WINDOW_MS = 30_000;
+    /** The status's reason while owed events are tried outside a pass. */
+    static final String OWED_REASON = "owed replicas";
 
     /** The membership as repair uses it. */
     public interface Membership {
@@ -148,6 +152,13 @@ public final class RepairService implements AutoCloseable {
     private volatile long lastPassEndedMs;
     private volatile String lastPassSummary;
     private volatile boolean decommissioned;
+    /** Events that became owed since the last pass started (see {@link OwedEvents}). */
+    private final OwedEvents owed = new OwedEvents();
+    /** The owed events of the round being tried, or null; and what the round did. */
+    private Deque<String> owedRound;
+    private Tally owedTally;
+    private long owedRoundStartedMs;
+    private int owedRoundSize;
 
     RepairService(Settings settings, RocksReplicaStore store, Membership membership, NodeIdentity identity,
                   EventRepairer repairer, ReplyWaiter replies, Runnable stopCoordinating, LongSupplier clock) {
@@ -163,6 +174,7 @@ public final class RepairService implements AutoCloseable {
         this.thread.setDaemon(true);
         this.thread.setPriority(Thread.MIN_PRIORITY);
         this.status = snapshot();
+        store.onShortPlans(owed::note);
     }
 
     /**
@@ -359,6 +371,13 @@ public final class RepairService implements AutoCloseable {
         if (!reasons.isEmpty()) {
             startPass(String.join("; ", reasons), now);
         }
+        owed.intake(key -> owedAndMine(key, view, true), now);
+        owed.observeUp(upNodes(view));
+        if (pass == null && !membership.draining() && (owedRound != null || startOwedRound(now))) {
+            owedStep(view, now);
+            publish();
+            return;
+        }
         if (pass == null && !idle(view, now)) {
             return;
         }
@@ -382,9 +401,106 @@ public final class RepairService implements AutoCloseable {
             return true;
         }
         state = "IDLE";
-        detail = null;
+        detail = owed.count() > 0 ? owed.count() + " events owe replicas that no node can take yet; tried again when"
+                + " a node comes UP" : null;
         publish();
         pause(1000);
+        return false;
+    }
+
+    /**
+     * Whether this node holds {@code key} under a plan that needs repair and is the one to complete it (with the
+     * presumption a pass's estimate makes: every heartbeating node holds what its plan says).
+     *
+     * @param notOwnRepairs false for a plan this node's own repair wrote: the pass or round that wrote it counts the
+     *                      event already (as unresolved) and tries it again itself
+     */
+    private boolean owedAndMine(String key, RepairView view, boolean notOwnRepairs) {
+        Optional<alldata.protocol.ReplicaMeta> m = store.meta(key);
+        if (m.isEmpty()) {
+            return false;
+        }
+        var meta = m.get();
+        if (notOwnRepairs && meta.epoch() > 1 && meta.coordinator().equals(settings.node())) {
+            return false;
+        }
+        return RepairPlanner.needsRepair(meta.replicas(), meta.replicationFactor(), meta.planSinceMs(), view)
+                && RepairPass.likelyCopies(new StoredPlan(key, meta), view, settings.strategy());
+    }
+
+    private static java.util.Set<String> upNodes(RepairView view) {
+        java.util.Set<String> up = new java.util.HashSet<>();
+        for (RepairView.Member m : view.members()) {
+            if (m.status().takesReplicas()) {
+                up.add(m.id());
+            }
+        }
+        return up;
+    }
+
+    /** Starts a round over owed events when one is due (or a full pass, when more are owed than tracked). */
+    private boolean startOwedRound(long now) {
+        OwedEvents.Round due = owed.due(now);
+        if (due == OwedEvents.Round.FULL_PASS) {
+            startPass("a node came UP and more events owe replicas than are tracked by key", now);
+            return false;
+        }
+        if (due == OwedEvents.Round.NONE) {
+            return false;
+        }
+        List<String> keys = owed.take(due);
+        owedTally = new Tally(); // before the round itself: status reads them together
+        owedRoundSize = keys.size();
+        owedRoundStartedMs = now;
+        owedRound = new ArrayDeque<>(keys);
+        return true;
+    }
+
+    /**
+     * One batch of the owed round: the events some UP node outside their plan could take are repaired as a pass
+     * would (the holders are asked, the first verified holder copies); the others wait for a node to come UP.
+     */
+    private void owedStep(RepairView view, long now) throws InterruptedException {
+        state = "REPAIRING";
+        detail = null;
+        List<StoredPlan> candidates = new ArrayList<>();
+        for (int i = 0; i < REPAIR_CHUNK && !owedRound.isEmpty(); i++) {
+            String key = owedRound.poll();
+            Optional<alldata.protocol.ReplicaMeta> m = store.meta(key);
+            if (m.isEmpty() || !RepairPlanner.needsRepair(m.get().replicas(), m.get().replicationFactor(),
+                    m.get().planSinceMs(), view)) {
+                owed.tried(key, false);
+            } else if (!someUpNodeOutside(m.get().replicas(), view)) {
+                owed.tried(key, true); // asking the peers could only end in "short of nodes"
+            } else {
+                candidates.add(new StoredPlan(key, m.get()));
+            }
+        }
+        Tally batch = repairer.repair(candidates, view, false, null);
+        owedTally.add(batch);
+        for (StoredPlan c : candidates) {
+            owed.tried(c.key(), owedAndMine(c.key(), view, false));
+        }
+        if (batch.failed > 0) {
+            owed.retryAt(now + RETRY_MS);
+        }
+        if (owedRound.isEmpty()) {
+            if (owedTally.looked > 0) {
+                log.info("repair of {}: owed replicas: {}, in {} ms", settings.node(), owedTally,
+                        clock.getAsLong() - owedRoundStartedMs);
+            }
+            owedRound = null;
+            state = "IDLE";
+            detail = null;
+        }
+    }
+
+    private static boolean someUpNodeOutside(List<String> plan, RepairView view) {
+        for (RepairView.Member m : view.members()) {
+            if (m.status().takesReplicas() && !plan.contains(m.id())) {
+                return true;
+            }
+        }
         return false;
     }
 
@@ -407,6 +523,8 @@ public final class RepairService implements AutoCloseable {
             log.info("repair pass of {} starts: {}", settings.node(), reason);
         }
         pass = new RepairPass(reason, now, null);
+        owed.passStarted(); // the pass looks at every event held now, owed ones included
+        owedRound = null;
         retryAtMs = 0;
         rateSamples.clear();
     }
@@ -461,6 +579,8 @@ public final class RepairService implements AutoCloseable {
         log.info("repair pass of {} done ({}): {}, in {} s", settings.node(), pass.reason, t, took / 1000);
         lastUnresolved = t.unresolved;
         lastShort = t.shortOfNodes;
+        RepairView view = view(now);
+        owed.passFinished(key -> owedAndMine(key, view, false));
         lastPassEndedMs = now;
         nextPeriodicMs = now + settings.scanIntervalMs();
         retryAtMs = t.unresolved > 0 || t.failed > 0 ? now + RETRY_MS : 0;
@@ -572,9 +692,16 @@ public final class RepairService implements AutoCloseable {
 
     private RepairStatus snapshot() {
         RepairPass p = pass;
+        Deque<String> round = owedRound;
+        if (p == null && round != null) {
+            Tally t = owedTally;
+            return new RepairStatus(settings.node(), state, OWED_REASON, detail, null, 0, owedRoundSize,
+                    owedRoundSize - round.size(), t.copies, t.replanned, lastUnresolved + owed.count(), t.shortOfNodes,
+                    t.conflicts, t.failed, 0, -1, owedRoundStartedMs, lastPassEndedMs, lastPassSummary);
+        }
         if (p == null) {
-            return new RepairStatus(settings.node(), state, null, detail, null, 0, 0, 0, 0, 0, lastUnresolved, 0, 0, 0, 0,
-                    -1, 0, lastPassEndedMs, lastPassSummary);
+            return new RepairStatus(settings.node(), state, null, detail, null, 0, 0, 0, 0, 0, lastUnresolved + owed.count(),
+                    0, 0, 0, 0, -1, 0, lastPassEndedMs, lastPassSummary);
         }
         double rate = 0;
         if (rateSamples.size() >= 2) {
@@ -586,7 +713,8 @@ public final class RepairService implements AutoCloseable {
         long eta = p.phase() == RepairPass.Phase.COUNTING ? -1 : left == 0 ? 0 : rate > 0 ? (long) (left / rate) : -1;
         Tally t = p.totals;
         return new RepairStatus(settings.node(), state, p.reason, detail, p.currentInterval(), p.intervalsLeft(),
-                p.toRepair(), p.done(), t.copies, t.replanned, p.underReplicated(), t.shortOfNodes, t.conflicts, t.failed,
+                p.toRepair(), p.done(), t.copies, t.replanned, p.underReplicated() + owed.count(), t.shortOfNodes, t.conflicts,
+                t.failed,
                 Math.round(rate * 10) / 10.0, eta, p.startedAtMs, lastPassEndedMs, lastPassSummary);
     }
 

@@ -277,6 +277,16 @@ class RepairServiceTest {
         throw new AssertionError("repair did not settle: " + nodes.values().stream().map(Node::status).toList());
     }
 
+    /** One turn of every live node's repair. */
+    private void turnAll() throws InterruptedException {
+        for (Node n : nodes.values()) {
+            if (n.up) {
+                n.heartbeat();
+                n.service.turn();
+            }
+        }
+    }
+
     private List<String> holders(String key) {
         return nodes.values().stream().filter(n -> n.up && n.store.get(key).isPresent()).map(n -> n.id).toList();
     }
@@ -401,8 +411,10 @@ class RepairServiceTest {
         MetaUpdate truePlan = MetaUpdate.afterPut(key, List.of("a", "b"), 3);
         nodes.get("a").store.updatePlans(List.of(truePlan), "a");
         network.send(new ProducerRecord<>(TOPICS.commands("b"), CommandFormat.encode(new MetaUpdateBatch("a", List.of(truePlan)))));
-        now.addAndGet(3_600_000); // the slow pass
-        nodes.values().forEach(Node::heartbeat);
+        turnAll(); // repair takes the owed event in: counted at once
+        assertThat(nodes.get("a").status().underReplicated()).as("a, first in the plan, completes it").isEqualTo(1);
+        assertThat(nodes.get("b").status().underReplicated()).isZero();
+        now.addAndGet(OwedEvents.SETTLE_MS); // c still heartbeats UP: tried a few seconds later, not at the hourly pass
         settle();
 
         assertThat(holders(key)).containsExactlyInAnyOrder("a", "b", "c");
@@ -438,6 +450,42 @@ class RepairServiceTest {
                 .satisfies(o -> assertThat(o.what()).contains("its put FAILED"));
         assertThat(copies()).as("not even when an operator asks").isZero();
         assertThat(nodes.get("a").store.contentHashes(List.of(failedOnA, failedOnAB))).as("not a holder").isEmpty();
+    }
+
+    @Test
+    void eventsOwedSinceTheLastPassAreCountedAndCompletedAsSoonAsANodeComesBack() throws Exception {
+        cluster("a", "z1", "b", "z2", "c", "z3");
+        settle(); // the start-up passes: nothing to do
+        Node c = nodes.get("c");
+        c.up = false; // restarting: no heartbeats for a while, only DOWN
+        now.addAndGet(SESSION + 1_000);
+        settle();
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String key = AllDataKey.ingest(T0 + i * 1000, 0, i).value();
+            store(key, event(i), List.of("a", "b"), 3, "a"); // degraded writes while c is away
+            keys.add(key);
+        }
+        now.addAndGet(OwedEvents.SETTLE_MS);
+        settle();
+        assertThat(copies()).as("no node can take them").isZero();
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        new RepairMeters(nodes.get("a").service).bindTo(registry);
+        assertThat(nodes.get("a").status().underReplicated()).as("a, first in their plans, completes them").isEqualTo(20);
+        assertThat(nodes.get("a").status().state()).isEqualTo("IDLE");
+        assertThat(nodes.get("a").status().detail()).contains("20 events owe replicas");
+        assertThat(registry.get("alldata.under.replicated.events").gauge().value()).isEqualTo(20);
+        assertThat(nodes.get("b").status().underReplicated()).as("b leaves them to a").isZero();
+
+        c.up = true; // back, with its store: UP again, no pass is triggered by that alone
+        settle();
+        for (String key : keys) {
+            assertThat(holders(key)).as(key).containsExactlyInAnyOrder("a", "b", "c");
+        }
+        assertThat(copies()).as("one copy each, long before the hourly pass").isEqualTo(20);
+        assertThat(nodes.get("a").status().underReplicated()).isZero();
+        assertThat(registry.get("alldata.under.replicated.events").gauge().value()).isZero();
+        assertConsistent(keys);
     }
 
     @Test
