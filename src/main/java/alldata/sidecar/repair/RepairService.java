@@ -417,8 +417,8 @@ public final class RepairService implements AutoCloseable {
      */
     private boolean owedAndMine(String key, RepairView view, boolean notOwnRepairs) {
         Optional<alldata.protocol.ReplicaMeta> m = store.meta(key);
-        if (m.isEmpty()) {
-            return false;
+        if (m.isEmpty() || store.isFailed(key)) {
+            return false; // a FAILED put's copy owes nothing: it is not part of the data
         }
         var meta = m.get();
         if (notOwnRepairs && meta.epoch() > 1 && meta.coordinator().equals(settings.node())) {
@@ -467,7 +467,7 @@ public final class RepairService implements AutoCloseable {
         for (int i = 0; i < REPAIR_CHUNK && !owedRound.isEmpty(); i++) {
             String key = owedRound.poll();
             Optional<alldata.protocol.ReplicaMeta> m = store.meta(key);
-            if (m.isEmpty() || !RepairPlanner.needsRepair(m.get().replicas(), m.get().replicationFactor(),
+            if (m.isEmpty() || store.isFailed(key) || !RepairPlanner.needsRepair(m.get().replicas(), m.get().replicationFactor(),
                     m.get().planSinceMs(), view)) {
                 owed.tried(key, false);
             } else if (!someUpNodeOutside(m.get().replicas(), view)) {
