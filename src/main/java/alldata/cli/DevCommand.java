@@ -232,9 +232,18 @@ public final class DevCommand implements Callable<Integer> {
                 Plural.count(Math.min(DEMO_WINDOW, demo), "put"), all.getValueAtPercentile(50) / 1000.0, all.getValueAtPercentile(99) / 1000.0);
         out.println("acked replicas per zone (stored when the commit level was met):" + perZone);
         firstErrors.forEach(e -> out.println("  error: " + e));
+        out.println(COLD_START_NOTE);
         out.flush();
         return (int) result.failed();
     }
+
+    /**
+     * What the demo's numbers are: a first run pays for JIT compilation, topic and group creation and a broker,
+     * three sidecars and the load sharing one machine; a user comparing them with docs/performance.md should know.
+     */
+    static final String COLD_START_NOTE = "note: a cold start of a broker and every node in one JVM on this machine"
+            + " (JIT warm-up, topic and group creation included), with a burst of puts at once: not a measure of speed;"
+            + " 'alldata bench' warms up first and compares with a bare Kafka Streams hop (docs/performance.md)";
 
     /**
      * Replicas per zone over committed puts, counted from each outcome's acked list: the replicas known
