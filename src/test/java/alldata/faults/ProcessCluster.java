@@ -54,20 +54,6 @@ final class ProcessCluster implements AutoCloseable {
         }
     }
 
-    /**
-     * {@code settings} with short membership and consumer-group timeouts, so that the cluster notices a dead node
-     * and moves its work within seconds.
-     */
-    static Map<String, String> fastFailover(Map<String, String> settings) {
-        Map<String, String> all = new HashMap<>(Map.of(
-                "membership.heartbeat.ms", "500",
-                "membership.session.timeout.ms", "4000",
-                "kafka.session.timeout.ms", "6000",
-                "kafka.heartbeat.interval.ms", "1500"));
-        all.putAll(settings);
-        return Map.copyOf(all);
-    }
-
     /** Number of nodes, {@code node-1} to {@code node-<size>}. */
     int size() {
         return nodes;
