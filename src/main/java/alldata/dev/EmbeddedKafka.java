@@ -160,7 +160,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
         /**
          * Client port of the first node; the others take the next ports. 0 (the default) picks free ports
-         * for every node.
+         * for every node. For a {@link #member(int, String) member}: its own client port.
          */
         public Builder port(int port) {
             if (port < 0 || port > 65535) {

@@ -88,8 +88,8 @@ public final class KafkaReach {
     /**
      * Checks that Kafka answers {@code admin} within {@code timeout}.
      *
-     * @return the number of brokers Kafka reports (registered and not fenced)
      * @param bootstrap the bootstrap servers, as the user gave them, for the message
+     * @return the number of brokers Kafka reports (registered and not fenced)
      * @throws UnreachableException  when it does not
      * @throws IllegalStateException when it refuses the credentials
      */
