@@ -53,6 +53,11 @@ import org.slf4j.LoggerFactory;
  * <p>Layout of {@code dataDir}: a single node uses {@code logs/} and {@code metadata/} directly under it; node
  * {@code i} of a multi-node cluster uses {@code node-i/logs} and {@code node-i/metadata}.
  *
+ * <p>A multi-node cluster runs either in this JVM ({@link Builder#nodes(int)}) or one node per process
+ * ({@link Builder#member(int, String)}): each process then runs one node of a cluster whose controller quorum is
+ * given as a static voters string, with a cluster id shared by every node ({@link Builder#clusterId(String)}), so
+ * that a node can be killed and restarted on its own.
+ *
  * <p>Kafka's fatal-fault handlers halt the JVM ({@code Runtime.halt}). Tests should start with
  * {@link Builder#haltProtection(boolean) haltProtection(true)}: Kafka's exit and halt procedures then throw
  * {@link IllegalStateException} in the faulting thread instead, until the last protected instance stops (then
@@ -74,27 +79,46 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static Exit.Procedure previousExit;
 
     private final Path dataDir;
+    /** Nodes of the whole cluster, whether they run in this JVM or not. */
     private final int nodeCount;
+    /** Null when every node runs in this JVM; else the one node this JVM runs. */
+    private final Voters.Voter member;
+    private final Voters voters;
+    private final int firstControllerPort;
     private final boolean autoPorts;
     private final Map<String, String> extraConfig;
     private final boolean haltProtection;
     private final Duration startTimeout;
     private final String clusterId;
 
+    /** Node ids, client ports and controller ports of the nodes run in this JVM, by index. */
+    private volatile int[] ids;
     private volatile int[] ports;
     private volatile int[] controllerPorts;
     private volatile List<KafkaRaftServer> servers = List.of();
     private boolean closed;
 
-    private EmbeddedKafka(Builder b) throws IOException {
+    /** @param preview only to compute broker settings: nothing is written, no cluster id is made */
+    private EmbeddedKafka(Builder b, boolean preview) throws IOException {
         this.dataDir = b.dataDir.toAbsolutePath().normalize();
-        this.nodeCount = b.nodes;
+        this.voters = b.voters;
+        this.member = b.voters == null ? null : b.voters.voter(b.memberId);
+        this.nodeCount = b.voters == null ? b.nodes : b.voters.size();
+        this.firstControllerPort = b.controllerPort;
         this.autoPorts = b.port == 0;
         this.extraConfig = Map.copyOf(b.extraConfig);
         this.haltProtection = b.haltProtection;
         this.startTimeout = b.startTimeout;
+        if (member != null && (b.port == 0 || b.clusterId == null)) {
+            // the other nodes' processes must know where to find this one, and all must agree on the cluster
+            throw new IllegalArgumentException("a member node needs a fixed client port and the cluster id");
+        }
+        if (preview) {
+            this.clusterId = b.clusterId;
+            return;
+        }
         Files.createDirectories(dataDir);
-        this.clusterId = loadOrCreateClusterId();
+        this.clusterId = member == null ? loadOrCreateClusterId(b.clusterId) : checkMemberClusterId(b.clusterId);
     }
 
     /** Starts one combined broker and controller on {@code port} (0 picks a free port) with its data under {@code dataDir}. */
@@ -121,7 +145,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     public static final class Builder {
         private final Path dataDir;
         private int port;
+        private int controllerPort;
         private int nodes = 1;
+        private int memberId;
+        private Voters voters;
+        private String clusterId;
         private final Map<String, String> extraConfig = new LinkedHashMap<>();
         private boolean haltProtection;
         private Duration startTimeout = Duration.ofSeconds(120);
@@ -132,7 +160,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
         /**
          * Client port of the first node; the others take the next ports. 0 (the default) picks free ports
-         * for every node.
+         * for every node. For a {@link #member(int, String) member}: its own client port.
          */
         public Builder port(int port) {
             if (port < 0 || port > 65535) {
@@ -143,14 +171,55 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
 
         /**
-         * Number of nodes, each a combined broker and controller (default 1). With more than one node the
-         * internal topics and {@code default.replication.factor} use min(3, nodes) replicas.
+         * Controller port of the first node; the others take the next ports. 0 (the default) picks free ports.
+         * Ignored for a {@link #member(int, String) member}, whose voters say its controller port.
+         */
+        public Builder controllerPort(int controllerPort) {
+            if (controllerPort < 0 || controllerPort > 65535) {
+                throw new IllegalArgumentException("controller port out of range: " + controllerPort);
+            }
+            this.controllerPort = controllerPort;
+            return this;
+        }
+
+        /**
+         * Number of nodes run in this JVM, each a combined broker and controller (default 1). With more than one
+         * node the internal topics and {@code default.replication.factor} use min(3, nodes) replicas.
          */
         public Builder nodes(int nodes) {
             if (nodes < 1) {
                 throw new IllegalArgumentException("nodes must be at least 1: " + nodes);
             }
             this.nodes = nodes;
+            return this;
+        }
+
+        /**
+         * Runs only node {@code nodeId} of a cluster whose other nodes run elsewhere (their own processes), with
+         * the static controller quorum {@code voters}, e.g. {@code 1@localhost:9192,2@localhost:9193,3@localhost:9194}.
+         * This node's controller listens on its voter's port, its clients on {@link #port(int)} (which must then be
+         * given); the cluster id must be given too ({@link #clusterId(String)}), the same on every node. The
+         * cluster's size is the number of voters; its data goes to {@code dataDir/node-<nodeId>}, so that the nodes
+         * of one machine may share a data directory.
+         *
+         * @throws IllegalArgumentException when {@code voters} is malformed or does not name {@code nodeId}
+         */
+        public Builder member(int nodeId, String voters) {
+            Voters v = Voters.parse(voters);
+            v.voter(nodeId); // fails now, naming the node, when it is not a voter
+            this.memberId = nodeId;
+            this.voters = v;
+            return this;
+        }
+
+        /**
+         * The cluster id (Kafka's base64 UUID form, as {@code kafka-storage random-uuid} prints it). Required for a
+         * {@link #member(int, String) member}: every node of a cluster is formatted with the same one. Otherwise
+         * the id comes from the data directory, or a new one is made.
+         */
+        public Builder clusterId(String clusterId) {
+            Uuid.fromString(Objects.requireNonNull(clusterId, "clusterId")); // fails on a malformed id
+            this.clusterId = clusterId;
             return this;
         }
 
@@ -164,6 +233,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             return this;
         }
 
+        /** One broker setting applied last, to every node (see {@link #brokerConfig(Map)}). */
         public Builder brokerConfig(String key, String value) {
             extraConfig.put(key, value);
             return this;
@@ -181,9 +251,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             return this;
         }
 
-        /** Formats (once), starts, and returns when every broker answers clients. */
+        /** Formats (once), starts, and returns when every broker of this JVM answers clients. */
         public EmbeddedKafka start() throws IOException {
-            EmbeddedKafka k = new EmbeddedKafka(this);
+            EmbeddedKafka k = new EmbeddedKafka(this, false);
             k.protectHalt();
             try {
                 k.startFirstTime(port);
@@ -193,9 +263,87 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             return k;
         }
+
+        /**
+         * The broker settings, by node id, that the nodes of this JVM would start with, without starting anything
+         * (ports left at 0 show as 0; a new data directory gets no cluster id file). For checks and tests.
+         */
+        public Map<Integer, Map<String, String>> brokerConfigs() throws IOException {
+            EmbeddedKafka k = new EmbeddedKafka(this, true);
+            k.planPorts(port, false);
+            Map<Integer, Map<String, String>> configs = new java.util.TreeMap<>();
+            for (int i = 0; i < k.ids.length; i++) {
+                configs.put(k.ids[i], Map.copyOf(k.brokerConfig(i)));
+            }
+            return configs;
+        }
     }
 
-    /** Comma-separated {@code localhost:PORT} of every node. */
+    /**
+     * A static controller quorum, {@code id@host:port} entries separated by commas.
+     *
+     * @param voters the entries, in the order given
+     */
+    public record Voters(List<Voter> voters) {
+        /** One controller of the quorum. */
+        public record Voter(int id, String host, int port) {
+            @Override
+            public String toString() {
+                return id + "@" + host + ":" + port;
+            }
+        }
+
+        public Voters {
+            voters = List.copyOf(voters);
+        }
+
+        /**
+         * @throws IllegalArgumentException naming the entry that is not {@code id@host:port}, or a repeated id
+         */
+        public static Voters parse(String text) {
+            List<Voter> list = new ArrayList<>();
+            for (String entry : Objects.requireNonNull(text, "voters").split(",")) {
+                String e = entry.strip();
+                int at = e.indexOf('@');
+                int colon = e.lastIndexOf(':');
+                try {
+                    if (at < 1 || colon < at + 2) {
+                        throw new NumberFormatException();
+                    }
+                    Voter v = new Voter(Integer.parseInt(e.substring(0, at)), e.substring(at + 1, colon),
+                            Integer.parseInt(e.substring(colon + 1)));
+                    if (v.id() < 0 || v.port() < 1 || v.port() > 65535) {
+                        throw new NumberFormatException();
+                    }
+                    if (list.stream().anyMatch(o -> o.id() == v.id())) {
+                        throw new IllegalArgumentException("voters name node " + v.id() + " twice: " + text);
+                    }
+                    list.add(v);
+                } catch (NumberFormatException x) {
+                    throw new IllegalArgumentException("voter '" + e + "' is not id@host:port (in '" + text + "')");
+                }
+            }
+            return new Voters(list);
+        }
+
+        /** Number of controllers. */
+        public int size() {
+            return voters.size();
+        }
+
+        /** @throws IllegalArgumentException when no controller has this id */
+        public Voter voter(int id) {
+            return voters.stream().filter(v -> v.id() == id).findFirst().orElseThrow(() ->
+                    new IllegalArgumentException("node " + id + " is not one of the voters " + this));
+        }
+
+        @Override
+        public String toString() {
+            return voters.stream().map(Voter::toString).collect(Collectors.joining(","));
+        }
+    }
+
+    /** Comma-separated {@code localhost:PORT} of every node run in this JVM. */
     public String bootstrapServers() {
         int[] p = ports;
         StringBuilder sb = new StringBuilder();
@@ -213,13 +361,24 @@ public final class EmbeddedKafka implements AutoCloseable {
         return ports[0];
     }
 
-    /** Client ports of all nodes, node 1 first. */
+    /** Client ports of the nodes run in this JVM, lowest node id first. */
     public List<Integer> ports() {
         return Arrays.stream(ports).boxed().toList();
     }
 
+    /** Nodes of the whole cluster, including those run by other processes. */
     public int nodeCount() {
         return nodeCount;
+    }
+
+    /** Ids of the nodes run in this JVM. */
+    public List<Integer> nodeIds() {
+        return Arrays.stream(ids).boxed().toList();
+    }
+
+    /** The static controller quorum, {@code id@localhost:port} of every node. */
+    public String voters() {
+        return votersText();
     }
 
     public String clusterId() {
@@ -230,6 +389,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         return dataDir;
     }
 
+    /** Whether the nodes of this JVM run. */
     public boolean isRunning() {
         return !servers.isEmpty();
     }
@@ -266,7 +426,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private synchronized void startFirstTime(int firstPort) {
         for (int attempt = 1; ; attempt++) {
             try {
-                assignPorts(firstPort);
+                planPorts(firstPort, true);
             } catch (IOException e) {
                 throw new IllegalStateException("cannot find free ports for embedded Kafka: " + e.getMessage(), e);
             }
@@ -284,27 +444,40 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Assigns client and controller ports. Every port picked here is held open until all are picked, so
-     * they are distinct.
+     * Assigns node ids, client and controller ports of the nodes run here. Every port picked here ({@code pick}
+     * true and a base port 0) is held open until all are picked, so they are distinct; a member's ports are given.
      */
-    private void assignPorts(int firstPort) throws IOException {
+    private void planPorts(int firstPort, boolean pick) throws IOException {
+        if (member != null) {
+            this.ids = new int[] {member.id()};
+            this.ports = new int[] {firstPort};
+            this.controllerPorts = new int[] {member.port()};
+            return;
+        }
+        int[] id = new int[nodeCount];
         int[] client = new int[nodeCount];
         int[] controller = new int[nodeCount];
         List<ServerSocket> held = new ArrayList<>();
         try {
             for (int i = 0; i < nodeCount; i++) {
-                client[i] = firstPort == 0 ? hold(held) : firstPort + i;
+                id[i] = nodeId(i);
+                client[i] = firstPort == 0 && pick ? hold(held) : firstPort == 0 ? 0 : firstPort + i;
             }
             for (int i = 0; i < nodeCount; i++) {
-                do {
-                    controller[i] = hold(held); // never a client port given by the caller
-                } while (contains(client, controller[i]));
+                if (firstControllerPort != 0) {
+                    controller[i] = firstControllerPort + i;
+                } else if (pick) {
+                    do {
+                        controller[i] = hold(held); // never a client port given by the caller
+                    } while (contains(client, controller[i]));
+                }
             }
         } finally {
             for (ServerSocket s : held) {
                 s.close();
             }
         }
+        this.ids = id;
         this.ports = client;
         this.controllerPorts = controller;
     }
@@ -338,7 +511,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private void startServers() {
         long t0 = System.nanoTime();
         List<KafkaConfig> configs = new ArrayList<>();
-        for (int i = 0; i < nodeCount; i++) {
+        for (int i = 0; i < ids.length; i++) {
             KafkaConfig config = new KafkaConfig(brokerConfig(i), false);
             format(i);
             configs.add(config);
@@ -350,7 +523,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             shutdownServers();
             throw e;
         }
-        log.info("embedded Kafka ({} node{}) up at {} in {} ms (data in {})", nodeCount, nodeCount == 1 ? "" : "s",
+        log.info("embedded Kafka ({}) up at {} in {} ms (data in {})", member == null
+                        ? nodeCount + " node" + (nodeCount == 1 ? "" : "s") : "node " + member.id() + " of " + nodeCount,
                 bootstrapServers(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), dataDir);
     }
 
@@ -368,7 +542,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 } catch (Throwable e) {
                     f.completeExceptionally(e);
                 }
-            }, "embedded-kafka-start-" + nodeId(i));
+            }, "embedded-kafka-start-" + ids[i]);
             t.setDaemon(true);
             t.start();
             startups.add(f);
@@ -389,12 +563,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private Map<String, String> brokerConfig(int i) {
-        int id = nodeId(i);
+        int id = ids[i];
         int replicas = Math.min(3, nodeCount);
         Map<String, String> c = new HashMap<>();
         c.put("process.roles", "broker,controller");
         c.put("node.id", Integer.toString(id));
-        c.put("controller.quorum.voters", voters());
+        c.put("controller.quorum.voters", votersText());
         c.put("controller.listener.names", CONTROLLER_LISTENER);
         c.put("listeners", CLIENT_LISTENER + "://localhost:" + ports[i] + "," + CONTROLLER_LISTENER + "://localhost:" + controllerPorts[i]);
         c.put("advertised.listeners", CLIENT_LISTENER + "://localhost:" + ports[i]);
@@ -427,10 +601,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         return c;
     }
 
-    private String voters() {
+    private String votersText() {
+        if (voters != null) {
+            return voters.toString();
+        }
         List<String> v = new ArrayList<>();
         for (int i = 0; i < nodeCount; i++) {
-            v.add(nodeId(i) + "@localhost:" + controllerPorts[i]);
+            v.add(ids[i] + "@localhost:" + controllerPorts[i]);
         }
         return String.join(",", v);
     }
@@ -440,7 +617,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private Path nodeDir(int i) {
-        return nodeCount == 1 ? dataDir : dataDir.resolve("node-" + nodeId(i));
+        return nodeCount == 1 && member == null ? dataDir : dataDir.resolve("node-" + ids[i]);
     }
 
     private Path logDir(int i) {
@@ -459,7 +636,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         try {
             new Formatter()
                     .setPrintStream(new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8))
-                    .setNodeId(nodeId(i))
+                    .setNodeId(ids[i])
                     .setClusterId(clusterId)
                     .setDirectories(List.of(logDir(i).toString(), metadataDir(i).toString()))
                     .setMetadataLogDirectory(metadataDir(i).toString())
@@ -473,20 +650,42 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * The cluster id of this data directory: from {@code cluster.id}, else from the {@code meta.properties}
-     * of an already formatted node, else a new one (then written to {@code cluster.id}).
+     * A member's cluster id, as given; refused when this node's directory was formatted for another cluster (Kafka
+     * would refuse to start with a less telling message).
      */
-    private String loadOrCreateClusterId() throws IOException {
-        Path file = dataDir.resolve(CLUSTER_ID_FILE);
-        if (Files.exists(file)) {
-            String id = Files.readString(file, StandardCharsets.UTF_8).strip();
-            if (!id.isEmpty()) {
-                return id;
+    private String checkMemberClusterId(String given) throws IOException {
+        Path meta = dataDir.resolve("node-" + member.id()).resolve("metadata").resolve("meta.properties");
+        if (Files.exists(meta)) {
+            Properties p = new Properties();
+            try (InputStream in = Files.newInputStream(meta)) {
+                p.load(in);
+            }
+            String formatted = p.getProperty("cluster.id");
+            if (formatted != null && !formatted.equals(given)) {
+                throw new IllegalStateException(meta.getParent() + " belongs to Kafka cluster " + formatted + ", not "
+                        + given + ": give that cluster id, or another data directory");
             }
         }
+        return given;
+    }
+
+    /**
+     * The cluster id of this data directory: from {@code cluster.id}, else from the {@code meta.properties} of an
+     * already formatted node, else {@code given}, else a new one; written to {@code cluster.id}.
+     *
+     * @param given the id asked for, or null
+     * @throws IllegalStateException when the directory belongs to another cluster than {@code given}
+     */
+    private String loadOrCreateClusterId(String given) throws IOException {
+        Path file = dataDir.resolve(CLUSTER_ID_FILE);
         String id = null;
+        if (Files.exists(file)) {
+            String kept = Files.readString(file, StandardCharsets.UTF_8).strip();
+            id = kept.isEmpty() ? null : kept;
+        }
         for (int i = 0; i < nodeCount && id == null; i++) {
-            Path meta = metadataDir(i).resolve("meta.properties");
+            Path meta = (nodeCount == 1 ? dataDir : dataDir.resolve("node-" + nodeId(i))).resolve("metadata")
+                    .resolve("meta.properties");
             if (Files.exists(meta)) {
                 Properties p = new Properties();
                 try (InputStream in = Files.newInputStream(meta)) {
@@ -495,8 +694,12 @@ public final class EmbeddedKafka implements AutoCloseable {
                 id = p.getProperty("cluster.id");
             }
         }
+        if (id != null && given != null && !id.equals(given)) {
+            throw new IllegalStateException(dataDir + " belongs to Kafka cluster " + id + ", not " + given
+                    + ": give that cluster id, or another data directory");
+        }
         if (id == null) {
-            id = Uuid.randomUuid().toString();
+            id = given != null ? given : Uuid.randomUuid().toString();
         }
         Path tmp = dataDir.resolve(CLUSTER_ID_FILE + ".tmp");
         Files.writeString(tmp, id + "\n", StandardCharsets.UTF_8);
@@ -504,7 +707,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         return id;
     }
 
-    /** Returns once every node is listed by {@code describeCluster} (brokers are registered and unfenced). */
+    /**
+     * Returns once every node of this JVM is listed by {@code describeCluster} (brokers are registered and
+     * unfenced).
+     */
     private void awaitClients(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Exception last = null;
@@ -517,7 +723,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             while (System.nanoTime() < deadline) {
                 try {
                     nodes = admin.describeCluster().nodes().get(10, TimeUnit.SECONDS);
-                    if (nodes.size() >= nodeCount) {
+                    List<Integer> seen = nodes.stream().map(Node::id).toList();
+                    if (seen.containsAll(nodeIds())) {
                         return;
                     }
                 } catch (InterruptedException e) {

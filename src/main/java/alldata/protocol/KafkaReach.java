@@ -89,13 +89,14 @@ public final class KafkaReach {
      * Checks that Kafka answers {@code admin} within {@code timeout}.
      *
      * @param bootstrap the bootstrap servers, as the user gave them, for the message
+     * @return the number of brokers Kafka reports (registered and not fenced)
      * @throws UnreachableException  when it does not
      * @throws IllegalStateException when it refuses the credentials
      */
-    public static void check(Admin admin, String bootstrap, Duration timeout, Hints hints) throws InterruptedException {
+    public static int check(Admin admin, String bootstrap, Duration timeout, Hints hints) throws InterruptedException {
         try {
-            admin.describeCluster(new DescribeClusterOptions().timeoutMs(millis(timeout))).nodes()
-                    .get(timeout.toMillis() + 5_000L, TimeUnit.MILLISECONDS);
+            return admin.describeCluster(new DescribeClusterOptions().timeoutMs(millis(timeout))).nodes()
+                    .get(timeout.toMillis() + 5_000L, TimeUnit.MILLISECONDS).size();
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             if (cause instanceof AuthenticationException) {

@@ -150,6 +150,13 @@ public final class Setting<T> {
         return new Setting<>(key, "path", defaultValue, "a path; ${node.id} is the node id", Path::of, true, doc);
     }
 
+    /** A 16-bit integer in {@code range} that may be left unset (empty). */
+    public static Setting<Optional<Short>> ofOptionalShort(String key, Range range, String doc) {
+        Range r = range.within(Short.MIN_VALUE, Short.MAX_VALUE);
+        return new Setting<>(key, "short", "", r.describe(Long.MAX_VALUE) + ", or empty",
+                s -> s.isEmpty() ? Optional.empty() : Optional.of((short) whole(s, r)), false, doc);
+    }
+
     /** Text that may be left unset (empty). */
     public static Setting<Optional<String>> ofOptionalString(String key, String doc) {
         return new Setting<>(key, "string", "", "any; empty: none", s -> Optional.of(s).filter(v -> !v.isEmpty()),

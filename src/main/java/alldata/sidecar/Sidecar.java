@@ -64,6 +64,7 @@ public final class Sidecar implements AutoCloseable {
     private final Readiness readiness;
     private final HttpApi http;
     private final MeterBindings meters;
+    private final TopicReplication topicReplication;
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -75,7 +76,7 @@ public final class Sidecar implements AutoCloseable {
         Deque<AutoCloseable> opened = new ArrayDeque<>(List.of(store));
         try {
             try (Admin admin = Admin.create(config.kafkaClientConfig())) {
-                TopicAdmin.ensureTopics(admin, config);
+                this.topicReplication = TopicAdmin.ensureTopics(admin, config);
             }
             this.identity = StartupIdentity.establish(config, store);
             metrics.storeSize(store::approximateSizeBytes, store::approximateCount);
@@ -115,7 +116,7 @@ public final class Sidecar implements AutoCloseable {
             this.writer = ReplicaWriter.create(config, store, producer, metrics, repair::onReplies);
             opened.push(writer);
             CoordinatorTopology coordinator = CoordinatorTopology.of(config, directory, store, acks::sendClock, metrics);
-            this.streams = new KafkaStreams(coordinator.topology(), CoordinatorTopology.streamsConfig(config),
+            this.streams = new KafkaStreams(coordinator.topology(), CoordinatorTopology.streamsConfig(config, topicReplication),
                     coordinator.clientSupplier());
             opened.push(streams);
             streams.setStateListener(coordinatorState);
@@ -293,6 +294,11 @@ public final class Sidecar implements AutoCloseable {
 
     public SidecarConfig config() {
         return config;
+    }
+
+    /** How the topics this sidecar created, and its Streams changelog, are replicated (decided at start). */
+    public TopicReplication topicReplication() {
+        return topicReplication;
     }
 
     public String nodeId() {

@@ -100,8 +100,9 @@ public final class SidecarConfig {
             "Partitions of this node's command topic, when created.");
     public static final Setting<Integer> RESULTS_PARTITIONS = Setting.ofInt("topic.results.partitions", 6, atLeast(1),
             "Partitions of the results topic, when created.");
-    public static final Setting<Short> TOPIC_REPLICATION_FACTOR = Setting.ofShort("topic.replication.factor",
-            (short) 1, atLeast(1), "Replication factor of the Kafka topics the sidecar creates.");
+    public static final Setting<Optional<Short>> TOPIC_REPLICATION_FACTOR = Setting.ofOptionalShort(
+            "topic.replication.factor", atLeast(1), "Replication factor of the Kafka topics the sidecar creates (Streams'"
+                    + " changelog too), which get `min.insync.replicas` min(2, it); empty: min(3, brokers at start).");
     public static final Setting<CommitLevel> COMMIT_LEVEL = Setting.ofEnum("commit.level", CommitLevel.class,
             CommitLevel.QUORUM, "Default commit level of a put.");
     public static final Setting<Integer> REPLICATION_FACTOR = Setting.ofInt("replication.factor", 1, atLeast(1),
@@ -257,7 +258,8 @@ public final class SidecarConfig {
         return get(RESULTS_PARTITIONS);
     }
 
-    public short topicReplicationFactor() {
+    /** {@code topic.replication.factor}; empty: decided from the brokers ({@link TopicReplication}). */
+    public Optional<Short> topicReplicationFactor() {
         return get(TOPIC_REPLICATION_FACTOR);
     }
 

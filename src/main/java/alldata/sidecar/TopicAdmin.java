@@ -76,12 +76,18 @@ public final class TopicAdmin {
      * Creates the shared topics and this node's command topic when they are missing, then checks that
      * the ingest and ack topics have the same partition count.
      *
+     * @return how the topics it creates are replicated (Streams' changelog is to be created alike)
      * @throws IllegalStateException naming the topic to fix when they differ
      */
-    public static void ensureTopics(Admin admin, SidecarConfig config) throws InterruptedException {
-        checkReachable(admin, config);
+    public static TopicReplication ensureTopics(Admin admin, SidecarConfig config) throws InterruptedException {
+        int brokers = checkReachable(admin, config);
+        TopicReplication replication = TopicReplication.decide(config.topicReplicationFactor(), brokers);
+        replication.warning().ifPresentOrElse(log::warn, () -> log.info("topics are created with {}", replication));
         Topics t = config.topics();
-        short rf = config.topicReplicationFactor();
+        short rf = replication.replicationFactor();
+        // with acks=all a write waits for this many replicas: a lost broker neither loses it nor stops writes
+        Map<String, String> minIsr = Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+                Short.toString(replication.minInsyncReplicas()));
         List<NewTopic> wanted = new ArrayList<>();
         wanted.add(new NewTopic(t.ingest(), config.ingestPartitions(), rf)
                 .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(ingestRecordMaxBytes(config)))));
@@ -97,7 +103,10 @@ public final class TopicAdmin {
         wanted.add(new NewTopic(t.deadLetter(), 1, rf).configs(deadLetterConfig));
         wanted.add(new NewTopic(t.commands(config.nodeId()), config.commandPartitions(), rf)
                 .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(commandRecordMaxBytes(config)))));
-        for (NewTopic topic : wanted) {
+        for (NewTopic wantedTopic : wanted) {
+            Map<String, String> topicConfig = new HashMap<>(wantedTopic.configs() == null ? Map.of() : wantedTopic.configs());
+            topicConfig.putAll(minIsr);
+            NewTopic topic = new NewTopic(wantedTopic.name(), wantedTopic.numPartitions(), rf).configs(topicConfig);
             try {
                 admin.createTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
                 log.info("created topic {} ({} partitions)", topic.name(), topic.numPartitions());
@@ -113,6 +122,7 @@ public final class TopicAdmin {
         }
         checkCoPartitioned(admin, t);
         awaitLeaders(admin, t.commands(config.nodeId()));
+        return replication;
     }
 
     /** What a sidecar that cannot reach Kafka at start says to check. */
@@ -125,8 +135,8 @@ public final class TopicAdmin {
      * Fails fast, with what to fix, when Kafka cannot be reached within {@link KafkaReach#DEFAULT_TIMEOUT} or
      * refuses the sidecar's credentials (instead of hanging in retries).
      */
-    static void checkReachable(Admin admin, SidecarConfig config) throws InterruptedException {
-        KafkaReach.check(admin, config.bootstrapServers(), KafkaReach.DEFAULT_TIMEOUT, HINTS);
+    static int checkReachable(Admin admin, SidecarConfig config) throws InterruptedException {
+        return KafkaReach.check(admin, config.bootstrapServers(), KafkaReach.DEFAULT_TIMEOUT, HINTS);
     }
 
     static void checkCoPartitioned(Admin admin, Topics t) throws InterruptedException {

@@ -6,6 +6,7 @@ import alldata.protocol.Topics;
 import alldata.sidecar.SidecarConfig;
 import alldata.sidecar.SidecarMetrics;
 import alldata.sidecar.TopicAdmin;
+import alldata.sidecar.TopicReplication;
 import alldata.sidecar.membership.PeerDirectory;
 import alldata.store.RocksReplicaStore;
 import java.nio.charset.StandardCharsets;
@@ -104,8 +105,12 @@ public final class CoordinatorTopology {
         return c;
     }
 
-    /** Streams settings: the shared application id, this node's state dir, and the {@code kafka.*} settings. */
-    public static Properties streamsConfig(SidecarConfig config) {
+    /**
+     * Streams settings: the shared application id, this node's state dir, and the {@code kafka.*} settings.
+     *
+     * @param replication how the changelog is replicated, as the sidecar's own topics
+     */
+    public static Properties streamsConfig(SidecarConfig config, TopicReplication replication) {
         Properties p = new Properties();
         p.putAll(config.kafkaClientConfig());
         Topics topics = config.topics();
@@ -115,7 +120,8 @@ public final class CoordinatorTopology {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
-        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topicReplicationFactor());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replication.replicationFactor());
+        p.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), (int) replication.minInsyncReplicas());
         p.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, UsePartitionTimeOnInvalidTimestamp.class);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         // ingest and acks need no timestamp alignment: never hold a task back waiting for the other topic

@@ -3,8 +3,10 @@ package alldata.sidecar.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import alldata.sidecar.SidecarConfig;
+import alldata.sidecar.TopicReplication;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -17,8 +19,24 @@ class CoordinatorStreamsConfigTest {
     private static Map<String, Object> mainConsumer(Map<String, String> more, int thread) {
         Map<String, String> values = new HashMap<>(NODE);
         values.putAll(more);
-        Properties p = CoordinatorTopology.streamsConfig(SidecarConfig.from(values, Map.of()));
+        Properties p = CoordinatorTopology.streamsConfig(SidecarConfig.from(values, Map.of()), ONE_BROKER);
         return new StreamsConfig(p).getMainConsumerConfigs("g", "c", thread);
+    }
+
+    private static final TopicReplication ONE_BROKER = TopicReplication.decide(Optional.empty(), 1);
+
+    /** The changelog is replicated as the sidecar's own topics: min(3, brokers) replicas, min ISR 2. */
+    @Test
+    void theChangelogIsReplicatedAsTheSidecarsTopics() {
+        StreamsConfig three = new StreamsConfig(CoordinatorTopology.streamsConfig(SidecarConfig.from(NODE, Map.of()),
+                TopicReplication.decide(Optional.empty(), 5)));
+        assertThat(three.getInt(StreamsConfig.REPLICATION_FACTOR_CONFIG)).isEqualTo(3);
+        assertThat(three.originalsWithPrefix(StreamsConfig.TOPIC_PREFIX)).containsEntry("min.insync.replicas", 2);
+
+        StreamsConfig one = new StreamsConfig(CoordinatorTopology.streamsConfig(SidecarConfig.from(NODE, Map.of()),
+                ONE_BROKER));
+        assertThat(one.getInt(StreamsConfig.REPLICATION_FACTOR_CONFIG)).isEqualTo(1);
+        assertThat(one.originalsWithPrefix(StreamsConfig.TOPIC_PREFIX)).containsEntry("min.insync.replicas", 1);
     }
 
     /** A restarted node takes its own tasks back without a group-wide rebalance: one static member per thread. */
