@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -127,6 +128,7 @@ class AvailabilityIT {
      * move once its session expires; when it wakes it is a zombie that must repeat nothing.
      */
     @Test
+    @Tag("long-fault") // -Pfaults-long: 80 s of pauses
     void pausedNodesFailNothingAndTheWokenZombieRepeatsNothing() throws Exception {
         startCluster(DEFAULTS);
         load = BurstLoad.start(kafka.bootstrapServers(), TOPICS.ingest(), EVENTS, 1_000, 3_000);

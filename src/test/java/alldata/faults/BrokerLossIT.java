@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * coordinators with it; nothing may FAIL and every ingest record gets exactly one outcome. Put latency is printed,
  * not asserted.
  */
+@Tag("long-fault") // -Pfaults-long: three broker processes beside three sidecars
 class BrokerLossIT {
     private static final Topics TOPICS = Topics.defaults();
     /** The dev nodes' replication ({@code config/node-N.properties}); every timeout at its default. */
