@@ -62,6 +62,8 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
     private TopicPartition ingestPartition;
     private CommitPolicy commits;
     private long outcomesSeen;
+    /** Records processed since the previous end of a cycle: whether the task is busy ({@link CommitPolicy}). */
+    private long recordsInCycle;
     private long ackClockMs = Long.MIN_VALUE;
     private long lastClockSentMs;
 
@@ -108,6 +110,7 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
         } else {
             onIngest(record, md, now);
         }
+        recordsInCycle++;
         wakeIfWaiting(now);
     }
 
@@ -117,10 +120,9 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
      * waiting for their commit.
      */
     private void wakeIfWaiting(long now) {
-        if (commands.buffered() > 0 || puts.localWritesInFlight() > 0) {
+        if (commands.buffered() > 0 || puts.localWritesInFlight() > 0 || commits.waiting(puts.outcomesWaitForOffsets())) {
             gate.wakeBy(now + CYCLE_MS);
         }
-        gate.wakeBy(Math.max(now + CYCLE_MS, commits.nextAskAtMs(puts.outcomesWaitForOffsets())));
     }
 
     private void onIngest(Record<byte[], byte[]> record, RecordMetadata md, long now) {
@@ -175,7 +177,8 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
 
     /**
      * The end of a processing cycle: apply local answers, resume taken-over puts, send one record per
-     * destination, and ask for a commit if outcomes wait for one ({@link CommitPolicy}).
+     * destination, and ask for a commit if outcomes wait for one: at once if no record came in this cycle,
+     * grouped up to {@code commit.min.interval.ms} while records keep coming ({@link CommitPolicy}).
      */
     private void endOfCycle(long wallNow) {
         puts.drainLocalAnswers(wallNow);
@@ -186,7 +189,8 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
         commands.flush();
         commits.produced(outcomes.published() - outcomesSeen);
         outcomesSeen = outcomes.published();
-        commits.endOfCycle(context, wallNow, puts.outcomesWaitForOffsets());
+        commits.endOfCycle(context, wallNow, puts.outcomesWaitForOffsets(), recordsInCycle);
+        recordsInCycle = 0;
         wakeIfWaiting(wallNow);
     }
 
