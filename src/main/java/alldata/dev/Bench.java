@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -120,6 +121,7 @@ public final class Bench {
             BrokerRequests requests = BrokerRequests.start();
             long jit = Jit.compileMillis();
             BenchReport.Phase system = BenchReport.Phase.of(coordinated(servers, topics, options.events()));
+            long sidecarNanos = cpu.sidecarNanos();
             say("coordinated CPU by thread (JIT compiled " + (Jit.compileMillis() - jit) + " ms meanwhile):\n"
                     + cpu.report(options.events()));
             say("coordinated broker requests:\n" + requests.report(options.events()));
@@ -128,7 +130,9 @@ public final class Bench {
                 log.printf("bench: %s mean ingest lag %.1f ms, ack lag %.1f ms, commit latency %.1f ms%n", s.nodeId(),
                         lag[0], lag[1], lag[2]);
             }
-            return new BenchReport(options, raw, rawTrip, floor, system);
+            OptionalDouble sidecarCpu = system.succeeded() > 0 && sidecarNanos > 0
+                    ? OptionalDouble.of(sidecarNanos / 1e3 / system.succeeded()) : OptionalDouble.empty();
+            return new BenchReport(options, raw, rawTrip, floor, system, sidecarCpu);
         }
     }
 

@@ -17,8 +17,16 @@ import java.util.OptionalDouble;
  * @param rawTrip        the raw produce-to-consume round trip
  * @param floor          the do-nothing Streams hop, or {@code null} when it was not measured
  * @param coordinated    coordinated puts, produced to ingest until their outcome is consumed
+ * @param sidecarCpuMicrosPerEvent the sidecars' own threads' CPU per committed put in the coordinated phase (broker,
+ *                       load generator, JIT and GC excluded), if known
  */
-public record BenchReport(BenchOptions options, double rawEventsPerS, Phase rawTrip, Phase floor, Phase coordinated) {
+public record BenchReport(BenchOptions options, double rawEventsPerS, Phase rawTrip, Phase floor, Phase coordinated,
+                          OptionalDouble sidecarCpuMicrosPerEvent) {
+
+    /** A report without the sidecars' own CPU. */
+    public BenchReport(BenchOptions options, double rawEventsPerS, Phase rawTrip, Phase floor, Phase coordinated) {
+        this(options, rawEventsPerS, rawTrip, floor, coordinated, OptionalDouble.empty());
+    }
 
     /**
      * One measured round-trip phase.
@@ -81,6 +89,7 @@ public record BenchReport(BenchOptions options, double rawEventsPerS, Phase rawT
         r.put("committed", coordinated.succeeded());
         r.put("failed", coordinated.failed());
         putLatencyAndCost(r, "", coordinated, open != null);
+        sidecarCpuMicrosPerEvent.ifPresent(cpu -> r.put("sidecar_cpu_us_per_event", round3(cpu)));
         putRatio(r, "throughput_ratio", rate, raw);
         putRatio(r, "p99_ratio", (Double) r.get("p99_ms"), (Double) r.get("raw_p99_ms"));
         if (floor != null && r.get("cpu_us_per_event") instanceof Double cpu

@@ -54,6 +54,33 @@ final class ThreadCpu {
         return sorted;
     }
 
+    /**
+     * CPU nanoseconds since {@link #start} of the sidecars' own threads: coordinator stream threads and their
+     * Kafka clients, replica writers, store group committers, the sidecars' producers, membership, repair and HTTP.
+     * Not the broker, not the load generator ({@code alldata-client-*}, its producer), not JIT or GC. RocksDB's own
+     * background threads (flush, compaction) are native and not seen here.
+     */
+    long sidecarNanos() {
+        long sum = 0;
+        for (long id : THREADS.getAllThreadIds()) {
+            long now = THREADS.getThreadCpuTime(id);
+            var info = THREADS.getThreadInfo(id);
+            if (now >= 0 && info != null && isSidecar(info.getThreadName())) {
+                sum += Math.max(0, now - startNanos.getOrDefault(id, 0L));
+            }
+        }
+        return sum;
+    }
+
+    /** Whether a thread of this name belongs to a sidecar (by the names the sidecar gives its threads and clients). */
+    static boolean isSidecar(String threadName) {
+        if (threadName.startsWith("alldata-client") || threadName.startsWith("alldata-close")) {
+            return false;
+        }
+        return threadName.startsWith("alldata-") || threadName.contains("| alldata-")
+                || threadName.contains("coordinator-node-");
+    }
+
     /** One line per group with at least 1 % of the total: µs per event, share, and the share spent in the kernel. */
     String report(int events) {
         Map<String, Long> g = byGroup(false);

@@ -12,8 +12,6 @@ public final class AllDataHeaders {
     public static final String INGEST_TOPIC = "alldata-ingest-topic";
     public static final String INGEST_PARTITION = "alldata-ingest-partition";
     public static final String INGEST_OFFSET = "alldata-ingest-offset";
-    /** Command records inside a coordinator: the destination node (routes the record to that node's topic). */
-    public static final String DESTINATION = "alldata-destination";
 
     private AllDataHeaders() {
     }

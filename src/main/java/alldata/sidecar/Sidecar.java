@@ -3,6 +3,7 @@ package alldata.sidecar;
 import alldata.protocol.ClientDefaults;
 import alldata.protocol.MemberRecord;
 import alldata.protocol.Topics;
+import alldata.sidecar.coordinator.CommandSender;
 import alldata.sidecar.coordinator.CoordinatorTopology;
 import alldata.sidecar.http.Health;
 import alldata.sidecar.http.HttpApi;
@@ -115,7 +116,8 @@ public final class Sidecar implements AutoCloseable {
             http.mount("/admin", repairHttp);
             this.writer = ReplicaWriter.create(config, store, producer, metrics, repair::onReplies);
             opened.push(writer);
-            CoordinatorTopology coordinator = CoordinatorTopology.of(config, directory, store, acks::sendClock, metrics);
+            CoordinatorTopology coordinator = CoordinatorTopology.of(config, directory, store, acks::sendClock,
+                    CommandSender.through(producer, config.topics()), metrics);
             this.streams = new KafkaStreams(coordinator.topology(), CoordinatorTopology.streamsConfig(config, topicReplication),
                     coordinator.clientSupplier());
             opened.push(streams);

@@ -147,9 +147,10 @@ public final class SidecarConfig {
     public static final Setting<Integer> STREAM_THREADS = Setting.ofInt("stream.threads", 1, atLeast(1),
             "Kafka Streams threads of the coordinator.");
     public static final Setting<Long> COMMIT_MIN_INTERVAL_MS = Setting.ofLong("commit.min.interval.ms", 10, atLeast(0),
-            "With exactly_once_v2, outcomes are visible once their transaction commits: a coordinator task that"
-                    + " published outcomes asks for a commit at the end of its cycle, but at most this often (under load"
-                    + " one commit covers everything processed meanwhile).");
+            "Outcomes are visible once their transaction commits (exactly_once_v2) or their offsets are (at_least_once):"
+                    + " a coordinator task with outcomes waiting asks for a commit at once when no record came in its"
+                    + " last cycle, and at most this often while records keep coming (one commit then covers everything"
+                    + " processed meanwhile).");
     public static final Setting<Long> COMMIT_INTERVAL_MS = Setting.ofLong("commit.interval.ms", 500, atLeast(0),
             "Kafka Streams commit interval of the coordinator: how often pending-put state is flushed and offsets committed.");
     public static final Setting<Long> REPAIR_DELAY_MS = Setting.ofLong("repair.delay.ms", 600_000, atLeast(0),

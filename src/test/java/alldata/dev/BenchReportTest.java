@@ -27,6 +27,28 @@ class BenchReportTest {
     }
 
     @Test
+    void theSidecarsOwnCpuIsReportedBesideTheWholeProcesses() {
+        BenchReport r = new BenchReport(options(LoadShape.closed(100), false), 80_000, phase(40_000, 1_000, 4_000, 9_000, 30),
+                null, phase(5_000, 30_000, 700_000, 900_000, 240), OptionalDouble.of(101.23456));
+        List<String> keys = List.copyOf(r.fields().keySet());
+        assertThat(keys).containsSubsequence("cpu_us_per_event", "sidecar_cpu_us_per_event", "throughput_ratio");
+        assertThat(r.fields()).containsEntry("sidecar_cpu_us_per_event", 101.235);
+    }
+
+    @Test
+    void sidecarThreadsAreTheSidecarsOwnNotTheBrokersOrTheLoadGenerators() {
+        assertThat(List.of("bench1f.alldata-coordinator-node-1-StreamThread-1",
+                "kafka-producer-network-thread | bench1f.alldata-coordinator-node-2-StreamThread-1-producer",
+                "alldata-store-replicas", "alldata-replica-writer-node-3", "alldata-repair-node-1",
+                "kafka-producer-network-thread | alldata-sidecar-node-1"))
+                .allMatch(ThreadCpu::isSidecar);
+        assertThat(List.of("data-plane-kafka-request-handler-0", "group-coordinator-event-processor-1",
+                "kafka-producer-network-thread | producer-7", "alldata-client-results", "alldata-client-timer",
+                "TxnMarkerSenderThread-1", "main"))
+                .noneMatch(ThreadCpu::isSidecar);
+    }
+
+    @Test
     void aClosedRunWithTheFloorReportsEveryFieldInOrder() {
         BenchReport r = new BenchReport(options(LoadShape.closed(100), true), 80_000.4,
                 phase(40_000, 1_000, 4_000, 9_000, 30), phase(20_000, 2_000, 90_000, 120_000, 60),

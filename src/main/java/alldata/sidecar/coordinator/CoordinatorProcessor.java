@@ -4,15 +4,12 @@ import alldata.protocol.Ack;
 import alldata.protocol.AckBatch;
 import alldata.protocol.AckFormat;
 import alldata.protocol.AckRecord;
-import alldata.protocol.AllDataHeaders;
 import alldata.protocol.ClockMarker;
 import alldata.protocol.MalformedRecordException;
 import alldata.sidecar.SidecarMetrics;
 import alldata.sidecar.membership.PeerDirectory;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -40,7 +37,6 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
     private static final Logger log = LoggerFactory.getLogger(CoordinatorProcessor.class);
 
     static final String STORE = "pending-puts";
-    static final String COMMANDS_SINK = "commands-sink";
     /** How often buffered commands are flushed and local answers applied: the end of a processing cycle. */
     static final long CYCLE_MS = 1;
     /** How often deadlines, clock markers and back-pressure are checked. */
@@ -52,6 +48,7 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
     private final PeerDirectory peers;
     private final LocalReplica local;
     private final ClockMarkers clockMarkers;
+    private final CommandSender commandSender;
     private final IngestGate gate;
     private final SidecarMetrics metrics;
     private final String ingestTopic;
@@ -65,15 +62,18 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
     private TopicPartition ingestPartition;
     private CommitPolicy commits;
     private long outcomesSeen;
+    /** Records processed since the previous end of a cycle: whether the task is busy ({@link CommitPolicy}). */
+    private long recordsInCycle;
     private long ackClockMs = Long.MIN_VALUE;
     private long lastClockSentMs;
 
     CoordinatorProcessor(CoordinatorSettings settings, PeerDirectory peers, LocalReplica local, ClockMarkers clockMarkers,
-                         IngestGate gate, SidecarMetrics metrics, String ingestTopic, String acksTopic) {
+                         CommandSender commandSender, IngestGate gate, SidecarMetrics metrics, String ingestTopic, String acksTopic) {
         this.settings = settings;
         this.peers = peers;
         this.local = local;
         this.clockMarkers = clockMarkers;
+        this.commandSender = commandSender;
         this.gate = gate;
         this.metrics = metrics;
         this.acksTopic = acksTopic;
@@ -88,7 +88,7 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
         this.ingestPartition = new TopicPartition(ingestTopic, partition);
         KeyValueStore<String, byte[]> store = context.getStateStore(STORE);
         this.outcomes = new OutcomePublisher(context, settings.replicationFactor());
-        this.commands = new CommandBatcher(settings.nodeId(), partition, settings.maxBatchBytes(), this::sendCommand,
+        this.commands = new CommandBatcher(settings.nodeId(), partition, settings.maxBatchBytes(), commandSender::send,
                 local::updatePlans, local::markFailed);
         this.commits = CommitPolicy.of(context, settings.commitMinIntervalMs());
         this.puts = new PendingPuts(settings, store, peers, local, commands, outcomes, metrics, commits.exactlyOnce(),
@@ -110,6 +110,7 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
         } else {
             onIngest(record, md, now);
         }
+        recordsInCycle++;
         wakeIfWaiting(now);
     }
 
@@ -119,10 +120,9 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
      * waiting for their commit.
      */
     private void wakeIfWaiting(long now) {
-        if (commands.buffered() > 0 || puts.localWritesInFlight() > 0) {
+        if (commands.buffered() > 0 || puts.localWritesInFlight() > 0 || commits.waiting(puts.outcomesWaitForOffsets())) {
             gate.wakeBy(now + CYCLE_MS);
         }
-        gate.wakeBy(Math.max(now + CYCLE_MS, commits.nextAskAtMs(puts.outcomesWaitForOffsets())));
     }
 
     private void onIngest(Record<byte[], byte[]> record, RecordMetadata md, long now) {
@@ -177,7 +177,8 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
 
     /**
      * The end of a processing cycle: apply local answers, resume taken-over puts, send one record per
-     * destination, and ask for a commit if outcomes wait for one ({@link CommitPolicy}).
+     * destination, and ask for a commit if outcomes wait for one: at once if no record came in this cycle,
+     * grouped up to {@code commit.min.interval.ms} while records keep coming ({@link CommitPolicy}).
      */
     private void endOfCycle(long wallNow) {
         puts.drainLocalAnswers(wallNow);
@@ -188,7 +189,8 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
         commands.flush();
         commits.produced(outcomes.published() - outcomesSeen);
         outcomesSeen = outcomes.published();
-        commits.endOfCycle(context, wallNow, puts.outcomesWaitForOffsets());
+        commits.endOfCycle(context, wallNow, puts.outcomesWaitForOffsets(), recordsInCycle);
+        recordsInCycle = 0;
         wakeIfWaiting(wallNow);
     }
 
@@ -217,11 +219,6 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
             gate.release(ingestPartition);
             metrics.backpressure(false);
         }
-    }
-
-    private void sendCommand(String node, byte[] value) {
-        context.forward(new Record<>(null, value, context.currentSystemTimeMs(),
-                new RecordHeaders().add(AllDataHeaders.DESTINATION, node.getBytes(StandardCharsets.UTF_8))), COMMANDS_SINK);
     }
 
     @Override

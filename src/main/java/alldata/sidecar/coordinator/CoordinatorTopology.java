@@ -1,6 +1,5 @@
 package alldata.sidecar.coordinator;
 
-import alldata.protocol.AllDataHeaders;
 import alldata.protocol.ClientDefaults;
 import alldata.protocol.Topics;
 import alldata.sidecar.SidecarConfig;
@@ -9,14 +8,12 @@ import alldata.sidecar.TopicAdmin;
 import alldata.sidecar.TopicReplication;
 import alldata.sidecar.membership.PeerDirectory;
 import alldata.store.RocksReplicaStore;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -24,23 +21,23 @@ import org.apache.kafka.streams.KafkaClientSupplier;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.processor.TopicNameExtractor;
 import org.apache.kafka.streams.processor.UsePartitionTimeOnInvalidTimestamp;
 import org.apache.kafka.streams.state.Stores;
 
 /**
  * The coordinator's Kafka Streams topology: sources ingest and acks feed one {@link CoordinatorProcessor}
- * with the persistent {@code pending-puts} store; sinks route commands to each node's command topic,
- * outcomes to the results topic and rejected records to the dead-letter topic.
+ * with the persistent {@code pending-puts} store; sinks route outcomes to the results topic and rejected records
+ * to the dead-letter topic. Commands to the nodes go out through a {@link CommandSender}, outside the topology
+ * (and so outside its transactions).
  */
 public final class CoordinatorTopology {
     private final IngestGate gate = new IngestGate();
     private final Topology topology;
 
     private CoordinatorTopology(SidecarConfig config, PeerDirectory peers, RocksReplicaStore store,
-                                ClockMarkers clockMarkers, SidecarMetrics metrics) {
+                                ClockMarkers clockMarkers, CommandSender commands, SidecarMetrics metrics) {
         this.topology = build(settings(config), config.topics(), peers,
-                new RocksLocalReplica(config.nodeId(), store, metrics), clockMarkers, gate, metrics,
+                new RocksLocalReplica(config.nodeId(), store, metrics), clockMarkers, commands, gate, metrics,
                 TopicAdmin.changelogRecordMaxBytes(config));
     }
 
@@ -49,10 +46,11 @@ public final class CoordinatorTopology {
      * with its {@link #clientSupplier()}.
      *
      * @param clockMarkers sends a task's clock markers to its ack partition, outside the task's transaction
+     * @param commands     sends a task's command records to the nodes' command topics, outside its transaction
      */
     public static CoordinatorTopology of(SidecarConfig config, PeerDirectory peers, RocksReplicaStore store,
-                                         ClockMarkers clockMarkers, SidecarMetrics metrics) {
-        return new CoordinatorTopology(config, peers, store, clockMarkers, metrics);
+                                         ClockMarkers clockMarkers, CommandSender commands, SidecarMetrics metrics) {
+        return new CoordinatorTopology(config, peers, store, clockMarkers, commands, metrics);
     }
 
     public Topology topology() {
@@ -75,17 +73,14 @@ public final class CoordinatorTopology {
     }
 
     static Topology build(CoordinatorSettings settings, Topics topics, PeerDirectory peers, LocalReplica local,
-                          ClockMarkers clockMarkers, IngestGate gate, SidecarMetrics metrics, int changelogMaxBytes) {
+                          ClockMarkers clockMarkers, CommandSender commands, IngestGate gate, SidecarMetrics metrics,
+                          int changelogMaxBytes) {
         ByteArrayDeserializer bytesIn = new ByteArrayDeserializer();
         ByteArraySerializer bytesOut = new ByteArraySerializer();
-        TopicNameExtractor<byte[], byte[]> toNode = (key, value, ctx) -> {
-            Header h = ctx.headers().lastHeader(AllDataHeaders.DESTINATION);
-            return topics.commands(new String(h.value(), StandardCharsets.UTF_8));
-        };
         return new Topology()
                 .addSource("ingest-source", bytesIn, bytesIn, topics.ingest())
                 .addSource("acks-source", bytesIn, bytesIn, topics.acks())
-                .addProcessor("coordinator", () -> new CoordinatorProcessor(settings, peers, local, clockMarkers, gate,
+                .addProcessor("coordinator", () -> new CoordinatorProcessor(settings, peers, local, clockMarkers, commands, gate,
                         metrics, topics.ingest(), topics.acks()), "ingest-source", "acks-source")
                 .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CoordinatorProcessor.STORE),
                                 Serdes.String(), Serdes.ByteArray())
@@ -94,7 +89,6 @@ public final class CoordinatorTopology {
                         // (the entry carries it), or the stream thread would die on it
                         .withLoggingEnabled(changelogConfig(changelogMaxBytes)),
                         "coordinator")
-                .addSink(CoordinatorProcessor.COMMANDS_SINK, toNode, bytesOut, bytesOut, "coordinator")
                 .addSink(OutcomePublisher.RESULTS_SINK, topics.results(), bytesOut, bytesOut, "coordinator")
                 .addSink(OutcomePublisher.DEAD_LETTER_SINK, topics.deadLetter(), bytesOut, bytesOut, "coordinator");
     }

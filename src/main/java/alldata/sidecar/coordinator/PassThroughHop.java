@@ -47,6 +47,7 @@ public final class PassThroughHop {
         private final long commitMinIntervalMs;
         private ProcessorContext<byte[], byte[]> context;
         private CommitPolicy commits;
+        private long recordsInCycle;
 
         Forward(IngestGate gate, long commitMinIntervalMs) {
             this.gate = gate;
@@ -58,7 +59,8 @@ public final class PassThroughHop {
             this.context = context;
             this.commits = CommitPolicy.of(context, commitMinIntervalMs);
             context.schedule(Duration.ofMillis(CoordinatorProcessor.CYCLE_MS), PunctuationType.WALL_CLOCK_TIME, now -> {
-                commits.endOfCycle(context, now, false);
+                commits.endOfCycle(context, now, false, recordsInCycle);
+                recordsInCycle = 0;
                 wake(now);
             });
         }
@@ -67,11 +69,14 @@ public final class PassThroughHop {
         public void process(Record<byte[], byte[]> record) {
             context.forward(record);
             commits.produced(1);
+            recordsInCycle++;
             wake(context.currentSystemTimeMs());
         }
 
         private void wake(long now) {
-            gate.wakeBy(Math.max(now + CoordinatorProcessor.CYCLE_MS, commits.nextAskAtMs(false)));
+            if (commits.waiting(false)) {
+                gate.wakeBy(now + CoordinatorProcessor.CYCLE_MS);
+            }
         }
     }
 }

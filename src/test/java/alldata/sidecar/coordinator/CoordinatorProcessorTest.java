@@ -11,7 +11,6 @@ import alldata.core.WhenShort;
 import alldata.protocol.Ack;
 import alldata.protocol.AckBatch;
 import alldata.protocol.AckFormat;
-import alldata.protocol.AllDataHeaders;
 import alldata.protocol.ClockMarker;
 import alldata.protocol.CommandFormat;
 import alldata.protocol.MemberRecord;
@@ -60,6 +59,7 @@ class CoordinatorProcessorTest {
     private MockProcessorContext<byte[], byte[]> context;
     private KeyValueStore<String, byte[]> store;
     private CoordinatorProcessor processor;
+    private final Map<String, List<PutBatch>> sent = new TreeMap<>();
 
     @BeforeEach
     void setUp() {
@@ -101,7 +101,11 @@ class CoordinatorProcessorTest {
         CoordinatorSettings settings = new CoordinatorSettings("node-1", new ReplicationStrategy(3, 0, 0), CommitLevel.QUORUM,
                 5_000, 60_000, WhenShort.DEGRADE, new IngestLimits(1024, 1024, 4096, 64), 1000, 1L << 30, 64 * 1024, 10);
         processor = new CoordinatorProcessor(settings, peers, new RocksLocalReplica("node-1", replicas, new SidecarMetrics("node-1")),
-                (p, ms) -> { }, new IngestGate(), new SidecarMetrics("node-1"), TOPICS.ingest(), TOPICS.acks());
+                (p, ms) -> { }, (node, value) -> {
+                    if (CommandFormat.decode(value) instanceof PutBatch b) {
+                        sent.computeIfAbsent(node, n -> new ArrayList<>()).add(b);
+                    }
+                }, new IngestGate(), new SidecarMetrics("node-1"), TOPICS.ingest(), TOPICS.acks());
         processor.init(context);
     }
 
@@ -121,14 +125,9 @@ class CoordinatorProcessorTest {
         processor.process(new Record<>(null, AckFormat.encode(new ClockMarker(at)), at));
     }
 
-    /** Commands forwarded so far, by destination. */
+    /** Put batches sent so far (outside the transaction), by destination. */
     private Map<String, List<PutBatch>> commands() {
-        Map<String, List<PutBatch>> byNode = new TreeMap<>();
-        for (var f : context.forwarded(CoordinatorProcessor.COMMANDS_SINK)) {
-            String node = new String(f.record().headers().lastHeader(AllDataHeaders.DESTINATION).value(), StandardCharsets.UTF_8);
-            byNode.computeIfAbsent(node, n -> new ArrayList<>()).add((PutBatch) CommandFormat.decode(f.record().value()));
-        }
-        return byNode;
+        return new TreeMap<>(sent);
     }
 
     private List<PutOutcome> outcomes() {

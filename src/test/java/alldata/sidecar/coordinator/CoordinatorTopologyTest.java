@@ -27,6 +27,7 @@ import alldata.protocol.Wire;
 import alldata.sidecar.SidecarMetrics;
 import alldata.sidecar.membership.PeerDirectory;
 import alldata.store.RocksReplicaStore;
+import alldata.store.WriteOutcome;
 import alldata.testing.BadIngestRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -69,8 +70,12 @@ class CoordinatorTopologyTest {
     private SidecarMetrics metrics;
     private IngestGate gate;
     private final List<Long> clockMarkersSent = new ArrayList<>();
+    /** Command records sent outside the transaction, by destination, since the last look. */
+    private final java.util.Map<String, List<byte[]>> commandsSent = new java.util.HashMap<>();
     private final AtomicLong localAnswers = new AtomicLong();
     private TopologyTestDriver driver;
+    /** Each driver gets its own state directory: a second one starts with nothing the first one wrote. */
+    private int drivers;
     private TestInputTopic<byte[], byte[]> ingest;
     private TestInputTopic<byte[], byte[]> acks;
     private TestOutputTopic<byte[], byte[]> results;
@@ -122,7 +127,7 @@ class CoordinatorTopologyTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "coordinator-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("streams").toString());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("streams-" + drivers++).toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         RocksLocalReplica local = new RocksLocalReplica("node-1", store, metrics);
         // the real local store, observed: tests wait (in real time) for its answers before moving the clock
@@ -151,7 +156,8 @@ class CoordinatorTopologyTest {
             }
         };
         driver = new TopologyTestDriver(CoordinatorTopology.build(settings, TOPICS, peers, observed,
-                (p, ms) -> clockMarkersSent.add(ms), gate, metrics, 1 << 20), props, T0);
+                (p, ms) -> clockMarkersSent.add(ms),
+                (node, value) -> commandsSent.computeIfAbsent(node, n -> new ArrayList<>()).add(value), gate, metrics, 1 << 20), props, T0);
         ByteArraySerializer ser = new ByteArraySerializer();
         ByteArrayDeserializer de = new ByteArrayDeserializer();
         ingest = driver.createInputTopic(TOPICS.ingest(), ser, ser);
@@ -180,13 +186,17 @@ class CoordinatorTopologyTest {
 
     /** Every command record sent to {@code node} since the last look. */
     private List<CommandRecord> commandRecordsTo(String node) {
-        TestOutputTopic<byte[], byte[]> out = driver.createOutputTopic(TOPICS.commands(node), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
         List<CommandRecord> records = new ArrayList<>();
-        for (byte[] v : out.readValuesToList()) {
+        for (byte[] v : commandBytesTo(node)) {
             records.add(CommandFormat.decode(v));
         }
         return records;
+    }
+
+    /** Every command record sent to {@code node} since the last look, as sent. */
+    private List<byte[]> commandBytesTo(String node) {
+        List<byte[]> sent = commandsSent.remove(node);
+        return sent == null ? List.of() : sent;
     }
 
     private void ack(Ack... answers) {
@@ -249,6 +259,78 @@ class CoordinatorTopologyTest {
                 .extracting(PutCommand::key).containsExactlyElementsOf(
                         java.util.stream.LongStream.range(0, 50).mapToObj(CoordinatorTopologyTest::keyAt).toList());
         assertThat(commandsTo("node-3")).hasSize(1);
+    }
+
+    @Test
+    void theCommandsOfATransactionThatAbortsAreSentAgainUnchangedByTheReplayAndLeaveReplicasAsTheReplayAlone() {
+        start(CommitLevel.QUORUM, 1000, "node-2", "node-3");
+        List<byte[]> events = List.of(EVENT, "{\"n\":1}".getBytes(StandardCharsets.UTF_8),
+                "{\"n\":2}".getBytes(StandardCharsets.UTF_8));
+        events.forEach(this::put);
+        advance(1);
+        awaitLocalAnswers(events.size());
+        // commands go out at once, outside the transaction: they are on the command topics whatever it becomes
+        List<byte[]> abortedToNode2 = commandBytesTo("node-2");
+        List<byte[]> abortedToNode3 = commandBytesTo("node-3");
+        assertThat(abortedToNode2).hasSize(1);
+        assertThat(abortedToNode3).hasSize(1);
+        assertThat(results.isEmpty()).isTrue();
+
+        // the transaction aborts (the owner crashes before committing): its pending-puts entries and ingest offsets
+        // are gone, so the next owner starts from nothing and processes the same records at the same offsets again
+        driver.close();
+        localAnswers.set(0);
+        start(CommitLevel.QUORUM, 1000, "node-2", "node-3");
+        events.forEach(this::put);
+        advance(1);
+        awaitLocalAnswers(events.size());
+        List<byte[]> replayToNode2 = commandBytesTo("node-2");
+        List<byte[]> replayToNode3 = commandBytesTo("node-3");
+        assertThat(replayToNode2).as("the replay sends the very same command records").containsExactlyElementsOf(abortedToNode2);
+        assertThat(replayToNode3).containsExactlyElementsOf(abortedToNode3);
+        assertThat(metrics.conflictCount()).as("the local replica took the replay's writes as re-deliveries").isZero();
+
+        // a replica that stored the aborted commands, then the replay's, ends as one that only saw the replay's
+        try (RocksReplicaStore sawBoth = RocksReplicaStore.open(dir.resolve("node-2-both"));
+             RocksReplicaStore sawReplay = RocksReplicaStore.open(dir.resolve("node-2-replay"))) {
+            assertThat(applyTo(sawBoth, "node-2", abortedToNode2)).containsOnly(WriteOutcome.STORED);
+            assertThat(applyTo(sawBoth, "node-2", replayToNode2)).as("idempotent: nothing changes")
+                    .containsOnly(WriteOutcome.DUPLICATE);
+            assertThat(applyTo(sawReplay, "node-2", replayToNode2)).containsOnly(WriteOutcome.STORED);
+            for (int i = 0; i < events.size(); i++) {
+                assertThat(sawBoth.get(keyAt(i)).orElseThrow()).isEqualTo(events.get(i))
+                        .isEqualTo(sawReplay.get(keyAt(i)).orElseThrow());
+                // the plan is the same; only the replica's own write time differs (the first write's is kept)
+                assertThat(sawBoth.meta(keyAt(i)).orElseThrow()).usingRecursiveComparison().ignoringFields("storedAtMs")
+                        .isEqualTo(sawReplay.meta(keyAt(i)).orElseThrow());
+            }
+        }
+
+        // and the replay's puts commit, one outcome each
+        for (int i = 0; i < events.size(); i++) {
+            ack(Ack.ok(keyAt(i), "node-2"));
+        }
+        List<String> committed = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            PutOutcome o = nextOutcome();
+            assertThat(o.status()).isEqualTo(PutOutcome.Status.COMMITTED);
+            committed.add(o.key());
+        }
+        assertThat(committed).containsExactlyInAnyOrder(keyAt(0), keyAt(1), keyAt(2));
+    }
+
+    /** What a replica writer does with put batches: one store write of every put, write-once. */
+    private static List<WriteOutcome> applyTo(RocksReplicaStore replica, String node, List<byte[]> records) {
+        List<alldata.store.ReplicaWrite> writes = new ArrayList<>();
+        for (byte[] r : records) {
+            PutBatch b = (PutBatch) CommandFormat.decode(r);
+            for (PutCommand c : b.puts()) {
+                writes.add(new alldata.store.ReplicaWrite(c.key(), c.event(),
+                        new alldata.protocol.ReplicaMeta(c.replicas(), b.origin(), c.replicationFactor(), 0)));
+            }
+        }
+        assertThat(writes).as(node + " gets every put").hasSize(3);
+        return replica.write(writes);
     }
 
     @Test
