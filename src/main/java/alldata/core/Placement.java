@@ -49,6 +49,50 @@ public record Placement(List<String> replicas, List<String> spares, Adherence ad
         Objects.requireNonNull(adherence, "adherence");
     }
 
+    /**
+     * Whether a plan met the replication strategy and the put's fault-domain requirement, judged from where its nodes
+     * are: {@code null} when it did, else why it fell back, e.g. {@code "no live peer in another zone"}.
+     *
+     * @param strategy the replication strategy
+     * @param spread   the fault domains the put's acked replicas must span
+     * @param local    the coordinator's own fault domain (the plan's first replica)
+     * @param planned  where the plan's other replicas are ({@link FaultDomain#UNKNOWN} counts nowhere)
+     */
+    public static String fallback(ReplicationStrategy strategy, SpreadRequirement spread, FaultDomain local,
+                                  List<FaultDomain> planned) {
+        int rf = strategy.replicationFactor();
+        int otherZone = 0;
+        int otherRegion = 0;
+        for (FaultDomain d : planned) {
+            if (!d.known()) {
+                continue;
+            }
+            if (!d.region().equals(local.region())) {
+                otherRegion++;
+            } else if (!d.zone().equals(local.zone())) {
+                otherZone++;
+            }
+        }
+        int wantedZone = Math.min(strategy.otherZoneReplicas(), rf - 1);
+        int wantedRegion = Math.min(strategy.otherRegionReplicas(), rf - 1 - wantedZone);
+        List<String> why = new ArrayList<>(3);
+        if (otherZone < wantedZone) {
+            why.add("no live peer in another zone (" + otherZone + " of " + wantedZone + " other-zone replicas placed)");
+        }
+        if (otherRegion < wantedRegion) {
+            why.add("no live peer in another region (" + otherRegion + " of " + wantedRegion
+                    + " other-region replicas placed)");
+        }
+        List<FaultDomain> all = new ArrayList<>(planned);
+        all.add(local);
+        if (!spread.metBy(all)) {
+            why.add("no live peer in a missing fault domain (the plan spans " + SpreadRequirement.zoneNames(all).size()
+                    + " zones and " + SpreadRequirement.regionNames(all).size() + " regions, the put needs "
+                    + spread.minZones() + " and " + spread.minRegions() + ")");
+        }
+        return why.isEmpty() ? null : String.join("; ", why);
+    }
+
     /** True when the plan has enough replicas for its replication factor. */
     public boolean feasible() {
         return adherence != Adherence.FAIL;
