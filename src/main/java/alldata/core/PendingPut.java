@@ -468,12 +468,32 @@ public record PendingPut(
         return nodes;
     }
 
+    /**
+     * True when a spare could take {@code node}'s place without a fault domain the put needs going missing: a node known
+     * to be down is then re-placed at once; otherwise (a patient put) its command is sent anyway and waited for.
+     */
+    public boolean spareCanStandIn(String node) {
+        if (spares.isEmpty()) {
+            return false;
+        }
+        if (spread.none()) {
+            return true;
+        }
+        List<String> others = new ArrayList<>(mayHold());
+        others.remove(node);
+        List<FaultDomain> have = domainsOf(others);
+        return !spread.adds(domainOf(node), have) || spareAdding(have) >= 0;
+    }
+
     /** The first spare that brings a zone or region the replicas that may still hold the event lack, or -1. */
     private int spareInMissingDomain() {
         if (spread.none()) {
             return -1;
         }
-        List<FaultDomain> have = domainsOf(mayHold());
+        return spareAdding(domainsOf(mayHold()));
+    }
+
+    private int spareAdding(List<FaultDomain> have) {
         for (int i = 0; i < spares.size(); i++) {
             if (spread.adds(domainOf(spares.get(i)), have)) {
                 return i;

@@ -497,8 +497,9 @@ final class PendingPuts {
                 localWritesInFlight++;
                 local.write(put.key(), put.event(), new ReplicaMeta(plan, settings.nodeId(), put.replicationFactor(), 0),
                         localAnswers::add);
-            } else if (refuseIfDown && !peers.isLive(node) && (!put.patient() || !put.spares().isEmpty())) {
-                // re-placed on a spare at once; a patient put without one sends anyway and waits for the node
+            } else if (refuseIfDown && !peers.isLive(node) && (!put.patient() || put.spareCanStandIn(node))) {
+                // re-placed on a spare at once; a patient put without one (or whose spares cannot bring the node's
+                // fault domain) sends anyway and waits for the node
                 long now = nowMs;
                 inputs.add(p -> p.failed(node, ReplicaFailure.ERROR, "peer " + node + " is not live", now));
             } else {
