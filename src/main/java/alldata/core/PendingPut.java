@@ -14,8 +14,9 @@ import java.util.Set;
  * {@link #deadlinePassed}) returns a {@link Transition}: the next state and the actions to take.
  *
  * <pre>
- *  outcome:  PENDING ──(stored count reaches required)──────────────────► COMMITTED
+ *  outcome:  PENDING ──(stored count reaches required, and the stored replicas span the fault domains)──► COMMITTED
  *               ├──────(seed rule: no spare left and stored + running &lt; required)──► FAILED
+ *               ├──────(no replica that may still store it, nor a spare, can bring a missing zone or region)──► FAILED
  *               └──────(patient: every replica answered and too few stored, or the put deadline passed)──► FAILED
  *
  *  replica:  RUNNING ──stored──► STORED
@@ -33,6 +34,11 @@ import java.util.Set;
  * stays durable in its node's command topic and its late answer still counts, so the first answers that meet the
  * commit level win. The put FAILS early only when the outcome can no longer change (every started replica
  * answered, too few stored), otherwise only once its put deadline passed.
+ *
+ * <p>A {@link SpreadRequirement} (min zones, min regions) is a second condition of COMMITTED, never degraded: a
+ * re-placement takes a spare in a missing zone or region first, a spare is started as an extra replica when the
+ * replicas that may still store the event cannot span the requirement, and the put FAILS naming the missing fault
+ * domains once nothing can bring them. With {@link SpreadRequirement#NONE} a put behaves exactly as before.
  *
  * @param key               the AllData key
  * @param event             the event bytes, exactly as produced

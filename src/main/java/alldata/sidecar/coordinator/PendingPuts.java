@@ -2,11 +2,11 @@ package alldata.sidecar.coordinator;
 
 import alldata.core.CommitLevel;
 import alldata.core.FaultDomain;
-import alldata.core.SpreadRequirement;
 import alldata.core.Placement;
 import alldata.core.PendingPut;
 import alldata.core.PutAction;
 import alldata.core.ReplicaFailure;
+import alldata.core.SpreadRequirement;
 import alldata.protocol.Ack;
 import alldata.protocol.MalformedRecordException;
 import alldata.protocol.MetaUpdate;
