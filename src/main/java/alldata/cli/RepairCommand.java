@@ -97,8 +97,11 @@ final class RepairCommand implements Runnable {
                 }
                 boolean idle = all.stream().allMatch(s -> s.reason() == null);
                 long under = all.stream().mapToLong(RepairStatus::underReplicated).sum();
+                long placementShort = all.stream().mapToLong(RepairStatus::placementShort).sum();
                 if (!watch || idle) {
                     out.println("under-replicated events: " + under + (all.size() < nodes.size() ? " (some nodes unreachable)" : ""));
+                    out.println("placement short events: " + placementShort
+                            + " (too few zones or regions while a missing one is live; repair spreads them)");
                     out.flush();
                     return under == 0 ? 0 : 1;
                 }

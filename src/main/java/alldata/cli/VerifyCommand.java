@@ -2,6 +2,8 @@ package alldata.cli;
 
 import alldata.client.RepairClient;
 import alldata.client.TopicReader;
+import alldata.core.FaultDomain;
+import alldata.core.SpreadRequirement;
 import alldata.protocol.MalformedRecordException;
 import alldata.protocol.MemberRecord;
 import alldata.protocol.PutOutcome;
@@ -77,12 +79,12 @@ final class VerifyCommand implements Callable<Integer> {
     /** What verify found; also used by tests. */
     record Report(int committed, int failed, int missing, int belowCommitLevel, int underReplicated, int owed,
                   int differingBytes, int repeated, int contradictory, int failedCopies, int unconfirmedCopies,
-                  int committedMarkedFailed, List<String> problems, List<String> failedCopyLines) {
+                  int committedMarkedFailed, int placementShort, List<String> problems, List<String> failedCopyLines) {
         /** Nothing lost and nothing inconsistent ({@code strict}: and every event on its replication factor). */
         boolean ok(boolean strict) {
             return missing == 0 && belowCommitLevel == 0 && differingBytes == 0 && contradictory == 0
                     && unconfirmedCopies == 0 && committedMarkedFailed == 0
-                    && (!strict || (underReplicated == 0 && owed == 0));
+                    && (!strict || (underReplicated == 0 && owed == 0 && placementShort == 0));
         }
     }
 
@@ -110,7 +112,7 @@ final class VerifyCommand implements Callable<Integer> {
                 stored.put(n.getKey(), Map.of());
             }
         }
-        Report r = check(readOutcomes(config), stored, maxListed);
+        Report r = check(readOutcomes(config), stored, domains(config), maxListed);
         out.printf("nodes read:          %s%n", stored.keySet());
         out.printf("committed events:    %d%n", r.committed());
         out.printf("failed events:       %d%n", r.failed());
@@ -119,6 +121,8 @@ final class VerifyCommand implements Callable<Integer> {
         out.printf("under-replicated:    %d (commit level met, below the replication factor: repair restores them)%n",
                 r.underReplicated());
         out.printf("owed:                %d (degraded writes whose missing replicas are not placed yet)%n", r.owed());
+        out.printf("placement short:     %d (holders span fewer zones or regions than the acked replicas did, or than"
+                + " the put's minimum: repair spreads them when a missing one is live)%n", r.placementShort());
         out.printf("differing bytes:     %d%n", r.differingBytes());
         out.printf("repeated outcomes:   %d (identical; at_least_once may repeat one after a crash)%n", r.repeated());
         out.printf("contradictory:       %d (one ingest record, different key, status or replicas)%n", r.contradictory());
@@ -139,6 +143,16 @@ final class VerifyCommand implements Callable<Integer> {
      * @param stored node → the events it holds (key → replication factor and content hash)
      */
     static Report check(List<PutOutcome> outcomes, Map<String, Map<String, RepairLines.KeyLine>> stored, int maxListed) {
+        return check(outcomes, stored, Map.of(), maxListed);
+    }
+
+    /**
+     * @param stored  node → the events it holds (key → replication factor and content hash)
+     * @param domains node → where it runs, from the membership topic; an event with a holder not in it is not judged
+     *                for spread
+     */
+    static Report check(List<PutOutcome> outcomes, Map<String, Map<String, RepairLines.KeyLine>> stored,
+                        Map<String, FaultDomain> domains, int maxListed) {
         Map<String, PutOutcome> committed = new LinkedHashMap<>();
         Map<String, PutOutcome> failedPuts = new LinkedHashMap<>();
         Map<String, PutOutcome> firstOutcomeAt = new HashMap<>();
@@ -195,6 +209,7 @@ final class VerifyCommand implements Callable<Integer> {
         int under = 0;
         int owed = 0;
         int differing = 0;
+        int placementShort = 0;
         for (PutOutcome o : committed.values()) {
             List<String> holders = new ArrayList<>();
             Long first = null;
@@ -236,9 +251,53 @@ final class VerifyCommand implements Callable<Integer> {
                 add(problems, maxListed, o.key() + ": UNDER-REPLICATED, " + holders.size() + " of " + rf + " replicas, on "
                         + holders);
             }
+            String spread = spreadShortfall(o, holders, domains);
+            if (spread != null) {
+                placementShort++;
+                add(problems, maxListed, o.key() + ": PLACEMENT SHORT, " + spread);
+            }
         }
         return new Report(committed.size(), failed, missing, belowLevel, under, owed, differing, repeated, contradictory,
-                failedCopies, unconfirmed, committedMarkedFailed, problems, failedCopyLines);
+                failedCopies, unconfirmed, committedMarkedFailed, placementShort, problems, failedCopyLines);
+    }
+
+    /**
+     * Why a committed event's holders span too few fault domains, or null: fewer zones or regions than its acked
+     * replicas spanned when it committed, or than the minimum it was put with. Judged only when every holder is
+     * located and the outcome has a placement report (outcomes of earlier versions have none).
+     */
+    private static String spreadShortfall(PutOutcome o, List<String> holders, Map<String, FaultDomain> domains) {
+        PutOutcome.PlacementReport p = o.placement();
+        if (p == null || holders.isEmpty() || !domains.keySet().containsAll(holders)) {
+            return null;
+        }
+        List<FaultDomain> at = holders.stream().map(domains::get).toList();
+        int zones = Math.max(p.minZones(), (int) p.ackedZones().stream().filter(z -> !z.equals("unknown")).count());
+        int regions = Math.max(p.minRegions(), (int) p.ackedRegions().stream().filter(r -> !r.equals("unknown")).count());
+        SpreadRequirement wanted = new SpreadRequirement(Math.max(1, zones), Math.max(1, regions));
+        if (wanted.metBy(at)) {
+            return null;
+        }
+        return "holders " + holders + " span zones " + SpreadRequirement.zoneNames(at) + ", regions "
+                + SpreadRequirement.regionNames(at) + "; committed on zones " + p.ackedZones() + " (min zones "
+                + p.minZones() + ", min regions " + p.minRegions() + ")";
+    }
+
+    /** Where each member runs, from the membership topic; empty when it cannot be read. */
+    private Map<String, FaultDomain> domains(Map<String, Object> config) {
+        Map<String, FaultDomain> out = new HashMap<>();
+        try {
+            for (ConsumerRecord<byte[], byte[]> r : readTopic(config, kafka.topics().membership())) {
+                if (r.value() != null) {
+                    MemberRecord m = Wire.decode(r.value(), MemberRecord.class);
+                    out.put(m.node(), new FaultDomain(m.region(), m.zone()));
+                }
+            }
+        } catch (RuntimeException e) {
+            spec.commandLine().getErr().println("warning: membership not readable (" + e.getMessage()
+                    + "): placement short events are not judged");
+        }
+        return out;
     }
 
     private static String summary(PutOutcome o) {

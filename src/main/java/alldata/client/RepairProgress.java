@@ -31,6 +31,9 @@ public final class RepairProgress {
                 sb.append(" (").append(s.toRepair() == 0 ? 100 : s.done() * 100 / s.toRepair()).append("%)");
             }
             sb.append(", ").append(s.copies()).append(" copied, ").append(s.underReplicated()).append(" under-replicated");
+            if (s.placementShort() > 0) {
+                sb.append(", ").append(s.placementShort()).append(" placement short");
+            }
             sb.append(String.format(Locale.ROOT, ", %.1f/s", s.ratePerSecond()));
             sb.append(", ETA ").append(s.etaSeconds() < 0 ? "?" : s.etaSeconds() + " s");
             if (s.interval() != null) {
@@ -39,6 +42,9 @@ public final class RepairProgress {
             sb.append(" (").append(s.reason()).append(')');
         } else {
             sb.append(s.underReplicated()).append(" under-replicated");
+            if (s.placementShort() > 0) {
+                sb.append(", ").append(s.placementShort()).append(" placement short");
+            }
             if (s.lastPass() != null) {
                 sb.append("; last pass: ").append(s.lastPass());
             }

@@ -1,7 +1,9 @@
 package alldata.core;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -113,11 +115,29 @@ public final class Coordinator implements AutoCloseable {
         }
         List<Placement.Candidate> live = new ArrayList<>(peers.size());
         peers.forEach((id, p) -> live.add(new Placement.Candidate(id, p.location())));
-        Placement plan = Placement.plan(LOCAL, key, live, options.strategy());
+        SpreadRequirement spread = options.spread();
+        Placement plan = Placement.Planner.of(LOCAL, live).plan(key, options.strategy(), spread);
+        Map<String, FaultDomain> domains = new HashMap<>();
+        domains.put(LOCAL, LOCAL_DOMAIN);
+        peers.forEach((id, p) -> domains.put(id, domainOf(p.location())));
         InFlight put = new InFlight(key, level);
         put.advance(ignored -> PendingPut.start(key, event.clone(), plan, level, options.replicationFactor(),
-                options.replicaTimeout().toMillis(), time.nowMs()));
+                options.replicaTimeout().toMillis(), time.nowMs(), WhenShort.FAIL, 0, spread, domains));
         return put.result;
+    }
+
+    /** The local node's zone, as the library names it: peers are located relative to it. */
+    private static final FaultDomain LOCAL_DOMAIN = new FaultDomain("local", "local");
+
+    /** A peer's fault domain from its relative location; all peers of another region count as one zone of it. */
+    private static FaultDomain domainOf(PeerLocation location) {
+        if (location instanceof PeerLocation.OtherZone z) {
+            return new FaultDomain(LOCAL_DOMAIN.region(), "zone " + z.zone());
+        }
+        if (location instanceof PeerLocation.OtherRegion r) {
+            return new FaultDomain("region " + r.region(), "any");
+        }
+        return LOCAL_DOMAIN;
     }
 
     @Override

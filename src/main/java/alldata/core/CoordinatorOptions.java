@@ -21,8 +21,10 @@ public final class CoordinatorOptions {
     private final int otherZoneReplicas;
     private final int otherRegionReplicas;
     private final Duration replicaTimeout;
+    private final SpreadRequirement spread;
 
     private CoordinatorOptions(Builder b) {
+        this.spread = b.spread;
         this.commitLevel = b.commitLevel;
         this.replicationFactor = b.replicationFactor;
         this.otherZoneReplicas = b.otherZoneReplicas;
@@ -60,6 +62,15 @@ public final class CoordinatorOptions {
         return replicaTimeout;
     }
 
+    /**
+     * The fault domains a put's acked replicas must span before it commits; {@link SpreadRequirement#NONE} (the
+     * default) keeps the seed's rule. Zones are told apart as {@link PeerLocation}s are: every other-region peer of one
+     * region counts as one zone of it.
+     */
+    public SpreadRequirement spread() {
+        return spread;
+    }
+
     /** The placement inputs these options describe. */
     public ReplicationStrategy strategy() {
         return new ReplicationStrategy(replicationFactor, otherZoneReplicas, otherRegionReplicas);
@@ -72,19 +83,20 @@ public final class CoordinatorOptions {
                 && replicationFactor == other.replicationFactor
                 && otherZoneReplicas == other.otherZoneReplicas
                 && otherRegionReplicas == other.otherRegionReplicas
-                && replicaTimeout.equals(other.replicaTimeout);
+                && replicaTimeout.equals(other.replicaTimeout)
+                && spread.equals(other.spread);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(commitLevel, replicationFactor, otherZoneReplicas, otherRegionReplicas, replicaTimeout);
+        return Objects.hash(commitLevel, replicationFactor, otherZoneReplicas, otherRegionReplicas, replicaTimeout, spread);
     }
 
     @Override
     public String toString() {
         return "CoordinatorOptions{commitLevel=" + commitLevel + ", replicationFactor=" + replicationFactor
                 + ", otherZoneReplicas=" + otherZoneReplicas + ", otherRegionReplicas=" + otherRegionReplicas
-                + ", replicaTimeout=" + replicaTimeout + '}';
+                + ", replicaTimeout=" + replicaTimeout + (spread.none() ? "" : ", spread=" + spread) + '}';
     }
 
     /** Mutable builder; {@link #build()} validates every value. */
@@ -94,8 +106,15 @@ public final class CoordinatorOptions {
         private int otherZoneReplicas = 0;
         private int otherRegionReplicas = 0;
         private Duration replicaTimeout = DEFAULT_REPLICA_TIMEOUT;
+        private SpreadRequirement spread = SpreadRequirement.NONE;
 
         private Builder() {
+        }
+
+        /** Puts commit only once their acked replicas span {@code spread}; see {@link CoordinatorOptions#spread()}. */
+        public Builder spread(SpreadRequirement spread) {
+            this.spread = Objects.requireNonNull(spread, "spread");
+            return this;
         }
 
         public Builder commitLevel(CommitLevel commitLevel) {
@@ -138,6 +157,9 @@ public final class CoordinatorOptions {
                 replicaTimeout.toMillis();
             } catch (ArithmeticException e) {
                 throw new IllegalArgumentException("replicaTimeout " + replicaTimeout + " is too long to count in milliseconds");
+            }
+            if (spread.minZones() > replicationFactor || spread.minRegions() > replicationFactor) {
+                throw new IllegalArgumentException(spread + " can never be met with replication factor " + replicationFactor);
             }
             return new CoordinatorOptions(this);
         }

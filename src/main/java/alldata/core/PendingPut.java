@@ -14,8 +14,9 @@ import java.util.Set;
  * {@link #deadlinePassed}) returns a {@link Transition}: the next state and the actions to take.
  *
  * <pre>
- *  outcome:  PENDING ──(stored count reaches required)──────────────────► COMMITTED
+ *  outcome:  PENDING ──(stored count reaches required, and the stored replicas span the fault domains)──► COMMITTED
  *               ├──────(seed rule: no spare left and stored + running &lt; required)──► FAILED
+ *               ├──────(no replica that may still store it, nor a spare, can bring a missing zone or region)──► FAILED
  *               └──────(patient: every replica answered and too few stored, or the put deadline passed)──► FAILED
  *
  *  replica:  RUNNING ──stored──► STORED
@@ -34,6 +35,11 @@ import java.util.Set;
  * commit level win. The put FAILS early only when the outcome can no longer change (every started replica
  * answered, too few stored), otherwise only once its put deadline passed.
  *
+ * <p>A {@link SpreadRequirement} (min zones, min regions) is a second condition of COMMITTED, never degraded: a
+ * re-placement takes a spare in a missing zone or region first, a spare is started as an extra replica when the
+ * replicas that may still store the event cannot span the requirement, and the put FAILS naming the missing fault
+ * domains once nothing can bring them. With {@link SpreadRequirement#NONE} a put behaves exactly as before.
+ *
  * @param key               the AllData key
  * @param event             the event bytes, exactly as produced
  * @param commitLevel       the commit level of this put
@@ -45,6 +51,10 @@ import java.util.Set;
  * @param putTimeoutMs      how long the put waits for slow or returning replicas before it FAILS; 0 for the
  *                          seed's rule (a put is decided by its replicas' timeouts)
  * @param putDeadlineMs     when the put FAILS if its commit level is not met by then (epoch ms; patient rule only)
+ * @param spread            the fault domains its acked replicas must span before it commits ({@link
+ *                          SpreadRequirement#NONE}: the commit level alone decides)
+ * @param domains           where its replicas and spares run, as known when it started or was restored; a node
+ *                          missing here counts towards no zone or region
  */
 public record PendingPut(
         String key,
@@ -56,7 +66,9 @@ public record PendingPut(
         List<String> spares,
         Outcome outcome,
         long putTimeoutMs,
-        long putDeadlineMs) {
+        long putDeadlineMs,
+        SpreadRequirement spread,
+        Map<String, FaultDomain> domains) {
 
     /** The put's outcome; each is reported once. */
     public enum Outcome {
@@ -141,6 +153,16 @@ public record PendingPut(
         }
         replicas = List.copyOf(replicas);
         spares = List.copyOf(spares);
+        Objects.requireNonNull(spread, "spread");
+        domains = Map.copyOf(domains);
+    }
+
+    /** A put without a fault-domain requirement. */
+    public PendingPut(String key, byte[] event, CommitLevel commitLevel, int replicationFactor, long replicaTimeoutMs,
+                      List<Replica> replicas, List<String> spares, Outcome outcome, long putTimeoutMs,
+                      long putDeadlineMs) {
+        this(key, event, commitLevel, replicationFactor, replicaTimeoutMs, replicas, spares, outcome, putTimeoutMs,
+                putDeadlineMs, SpreadRequirement.NONE, Map.of());
     }
 
     /** A put under the seed's rule: decided by its replicas' timeouts, no put deadline. */
@@ -183,13 +205,28 @@ public record PendingPut(
     public static Transition start(String key, byte[] event, Placement plan, CommitLevel commitLevel,
                                    int replicationFactor, long replicaTimeoutMs, long nowMs, WhenShort whenShort,
                                    long putTimeoutMs) {
+        return start(key, event, plan, commitLevel, replicationFactor, replicaTimeoutMs, nowMs, whenShort, putTimeoutMs,
+                SpreadRequirement.NONE, Map.of());
+    }
+
+    /**
+     * Starts a put as {@link #start(String, byte[], Placement, CommitLevel, int, long, long, WhenShort, long)} does,
+     * one that commits only once its acked replicas also span {@code spread}'s fault domains. Such a requirement is
+     * never degraded: the put waits while a replica that may still answer, or a spare, could bring a missing zone or
+     * region, and FAILS naming them when none can (under the patient rule at its put deadline at the latest).
+     *
+     * @param domains where the plan's replicas and spares run
+     */
+    public static Transition start(String key, byte[] event, Placement plan, CommitLevel commitLevel,
+                                   int replicationFactor, long replicaTimeoutMs, long nowMs, WhenShort whenShort,
+                                   long putTimeoutMs, SpreadRequirement spread, Map<String, FaultDomain> domains) {
         Objects.requireNonNull(plan, "plan");
         Objects.requireNonNull(whenShort, "whenShort");
         int placed = plan.replicas().size();
         int required = commitLevel.required(replicationFactor);
         if (placed < replicationFactor && (whenShort == WhenShort.FAIL || placed < required)) {
             PendingPut failed = new PendingPut(key, event, commitLevel, replicationFactor, replicaTimeoutMs,
-                    List.of(), List.of(), Outcome.FAILED, putTimeoutMs, Long.MAX_VALUE);
+                    List.of(), List.of(), Outcome.FAILED, putTimeoutMs, Long.MAX_VALUE, spread, domains);
             int peers = placed - 1 + plan.spares().size();
             String why = whenShort == WhenShort.FAIL
                     ? "replication factor " + replicationFactor + " needs " + (replicationFactor - 1)
@@ -199,6 +236,24 @@ public record PendingPut(
             return new Transition(failed, List.of(new PutAction.Failed(
                     "not enough live peers for key " + key + ": " + why + "; nothing was written")));
         }
+        if (!spread.none()) {
+            List<FaultDomain> reachable = new ArrayList<>();
+            for (String node : plan.replicas()) {
+                reachable.add(domains.getOrDefault(node, FaultDomain.UNKNOWN));
+            }
+            for (String node : plan.spares()) {
+                reachable.add(domains.getOrDefault(node, FaultDomain.UNKNOWN));
+            }
+            if (!spread.metBy(reachable)) {
+                // an explicit requirement is never degraded: no node known can bring the missing domains
+                PendingPut failed = new PendingPut(key, event, commitLevel, replicationFactor, replicaTimeoutMs,
+                        List.of(), List.of(), Outcome.FAILED, putTimeoutMs, Long.MAX_VALUE, spread, domains);
+                return new Transition(failed, List.of(new PutAction.Failed("fault domains not met for key " + key
+                        + " (" + spread + "): the plan and its spares span zones "
+                        + SpreadRequirement.zoneNames(reachable) + ", regions " + SpreadRequirement.regionNames(reachable)
+                        + "; missing " + spread.shortfall(reachable) + " (no known node there); nothing was written")));
+            }
+        }
         List<Replica> started = new ArrayList<>(plan.replicas().size());
         List<PutAction> actions = new ArrayList<>(plan.replicas().size());
         for (String node : plan.replicas()) {
@@ -207,13 +262,39 @@ public record PendingPut(
         }
         PendingPut put = new PendingPut(key, event, commitLevel, replicationFactor, replicaTimeoutMs,
                 started, plan.spares(), Outcome.PENDING, putTimeoutMs,
-                putTimeoutMs > 0 ? deadline(nowMs, putTimeoutMs) : Long.MAX_VALUE);
-        return new Transition(put, actions);
+                putTimeoutMs > 0 ? deadline(nowMs, putTimeoutMs) : Long.MAX_VALUE, spread, domains);
+        // a plan that cannot span the requirement starts a spare that can, or fails at once
+        return new Transition(put.checkReachable(actions, nowMs), actions);
     }
 
     /** Stored replicas needed for the commit level. */
     public int required() {
         return commitLevel.required(replicationFactor);
+    }
+
+    /** Where {@code node} runs, or {@link FaultDomain#UNKNOWN}. */
+    public FaultDomain domainOf(String node) {
+        return domains.getOrDefault(node, FaultDomain.UNKNOWN);
+    }
+
+    /** The fault domains of {@code nodes}, in their order. */
+    public List<FaultDomain> domainsOf(List<String> nodes) {
+        List<FaultDomain> out = new ArrayList<>(nodes.size());
+        for (String n : nodes) {
+            out.add(domainOf(n));
+        }
+        return out;
+    }
+
+    /** True when the stored replicas span the fault domains this put asks for. */
+    public boolean spreadMet() {
+        return spread.none() || spread.metBy(domainsOf(storedOn()));
+    }
+
+    /** The same put with its nodes located anew (a restored put: locations are not stored with it). */
+    public PendingPut withDomains(Map<String, FaultDomain> located) {
+        return new PendingPut(key, event, commitLevel, replicationFactor, replicaTimeoutMs, replicas, spares, outcome,
+                putTimeoutMs, putDeadlineMs, spread, located);
     }
 
     /** Nodes holding the event, in the order their replicas were started. */
@@ -255,7 +336,8 @@ public record PendingPut(
             }
         }
         return new Transition(new PendingPut(key, event, commitLevel, replicationFactor, replicaTimeoutMs, next,
-                spares, outcome, putTimeoutMs, patient() ? deadline(nowMs, putTimeoutMs) : putDeadlineMs), actions);
+                spares, outcome, putTimeoutMs, patient() ? deadline(nowMs, putTimeoutMs) : putDeadlineMs, spread,
+                domains), actions);
     }
 
     /** True once the outcome is known and no replica is running: the put can be forgotten. */
@@ -298,9 +380,12 @@ public record PendingPut(
         }
         PendingPut next = withReplica(r.with(ReplicaState.STORED));
         List<PutAction> actions = new ArrayList<>(1);
-        if (outcome == Outcome.PENDING && next.storedOn().size() >= required()) {
+        if (outcome == Outcome.PENDING && next.storedOn().size() >= required() && next.spreadMet()) {
             next = next.withOutcome(Outcome.COMMITTED);
             actions.add(new PutAction.Committed(next.storedOn()));
+        } else if (outcome == Outcome.PENDING && !spread.none()) {
+            // the last answer of a plan may leave the acked replicas one fault domain short
+            next = next.checkReachable(actions, nowMs);
         }
         return new Transition(next, actions);
     }
@@ -315,14 +400,14 @@ public record PendingPut(
             // a late refusal: already re-placed at its timeout, it is now known not to come
             List<PutAction> actions = new ArrayList<>(2);
             actions.add(new PutAction.ReplicaLost(node, failure, message));
-            return new Transition(withReplica(r.with(ReplicaState.FAILED)).checkReachable(actions), actions);
+            return new Transition(withReplica(r.with(ReplicaState.FAILED)).checkReachable(actions, nowMs), actions);
         }
         if (r == null || r.state() != ReplicaState.RUNNING) {
             return unchanged();
         }
         List<PutAction> actions = new ArrayList<>(2);
         PendingPut next = giveUp(r, failure, message, nowMs, actions);
-        return new Transition(next.checkReachable(actions), actions);
+        return new Transition(next.checkReachable(actions, nowMs), actions);
     }
 
     /**
@@ -346,7 +431,7 @@ public record PendingPut(
         if (next == this) {
             return unchanged();
         }
-        return new Transition(next.checkReachable(actions), actions);
+        return new Transition(next.checkReachable(actions, nowMs), actions);
     }
 
     private PendingPut giveUp(Replica r, ReplicaFailure failure, String message, long nowMs, List<PutAction> actions) {
@@ -354,32 +439,119 @@ public record PendingPut(
         actions.add(new PutAction.ReplicaLost(r.node(), failure, message));
         List<Replica> nextReplicas = replace(replicas, r.with(to));
         List<String> nextSpares = spares;
+        PendingPut next = new PendingPut(key, event, commitLevel, replicationFactor, replicaTimeoutMs,
+                nextReplicas, spares, outcome, putTimeoutMs, putDeadlineMs, spread, domains);
         if (outcome != Outcome.FAILED && !spares.isEmpty()) {
-            // get it done: the next untried spare takes the failed replica's place
-            String spare = spares.get(0);
-            int attempt = maxAttempt() + 1;
-            nextReplicas = new ArrayList<>(nextReplicas);
-            nextReplicas.add(new Replica(spare, ReplicaState.RUNNING, deadline(nowMs, replicaTimeoutMs), attempt));
-            nextSpares = spares.subList(1, spares.size());
-            actions.add(new PutAction.StartReplica(spare, attempt, r.node()));
+            // get it done: the next untried spare takes the failed replica's place, one in a missing fault domain first
+            int i = next.spareInMissingDomain();
+            return next.startSpare(i < 0 ? 0 : i, r.node(), nowMs, actions);
         }
+        return next;
+    }
+
+    /** Starts spare number {@code index} as a replica, re-placing {@code replaces} (null: an extra replica). */
+    private PendingPut startSpare(int index, String replaces, long nowMs, List<PutAction> actions) {
+        String spare = spares.get(index);
+        int attempt = maxAttempt() + 1;
+        List<Replica> nextReplicas = new ArrayList<>(replicas);
+        nextReplicas.add(new Replica(spare, ReplicaState.RUNNING, deadline(nowMs, replicaTimeoutMs), attempt));
+        List<String> nextSpares = new ArrayList<>(spares);
+        nextSpares.remove(index);
+        actions.add(new PutAction.StartReplica(spare, attempt, replaces));
         return new PendingPut(key, event, commitLevel, replicationFactor, replicaTimeoutMs,
-                nextReplicas, nextSpares, outcome, putTimeoutMs, putDeadlineMs);
+                nextReplicas, nextSpares, outcome, putTimeoutMs, putDeadlineMs, spread, domains);
+    }
+
+    /** Replicas that may still store the event: stored, running, and under the patient rule timed out. */
+    private List<String> mayHold() {
+        List<String> nodes = new ArrayList<>(replicas.size());
+        for (Replica r : replicas) {
+            if (r.state() == ReplicaState.STORED || r.state() == ReplicaState.RUNNING
+                    || patient() && r.state() == ReplicaState.TIMED_OUT) {
+                nodes.add(r.node());
+            }
+        }
+        return nodes;
+    }
+
+    /**
+     * True when a spare could take {@code node}'s place without a fault domain the put needs going missing: a node known
+     * to be down is then re-placed at once; otherwise (a patient put) its command is sent anyway and waited for.
+     */
+    public boolean spareCanStandIn(String node) {
+        if (spares.isEmpty()) {
+            return false;
+        }
+        if (spread.none()) {
+            return true;
+        }
+        List<String> others = new ArrayList<>(mayHold());
+        others.remove(node);
+        List<FaultDomain> have = domainsOf(others);
+        return !spread.adds(domainOf(node), have) || spareAdding(have) >= 0;
+    }
+
+    /** The first spare that brings a zone or region the replicas that may still hold the event lack, or -1. */
+    private int spareInMissingDomain() {
+        if (spread.none()) {
+            return -1;
+        }
+        return spareAdding(domainsOf(mayHold()));
+    }
+
+    private int spareAdding(List<FaultDomain> have) {
+        for (int i = 0; i < spares.size(); i++) {
+            if (spread.adds(domainOf(spares.get(i)), have)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**
      * Fails the put when the replicas that may still store it can no longer reach the commit level: running ones,
      * and under the patient rule timed-out ones too (their commands wait in their nodes' command topics).
      */
-    private PendingPut checkReachable(List<PutAction> actions) {
+    private PendingPut checkReachable(List<PutAction> actions, long nowMs) {
         int stored = storedOn().size();
         int mayStill = running() + (patient() ? nodesIn(ReplicaState.TIMED_OUT).size() : 0);
-        if (outcome != Outcome.PENDING || stored + mayStill >= required()) {
+        if (outcome != Outcome.PENDING) {
             return this;
+        }
+        if (stored + mayStill >= required()) {
+            return spreadReachable(actions, nowMs);
         }
         String cause = unreachableCause();
         actions.add(new PutAction.Failed(failureReport(cause), cause));
         return withOutcome(Outcome.FAILED);
+    }
+
+    /**
+     * Keeps an explicit fault-domain requirement reachable: when the replicas that may still hold the event cannot
+     * span it, a spare in a missing zone or region is started (an extra replica: spread, like count, is "get it
+     * done"); with no such spare the outcome can no longer change, and the put FAILS naming what is missing.
+     */
+    private PendingPut spreadReachable(List<PutAction> actions, long nowMs) {
+        if (spread.none() || spread.metBy(domainsOf(mayHold()))) {
+            return this;
+        }
+        int spare = spareInMissingDomain();
+        if (spare >= 0) {
+            return startSpare(spare, null, nowMs, actions);
+        }
+        String cause = spreadCause("no replica or spare left in a missing fault domain");
+        actions.add(new PutAction.Failed(failureReport(cause), cause));
+        return withOutcome(Outcome.FAILED);
+    }
+
+    /**
+     * Why the put's acked replicas do not span its requirement: what they span, what is missing, and {@code why}.
+     */
+    private String spreadCause(String why) {
+        List<FaultDomain> acked = domainsOf(storedOn());
+        return "replication failed for key " + key + ": fault domains not met (" + spread + "): acked replicas span zones "
+                + SpreadRequirement.zoneNames(acked) + ", regions " + SpreadRequirement.regionNames(acked) + "; missing "
+                + spread.shortfall(acked) + " (" + why + ")";
     }
 
     /** Why the level became unreachable: the replicas lost when it was decided. */
@@ -402,6 +574,13 @@ public record PendingPut(
             if (r.state() == ReplicaState.RUNNING || r.state() == ReplicaState.TIMED_OUT) {
                 silent.add(r.node());
             }
+        }
+        if (storedOn().size() >= required()) {
+            List<String> missing = new ArrayList<>();
+            for (String node : silent) {
+                missing.add(node + " in " + domainOf(node).zoneName());
+            }
+            return spreadCause("not met within put.timeout.ms (" + putTimeoutMs + " ms); no answer from " + missing);
         }
         return "replication failed for key " + key + ": commit level " + commitLevel + " needs " + required()
                 + " stored replicas within put.timeout.ms (" + putTimeoutMs + " ms); no answer from " + silent;
@@ -444,12 +623,12 @@ public record PendingPut(
 
     private PendingPut withReplica(Replica changed) {
         return new PendingPut(key, event, commitLevel, replicationFactor, replicaTimeoutMs,
-                replace(replicas, changed), spares, outcome, putTimeoutMs, putDeadlineMs);
+                replace(replicas, changed), spares, outcome, putTimeoutMs, putDeadlineMs, spread, domains);
     }
 
     private PendingPut withOutcome(Outcome to) {
         return new PendingPut(key, event, commitLevel, replicationFactor, replicaTimeoutMs,
-                replicas, spares, outcome.moveTo(to), putTimeoutMs, putDeadlineMs);
+                replicas, spares, outcome.moveTo(to), putTimeoutMs, putDeadlineMs, spread, domains);
     }
 
     private static List<Replica> replace(List<Replica> from, Replica changed) {
@@ -481,19 +660,22 @@ public record PendingPut(
                 && commitLevel == p.commitLevel
                 && replicas.equals(p.replicas)
                 && spares.equals(p.spares)
-                && outcome == p.outcome;
+                && outcome == p.outcome
+                && spread.equals(p.spread)
+                && domains.equals(p.domains);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(key, Arrays.hashCode(event), commitLevel, replicationFactor, replicaTimeoutMs,
-                replicas, spares, outcome, putTimeoutMs, putDeadlineMs);
+                replicas, spares, outcome, putTimeoutMs, putDeadlineMs, spread, domains);
     }
 
     @Override
     public String toString() {
         return "PendingPut{key=" + key + ", event=" + event.length + " bytes, commitLevel=" + commitLevel
                 + ", replicationFactor=" + replicationFactor + ", replicas=" + replicas + ", spares=" + spares
-                + ", outcome=" + outcome + (patient() ? ", putDeadlineMs=" + putDeadlineMs : "") + '}';
+                + ", outcome=" + outcome + (patient() ? ", putDeadlineMs=" + putDeadlineMs : "")
+                + (spread.none() ? "" : ", spread=" + spread + ", domains=" + domains) + '}';
     }
 }

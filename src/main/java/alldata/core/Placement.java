@@ -49,6 +49,50 @@ public record Placement(List<String> replicas, List<String> spares, Adherence ad
         Objects.requireNonNull(adherence, "adherence");
     }
 
+    /**
+     * Whether a plan met the replication strategy and the put's fault-domain requirement, judged from where its nodes
+     * are: {@code null} when it did, else why it fell back, e.g. {@code "no live peer in another zone"}.
+     *
+     * @param strategy the replication strategy
+     * @param spread   the fault domains the put's acked replicas must span
+     * @param local    the coordinator's own fault domain (the plan's first replica)
+     * @param planned  where the plan's other replicas are ({@link FaultDomain#UNKNOWN} counts nowhere)
+     */
+    public static String fallback(ReplicationStrategy strategy, SpreadRequirement spread, FaultDomain local,
+                                  List<FaultDomain> planned) {
+        int rf = strategy.replicationFactor();
+        int otherZone = 0;
+        int otherRegion = 0;
+        for (FaultDomain d : planned) {
+            if (!d.known()) {
+                continue;
+            }
+            if (!d.region().equals(local.region())) {
+                otherRegion++;
+            } else if (!d.zone().equals(local.zone())) {
+                otherZone++;
+            }
+        }
+        int wantedZone = Math.min(strategy.otherZoneReplicas(), rf - 1);
+        int wantedRegion = Math.min(strategy.otherRegionReplicas(), rf - 1 - wantedZone);
+        List<String> why = new ArrayList<>(3);
+        if (otherZone < wantedZone) {
+            why.add("no live peer in another zone (" + otherZone + " of " + wantedZone + " other-zone replicas placed)");
+        }
+        if (otherRegion < wantedRegion) {
+            why.add("no live peer in another region (" + otherRegion + " of " + wantedRegion
+                    + " other-region replicas placed)");
+        }
+        List<FaultDomain> all = new ArrayList<>(planned);
+        all.add(local);
+        if (!spread.metBy(all)) {
+            why.add("no live peer in a missing fault domain (the plan spans " + SpreadRequirement.zoneNames(all).size()
+                    + " zones and " + SpreadRequirement.regionNames(all).size() + " regions, the put needs "
+                    + spread.minZones() + " and " + spread.minRegions() + ")");
+        }
+        return why.isEmpty() ? null : String.join("; ", why);
+    }
+
     /** True when the plan has enough replicas for its replication factor. */
     public boolean feasible() {
         return adherence != Adherence.FAIL;
@@ -80,12 +124,26 @@ public record Placement(List<String> replicas, List<String> spares, Adherence ad
         private final List<String> sameZone;
         private final List<List<String>> zones;
         private final List<List<String>> regions;
+        /** Each other-zone or other-region peer's group: its zone or its region (all zones of a region count as one). */
+        private final Map<String, String> groupOf;
 
         private Planner(String localId, List<String> sameZone, List<List<String>> zones, List<List<String>> regions) {
             this.localId = localId;
             this.sameZone = sameZone;
             this.zones = zones;
             this.regions = regions;
+            Map<String, String> groups = new java.util.HashMap<>();
+            for (int i = 0; i < zones.size(); i++) {
+                for (String id : zones.get(i)) {
+                    groups.put(id, "zone " + i);
+                }
+            }
+            for (int i = 0; i < regions.size(); i++) {
+                for (String id : regions.get(i)) {
+                    groups.put(id, "region " + i);
+                }
+            }
+            this.groupOf = Map.copyOf(groups);
         }
 
         /**
@@ -125,8 +183,20 @@ public record Placement(List<String> replicas, List<String> spares, Adherence ad
 
         /** Plans the replicas of {@code key}; see {@link Placement#plan}. */
         public Placement plan(String key, ReplicationStrategy strategy) {
+            return plan(key, strategy, SpreadRequirement.NONE);
+        }
+
+        /**
+         * Plans the replicas of {@code key} so that they span {@code spread} when the live peers allow: before the
+         * strategy's own order, one peer in each of {@code minRegions - 1} other regions, then peers in further
+         * distinct zones (other zones of the region first, then further regions) until {@code minZones} zones are
+         * covered. The rest follows {@link Placement#plan}. With {@link SpreadRequirement#NONE} the plan is exactly
+         * {@link #plan(String, ReplicationStrategy)}'s.
+         */
+        public Placement plan(String key, ReplicationStrategy strategy, SpreadRequirement spread) {
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(strategy, "strategy");
+            Objects.requireNonNull(spread, "spread");
             SplittableRandom random = new SplittableRandom(seed(key));
             List<String> zoneOrder = spread(zones, random);
             List<String> regionOrder = spread(regions, random);
@@ -136,14 +206,31 @@ public record Placement(List<String> replicas, List<String> spares, Adherence ad
             int rf = strategy.replicationFactor();
             List<String> replicas = new ArrayList<>(rf);
             replicas.add(localId);
-            int zoneTaken = take(zoneOrder, Math.min(strategy.otherZoneReplicas(), rf - replicas.size()), replicas);
-            int regionTaken = take(regionOrder, Math.min(strategy.otherRegionReplicas(), rf - replicas.size()), replicas);
+            int zoneMust = 0;
+            int regionMust = 0;
+            if (!spread.none()) {
+                List<String> must = spreadFirst(zoneOrder, regionOrder, spread, rf - 1);
+                replicas.addAll(must);
+                for (String id : must) {
+                    if (zoneOrder.remove(id)) {
+                        zoneMust++;
+                    } else if (regionOrder.remove(id)) {
+                        regionMust++;
+                    }
+                }
+            }
+            int zoneTaken = zoneMust + take(zoneOrder,
+                    Math.min(Math.max(0, strategy.otherZoneReplicas() - zoneMust), rf - replicas.size()), replicas);
+            int regionTaken = regionMust + take(regionOrder,
+                    Math.min(Math.max(0, strategy.otherRegionReplicas() - regionMust), rf - replicas.size()), replicas);
+            zoneOrder = zoneOrder.subList(zoneTaken - zoneMust, zoneOrder.size());
+            regionOrder = regionOrder.subList(regionTaken - regionMust, regionOrder.size());
             int sameTaken = take(same, rf - replicas.size(), replicas);
 
             // step 5, "get it done": any unused peer, other zones first, then other regions, then same zone
             List<String> fallback = new ArrayList<>(zoneOrder.size() + regionOrder.size() + same.size());
-            fallback.addAll(zoneOrder.subList(zoneTaken, zoneOrder.size()));
-            fallback.addAll(regionOrder.subList(regionTaken, regionOrder.size()));
+            fallback.addAll(zoneOrder);
+            fallback.addAll(regionOrder);
             fallback.addAll(same.subList(sameTaken, same.size()));
             int missing = rf - replicas.size();
             List<String> filled = fallback.subList(0, Math.min(missing, fallback.size()));
@@ -160,6 +247,41 @@ public record Placement(List<String> replicas, List<String> spares, Adherence ad
                         ? Adherence.MEETS_STRICT : Adherence.MEETS_SOFT;
             }
             return new Placement(replicas, spares, adherence);
+        }
+
+        /**
+         * Peers in the fault domains {@code spread} needs beyond the local one, at most {@code room}: first one per
+         * other region, then one per other zone, then one per further region. Each list is in {@link #spread} order,
+         * so its first peer of each group comes before any second one.
+         */
+        private List<String> spreadFirst(List<String> zoneOrder, List<String> regionOrder, SpreadRequirement spread,
+                                         int room) {
+            List<String> must = new ArrayList<>();
+            Set<String> groups = new HashSet<>();
+            int regionsHave = 1;
+            for (String id : regionOrder) {
+                if (regionsHave >= spread.minRegions() || must.size() >= room) {
+                    break;
+                }
+                if (groups.add(groupOf.get(id))) {
+                    must.add(id);
+                    regionsHave++;
+                }
+            }
+            // every region taken brought a zone too
+            int zonesHave = regionsHave;
+            List<String> zonesThenRegions = new ArrayList<>(zoneOrder);
+            zonesThenRegions.addAll(regionOrder);
+            for (String id : zonesThenRegions) {
+                if (zonesHave >= spread.minZones() || must.size() >= room) {
+                    break;
+                }
+                if (groups.add(groupOf.get(id))) {
+                    must.add(id);
+                    zonesHave++;
+                }
+            }
+            return must;
         }
     }
 

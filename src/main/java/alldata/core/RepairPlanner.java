@@ -55,6 +55,12 @@ import java.util.TreeSet;
  * copies, and the event may keep one replica more than its factor (plans that name the factor of real holders are
  * left alone, so one may not name the extra copy). When fewer nodes take replicas than needed the decision is {@link RepairDecision.Short}.
  *
+ * <h2>Spread</h2>
+ * Repair restores spread, not only count: an event whose effective holders span fewer zones or regions than its
+ * strategy asks for ({@link #wantedSpread}) while a node that takes replicas sits in a missing zone or region is
+ * {@linkplain #placementShort placement short}. With its count met it gets one more copy, on the first such node by
+ * id (a function of the view: nodes racing agree), so it may keep a replica more than its factor, which is harmless.
+ *
  * <p>The new plan is the effective holders by id, followed by the targets in placement order: holders that agree
  * on the holders write the same plan. When the event already has its replicas and only its plan is wrong (it names
  * a lost node, or misses a holder), any holder may rewrite the plan, not only the responsible one: that copies
@@ -108,6 +114,69 @@ public final class RepairPlanner {
     }
 
     /**
+     * The spread a strategy asks for: one zone per replica it places in another zone or region, plus the local one,
+     * and one region per replica it places in another region, plus the local one (at most the replication factor).
+     */
+    public static SpreadRequirement wantedSpread(ReplicationStrategy strategy) {
+        return wantedSpread(strategy, strategy.replicationFactor());
+    }
+
+    /** {@link #wantedSpread(ReplicationStrategy)} for an event of replication factor {@code replicationFactor}. */
+    public static SpreadRequirement wantedSpread(ReplicationStrategy strategy, int replicationFactor) {
+        int others = Math.max(0, replicationFactor - 1);
+        return new SpreadRequirement(1 + Math.min(strategy.otherZoneReplicas() + strategy.otherRegionReplicas(), others),
+                1 + Math.min(strategy.otherRegionReplicas(), others));
+    }
+
+    /**
+     * Whether {@link #needsRepair(List, int, long, RepairView)} holds, or the event is {@linkplain #placementShort
+     * placement short}.
+     */
+    public static boolean needsRepair(List<String> plan, int replicationFactor, long planSinceMs, RepairView view,
+                                      ReplicationStrategy strategy) {
+        return needsRepair(plan, replicationFactor, planSinceMs, view)
+                || placementShort(plan, replicationFactor, planSinceMs, view, strategy) != null;
+    }
+
+    /**
+     * The node a copy should go to because the event's holders ({@code plan}'s nodes that may hold it and keep
+     * replicas) span fewer zones or regions than {@code strategy} asks for: the first node by id that takes replicas,
+     * does not hold it, and sits in a missing zone or region; {@code null} when the spread is met or no such node is
+     * there (then more copies would not help).
+     */
+    public static String placementShort(List<String> plan, int replicationFactor, long planSinceMs, RepairView view,
+                                        ReplicationStrategy strategy) {
+        List<String> holders = new ArrayList<>();
+        for (String n : new LinkedHashSet<>(plan)) {
+            if (view.mayHold(n, planSinceMs) && view.status(n).keepsReplicas()) {
+                holders.add(n);
+            }
+        }
+        return spreadTarget(holders, view, wantedSpread(strategy, replicationFactor), Set.of());
+    }
+
+    private static String spreadTarget(List<String> holders, RepairView view, SpreadRequirement wanted,
+                                       Set<String> excluded) {
+        if (wanted.none() || holders.isEmpty()) {
+            return null;
+        }
+        List<FaultDomain> have = new ArrayList<>();
+        for (String h : holders) {
+            have.add(view.domainOf(h));
+        }
+        if (wanted.metBy(have)) {
+            return null;
+        }
+        for (RepairView.Member m : view.members()) {
+            if (m.status().takesReplicas() && !holders.contains(m.id()) && !excluded.contains(m.id())
+                    && wanted.adds(view.domainOf(m.id()), have)) {
+                return m.id();
+            }
+        }
+        return null;
+    }
+
+    /**
      * Decides what to do with one event.
      *
      * @param key               the event's key (seeds placement)
@@ -138,7 +207,14 @@ public final class RepairPlanner {
             }
         }
         int needed = replicationFactor - effective.size();
+        String spreadTo = null;
         if (needed <= 0) {
+            Set<String> ineligible = new java.util.HashSet<>(holdings.conflicting());
+            ineligible.addAll(holdings.unanswered());
+            ineligible.addAll(holdings.verified());
+            spreadTo = spreadTarget(effective, view, wantedSpread(strategy, replicationFactor), ineligible);
+        }
+        if (needed <= 0 && spreadTo == null) {
             // any holder may rewrite the plan: it copies nothing, and every holder that sees the same holders writes
             // the same plan
             return Set.copyOf(effective).equals(Set.copyOf(plan)) ? new RepairDecision.Healthy()
@@ -166,6 +242,12 @@ public final class RepairPlanner {
             }
         }
 
+        if (spreadTo != null) {
+            // count met, spread short: one copy in a missing zone or region
+            List<String> spreadPlan = new ArrayList<>(effective);
+            spreadPlan.add(spreadTo);
+            return new RepairDecision.Place(List.of(spreadTo), spreadPlan);
+        }
         List<String> targets = new ArrayList<>();
         for (String n : order) {
             if (targets.size() < needed && eligible(n, effective, holdings, view)) {

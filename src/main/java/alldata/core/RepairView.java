@@ -48,6 +48,12 @@ public final class RepairView {
         this.members = Collections.unmodifiableMap(m);
     }
 
+    /** Where {@code node} runs, or {@link FaultDomain#UNKNOWN} when it is not in the view. */
+    public FaultDomain domainOf(String node) {
+        Member m = members.get(node);
+        return m == null ? FaultDomain.UNKNOWN : new FaultDomain(m.region(), m.zone());
+    }
+
     public String self() {
         return self;
     }

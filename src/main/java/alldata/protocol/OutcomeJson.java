@@ -50,6 +50,21 @@ public final class OutcomeJson {
                 g.writeNumberField("offset", o.ingest().offset());
                 g.writeEndObject();
             }
+            if (o.placement() != null) {
+                PutOutcome.PlacementReport pr = o.placement();
+                g.writeObjectFieldStart("placement");
+                strings(g, "ackedZones", pr.ackedZones());
+                strings(g, "ackedRegions", pr.ackedRegions());
+                strings(g, "planZones", pr.planZones());
+                strings(g, "planRegions", pr.planRegions());
+                g.writeNumberField("minZones", pr.minZones());
+                g.writeNumberField("minRegions", pr.minRegions());
+                g.writeBooleanField("strategyMet", pr.strategyMet());
+                if (pr.fallback() != null) {
+                    g.writeStringField("fallback", pr.fallback());
+                }
+                g.writeEndObject();
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new IllegalStateException("cannot encode the outcome of " + o.correlationId(), e);
@@ -85,6 +100,7 @@ public final class OutcomeJson {
         List<String> storedOn = null;
         String error = null;
         PutOutcome.IngestPosition ingest = null;
+        PutOutcome.PlacementReport placement = null;
         try (JsonParser p = FACTORY.createParser(bytes)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new MalformedRecordException("outcome is not a JSON object");
@@ -104,11 +120,12 @@ public final class OutcomeJson {
                     case "storedOn" -> storedOn = strings(p, t);
                     case "error" -> error = text(p, t);
                     case "ingest" -> ingest = ingest(p, t);
+                    case "placement" -> placement = placement(p, t);
                     default -> p.skipChildren();
                 }
             }
             return new PutOutcome(key, correlationId, status, commitLevel, required, acked, replicas, owed, storedOn,
-                    error, ingest);
+                    error, ingest, placement);
         } catch (IOException | RuntimeException e) {
             if (e instanceof MalformedRecordException m) {
                 throw m;
@@ -133,6 +150,40 @@ public final class OutcomeJson {
             out.add(p.getValueAsString());
         }
         return out;
+    }
+
+    private static PutOutcome.PlacementReport placement(JsonParser p, JsonToken t) throws IOException {
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (t != JsonToken.START_OBJECT) {
+            throw new MalformedRecordException("placement is not an object");
+        }
+        List<String> ackedZones = null;
+        List<String> ackedRegions = null;
+        List<String> planZones = null;
+        List<String> planRegions = null;
+        int minZones = 0;
+        int minRegions = 0;
+        boolean strategyMet = false;
+        String fallback = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (field) {
+                case "ackedZones" -> ackedZones = strings(p, v);
+                case "ackedRegions" -> ackedRegions = strings(p, v);
+                case "planZones" -> planZones = strings(p, v);
+                case "planRegions" -> planRegions = strings(p, v);
+                case "minZones" -> minZones = p.getValueAsInt();
+                case "minRegions" -> minRegions = p.getValueAsInt();
+                case "strategyMet" -> strategyMet = p.getValueAsBoolean();
+                case "fallback" -> fallback = text(p, v);
+                default -> p.skipChildren();
+            }
+        }
+        return new PutOutcome.PlacementReport(ackedZones, ackedRegions, planZones, planRegions, minZones, minRegions,
+                strategyMet, fallback);
     }
 
     private static PutOutcome.IngestPosition ingest(JsonParser p, JsonToken t) throws IOException {

@@ -29,13 +29,25 @@ import java.util.Objects;
  * @param passStartedMs    when the pass started (0: none ran yet)
  * @param lastPassEndedMs  when the last pass ended (0: none ended yet)
  * @param lastPass         a one-line summary of the last pass, or null
+ * @param placementShort   events this node holds whose holders span fewer zones or regions than the replication
+ *                         strategy asks for while a node in a missing one takes replicas, not yet spread (counted by the
+ *                         running or last pass); the {@code alldata_placement_short_events} gauge
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RepairStatus(String node, String state, String reason, String detail, String interval, int intervalsLeft,
                            long toRepair, long done, long copies, long replanned, long underReplicated,
                            long shortOfNodes, long conflicts, long failed, double ratePerSecond, long etaSeconds,
-                           long passStartedMs, long lastPassEndedMs, String lastPass) {
+                           long passStartedMs, long lastPassEndedMs, String lastPass, long placementShort) {
+    /** A status without placement-short events (and as nodes of earlier versions report it). */
+    public RepairStatus(String node, String state, String reason, String detail, String interval, int intervalsLeft,
+                        long toRepair, long done, long copies, long replanned, long underReplicated, long shortOfNodes,
+                        long conflicts, long failed, double ratePerSecond, long etaSeconds, long passStartedMs,
+                        long lastPassEndedMs, String lastPass) {
+        this(node, state, reason, detail, interval, intervalsLeft, toRepair, done, copies, replanned, underReplicated,
+                shortOfNodes, conflicts, failed, ratePerSecond, etaSeconds, passStartedMs, lastPassEndedMs, lastPass, 0);
+    }
+
     public RepairStatus {
         Objects.requireNonNull(node, "node");
         Objects.requireNonNull(state, "state");

@@ -5,6 +5,7 @@ import static alldata.sidecar.Setting.Range.between;
 
 import alldata.core.CommitLevel;
 import alldata.core.ReplicationStrategy;
+import alldata.core.SpreadRequirement;
 import alldata.core.WhenShort;
 import alldata.protocol.Topics;
 import java.io.IOException;
@@ -111,6 +112,13 @@ public final class SidecarConfig {
             atLeast(0), "Replicas to place in other zones of the region.");
     public static final Setting<Integer> OTHER_REGION_REPLICAS = Setting.ofInt("replication.other.region.replicas", 0,
             atLeast(0), "Replicas to place in other regions.");
+    public static final Setting<Integer> COMMIT_MIN_ZONES = Setting.ofInt("commit.min.zones", 1, between(1, 255),
+            "A put commits only once its acked replicas also span at least this many zones (header"
+                    + " `alldata-min-zones` per put); when the live topology cannot, it waits until `put.timeout.ms`, then"
+                    + " FAILS naming the missing zones. At most `replication.factor`.");
+    public static final Setting<Integer> COMMIT_MIN_REGIONS = Setting.ofInt("commit.min.regions", 1, between(1, 255),
+            "A put commits only once its acked replicas also span at least this many regions (header"
+                    + " `alldata-min-regions` per put); as `commit.min.zones`. At most `replication.factor`.");
     public static final Setting<Long> REPLICA_TIMEOUT_MS = Setting.ofLong("replica.timeout.ms", 5000, atLeast(1),
             "A replica not acked within this time is re-placed on a spare node; its late ack still counts.");
     public static final Setting<Long> PUT_TIMEOUT_MS = Setting.ofLong("put.timeout.ms", 60_000, atLeast(1),
@@ -190,6 +198,12 @@ public final class SidecarConfig {
         this.topics = new Topics(get(TOPIC_PREFIX));
         this.strategy = new ReplicationStrategy(get(REPLICATION_FACTOR), get(OTHER_ZONE_REPLICAS),
                 get(OTHER_REGION_REPLICAS));
+        for (Setting<Integer> min : List.of(COMMIT_MIN_ZONES, COMMIT_MIN_REGIONS)) {
+            if (get(min) > strategy.replicationFactor()) {
+                throw new IllegalArgumentException(min.key() + " is " + get(min) + ", more than " + REPLICATION_FACTOR.key()
+                        + " " + strategy.replicationFactor() + ": no put could ever commit");
+            }
+        }
     }
 
     private void requireTogether(Setting<? extends Optional<?>> path, Setting<? extends Optional<?>> password) {
@@ -270,6 +284,11 @@ public final class SidecarConfig {
 
     public ReplicationStrategy strategy() {
         return strategy;
+    }
+
+    /** The fault domains a put's acked replicas must span unless its headers say otherwise. */
+    public SpreadRequirement commitSpread() {
+        return new SpreadRequirement(get(COMMIT_MIN_ZONES), get(COMMIT_MIN_REGIONS));
     }
 
     public long replicaTimeoutMs() {

@@ -40,6 +40,27 @@ class VerifyCommandTest {
     }
 
     @Test
+    void committedEventsWhoseHoldersSpanFewerZonesThanTheirAckedReplicasAreListedPlacementShort() {
+        PutOutcome.PlacementReport placed = new PutOutcome.PlacementReport(List.of("r/a", "r/b"), List.of("r"),
+                List.of("r/a", "r/b"), List.of("r"), 2, 1, true, null);
+        PutOutcome o = new PutOutcome("k1", "c-k1", PutOutcome.Status.COMMITTED, "QUORUM", 2, List.of("n1", "n3"),
+                List.of("n1", "n2", "n3"), 0, null, null, new PutOutcome.IngestPosition(0, 1), placed);
+        Map<String, alldata.core.FaultDomain> domains = Map.of("n1", new alldata.core.FaultDomain("r", "a"),
+                "n2", new alldata.core.FaultDomain("r", "a"), "n3", new alldata.core.FaultDomain("r", "b"));
+
+        VerifyCommand.Report shortOfZoneB = VerifyCommand.check(List.of(o),
+                Map.of("n1", holds("k1"), "n2", holds("k1"), "n3", Map.of()), domains, 10);
+        VerifyCommand.Report spread = VerifyCommand.check(List.of(o),
+                Map.of("n1", holds("k1"), "n2", holds("k1"), "n3", holds("k1")), domains, 10);
+
+        assertThat(shortOfZoneB.placementShort()).isEqualTo(1);
+        assertThat(shortOfZoneB.problems()).anyMatch(p -> p.startsWith("k1: PLACEMENT SHORT, holders [n1, n2] span zones [r/a]"));
+        assertThat(shortOfZoneB.ok(false)).as("nothing lost").isTrue();
+        assertThat(shortOfZoneB.ok(true)).isFalse();
+        assertThat(spread.placementShort()).isZero();
+    }
+
+    @Test
     void failedCopiesAreListedApartNotAsMissingOrUnderReplicated() {
         VerifyCommand.Report r = VerifyCommand.check(List.of(failed("k1", List.of("n3"), 0, 1)),
                 Map.of("n1", Map.of(), "n2", Map.of(), "n3", holdsFailed("k1")), 10);

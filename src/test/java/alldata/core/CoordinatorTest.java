@@ -70,6 +70,45 @@ class CoordinatorTest {
         return p;
     }
 
+    // ---- fault domains (library option) ----
+
+    @Test
+    void withoutTheOptionAQuorumOfOneZoneCommitsAsTheSeedDid() {
+        Coordinator c = coordinator(options(CommitLevel.QUORUM, 3).build());
+        c.addPeer(new Peer("s1"), PeerLocation.sameZone());
+        c.addPeer(new Peer("z1"), PeerLocation.zone("one"));
+        CompletableFuture<PutResult> f = c.put(KEY, EVENT);
+        replicas.store("local");
+        replicas.store("s1");
+        assertThat(committed(f).acknowledgedBy()).containsExactlyInAnyOrder("local", "s1");
+    }
+
+    @Test
+    void withMinZonesTwoAQuorumWaitsForTheOtherZone() {
+        Coordinator c = coordinator(options(CommitLevel.QUORUM, 3).spread(new SpreadRequirement(2, 1)).build());
+        c.addPeer(new Peer("s1"), PeerLocation.sameZone());
+        c.addPeer(new Peer("s2"), PeerLocation.sameZone());
+        c.addPeer(new Peer("z1"), PeerLocation.zone("one"));
+        CompletableFuture<PutResult> f = c.put(KEY, EVENT);
+        assertThat(replicas.nodes()).as("the plan takes the other zone first").contains("z1");
+        String sameZone = replicas.nodes().contains("s1") ? "s1" : "s2";
+        replicas.store("local");
+        replicas.store(sameZone);
+        assertThat(f).as("two acks, one zone").isNotDone();
+        replicas.store("z1");
+        assertThat(committed(f).acknowledgedBy()).containsExactlyInAnyOrder("local", sameZone, "z1");
+    }
+
+    @Test
+    void withMinZonesTwoAndNoOtherZoneAPutFailsNamingTheMissingZone() {
+        Coordinator c = coordinator(options(CommitLevel.QUORUM, 2).spread(new SpreadRequirement(2, 1)).build());
+        c.addPeer(new Peer("s1"), PeerLocation.sameZone());
+        assertThat(failure(c.put(KEY, EVENT))).hasMessageContaining("missing 1 more zone")
+                .hasMessageContaining("nothing was written");
+        assertThatThrownBy(() -> options(CommitLevel.ONE, 2).spread(new SpreadRequirement(3, 1)).build())
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     // ---- replica timeout ----
 
     @Test

@@ -117,8 +117,13 @@ class RepairPlannerProperties {
             List<String> plan = p.newPlan();
             assertThat(new LinkedHashSet<>(plan)).hasSameSizeAs(plan);
             assertThat(plan.size()).isGreaterThanOrEqualTo(c.rf());
-            if (!p.targets().isEmpty()) {
+            if (!p.targets().isEmpty() && plan.size() - p.targets().size() < c.rf()) {
                 assertThat(plan).hasSize(c.rf());
+            } else if (!p.targets().isEmpty()) {
+                // the count was met: one copy to restore spread, in a zone or region the holders lack
+                assertThat(p.targets()).hasSize(1);
+                assertThat(RepairPlanner.placementShort(plan.subList(0, plan.size() - 1), c.rf(), Long.MAX_VALUE,
+                        c.view(), SPREAD)).isNotNull();
             }
             assertThat(plan).endsWith(p.targets().toArray(String[]::new));
             for (String n : plan) {
@@ -188,7 +193,7 @@ class RepairPlannerProperties {
 
     @Property(tries = 1000)
     void anEventWhosePlanNeedsNothingIsHealthyOnceEveryNodeConfirms(@ForAll("cases") Case c) {
-        if (RepairPlanner.needsRepair(c.plan(), c.rf(), c.planSinceMs(), c.view())) {
+        if (RepairPlanner.needsRepair(c.plan(), c.rf(), c.planSinceMs(), c.view(), SPREAD)) {
             return;
         }
         Set<String> all = new HashSet<>(c.plan());

@@ -158,7 +158,7 @@ record Ledger(int eventsIn, int valid, int outcomes, int committed, int failed, 
         return partition + "-" + offset;
     }
 
-    private static List<ConsumerRecord<byte[], byte[]>> read(String bootstrap, String topic) {
+    static List<ConsumerRecord<byte[], byte[]>> read(String bootstrap, String topic) {
         return TopicReader.readToEnd(ClientDefaults.resultsConsumer(Map.of("bootstrap.servers", bootstrap)), topic,
                 Duration.ofMinutes(2));
     }

@@ -26,9 +26,17 @@ class OutcomeJsonTest {
                 .flatAs((key, corr, status, level, required, acked, replicas, owed) ->
                         Combinators.combine(nodes.injectNull(0.5), maybe,
                                 Combinators.combine(Arbitraries.integers().between(0, 99_999),
-                                        Arbitraries.longs().greaterOrEqual(0)).as(PutOutcome.IngestPosition::new).injectNull(0.2))
-                                .as((storedOn, error, ingest) -> new PutOutcome(key, corr, status, level, required, acked,
-                                        replicas, owed, storedOn, error, ingest)));
+                                        Arbitraries.longs().greaterOrEqual(0)).as(PutOutcome.IngestPosition::new).injectNull(0.2),
+                                placements().injectNull(0.3))
+                                .as((storedOn, error, ingest, placement) -> new PutOutcome(key, corr, status, level, required,
+                                        acked, replicas, owed, storedOn, error, ingest, placement)));
+    }
+
+    private static Arbitrary<PutOutcome.PlacementReport> placements() {
+        Arbitrary<List<String>> names = Arbitraries.strings().alpha().ofMaxLength(6).list().ofMaxSize(3);
+        return Combinators.combine(names, names, names, names, Arbitraries.integers().between(1, 5),
+                Arbitraries.integers().between(1, 5), Arbitraries.of(true, false),
+                Arbitraries.strings().ofMaxLength(30).injectNull(0.5)).as(PutOutcome.PlacementReport::new);
     }
 
     @Property

@@ -77,7 +77,8 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
         this.gate = gate;
         this.metrics = metrics;
         this.acksTopic = acksTopic;
-        this.validator = new IngestValidator(settings.limits(), settings.defaultLevel());
+        this.validator = new IngestValidator(settings.limits(), settings.defaultLevel(), settings.spread(),
+                settings.replicationFactor());
         this.ingestTopic = ingestTopic;
     }
 
@@ -87,7 +88,7 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
         int partition = context.taskId().partition();
         this.ingestPartition = new TopicPartition(ingestTopic, partition);
         KeyValueStore<String, byte[]> store = context.getStateStore(STORE);
-        this.outcomes = new OutcomePublisher(context, settings.replicationFactor());
+        this.outcomes = new OutcomePublisher(context, settings.strategy(), settings.nodeId(), peers::domainOf);
         this.commands = new CommandBatcher(settings.nodeId(), partition, settings.maxBatchBytes(), commandSender::send,
                 local::updatePlans, local::markFailed);
         this.commits = CommitPolicy.of(context, settings.commitMinIntervalMs());

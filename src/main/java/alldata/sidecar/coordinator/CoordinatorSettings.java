@@ -2,6 +2,7 @@ package alldata.sidecar.coordinator;
 
 import alldata.core.CommitLevel;
 import alldata.core.ReplicationStrategy;
+import alldata.core.SpreadRequirement;
 import alldata.core.WhenShort;
 import java.util.Objects;
 
@@ -20,16 +21,26 @@ import java.util.Objects;
  * @param maxPendingBytes   event bytes in flight per task before its ingest partition is paused
  * @param maxBatchBytes     a destination's command record is sent once its events reach this size
  * @param commitMinIntervalMs shortest time between two commits a task asks for (exactly-once)
+ * @param spread            fault domains a put's acked replicas must span unless its headers say otherwise
  */
 record CoordinatorSettings(String nodeId, ReplicationStrategy strategy, CommitLevel defaultLevel, long replicaTimeoutMs,
                            long putTimeoutMs, WhenShort whenShort, IngestLimits limits, int maxPendingPuts, long maxPendingBytes,
-                           int maxBatchBytes, long commitMinIntervalMs) {
+                           int maxBatchBytes, long commitMinIntervalMs, SpreadRequirement spread) {
     CoordinatorSettings {
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(strategy, "strategy");
         Objects.requireNonNull(defaultLevel, "defaultLevel");
         Objects.requireNonNull(whenShort, "whenShort");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(spread, "spread");
+    }
+
+    /** Settings without a fault-domain requirement (the seed's commit rule). */
+    CoordinatorSettings(String nodeId, ReplicationStrategy strategy, CommitLevel defaultLevel, long replicaTimeoutMs,
+                        long putTimeoutMs, WhenShort whenShort, IngestLimits limits, int maxPendingPuts,
+                        long maxPendingBytes, int maxBatchBytes, long commitMinIntervalMs) {
+        this(nodeId, strategy, defaultLevel, replicaTimeoutMs, putTimeoutMs, whenShort, limits, maxPendingPuts,
+                maxPendingBytes, maxBatchBytes, commitMinIntervalMs, SpreadRequirement.NONE);
     }
 
     int replicationFactor() {

@@ -69,7 +69,7 @@ public final class CoordinatorTopology {
                 new IngestLimits(config.maxEventBytes(), config.maxKeyBytes(), config.maxHeaderBytes(),
                         config.get(SidecarConfig.MAX_EVENT_DEPTH)),
                 config.get(SidecarConfig.MAX_PENDING_PUTS), config.get(SidecarConfig.MAX_PENDING_BYTES),
-                config.maxCommandBatchBytes(), config.get(SidecarConfig.COMMIT_MIN_INTERVAL_MS));
+                config.maxCommandBatchBytes(), config.get(SidecarConfig.COMMIT_MIN_INTERVAL_MS), config.commitSpread());
     }
 
     static Topology build(CoordinatorSettings settings, Topics topics, PeerDirectory peers, LocalReplica local,

@@ -1,6 +1,7 @@
 package alldata.sidecar.coordinator;
 
 import alldata.core.CommitLevel;
+import alldata.core.SpreadRequirement;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -18,30 +19,38 @@ sealed interface IngestDecision permits IngestDecision.Accepted, IngestDecision.
      *                      record's value itself when it had none)
      * @param level         the commit level: the record's header, else the default
      * @param correlationId the record's correlation id (see {@link IngestValidator#check})
+     * @param spread        the fault domains its acked replicas must span: the record's headers, else the default
      */
-    record Accepted(String key, byte[] event, CommitLevel level, String correlationId) implements IngestDecision {
+    record Accepted(String key, byte[] event, CommitLevel level, String correlationId, SpreadRequirement spread)
+            implements IngestDecision {
         public Accepted {
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(event, "event");
             Objects.requireNonNull(level, "level");
             Objects.requireNonNull(correlationId, "correlationId");
+            Objects.requireNonNull(spread, "spread");
+        }
+
+        /** A record without a fault-domain requirement. */
+        public Accepted(String key, byte[] event, CommitLevel level, String correlationId) {
+            this(key, event, level, correlationId, SpreadRequirement.NONE);
         }
 
         @Override
         public boolean equals(Object o) {
             return o instanceof Accepted a && key.equals(a.key) && Arrays.equals(event, a.event) && level == a.level
-                    && correlationId.equals(a.correlationId);
+                    && correlationId.equals(a.correlationId) && spread.equals(a.spread);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(key, Arrays.hashCode(event), level, correlationId);
+            return Objects.hash(key, Arrays.hashCode(event), level, correlationId, spread);
         }
 
         @Override
         public String toString() {
             return "Accepted[key=" + key + ", event=" + event.length + " bytes, level=" + level
-                    + ", correlationId=" + correlationId + "]";
+                    + ", correlationId=" + correlationId + (spread.none() ? "" : ", spread=" + spread) + "]";
         }
     }
 

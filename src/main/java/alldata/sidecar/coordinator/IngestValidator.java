@@ -2,6 +2,7 @@ package alldata.sidecar.coordinator;
 
 import alldata.core.AllDataKey;
 import alldata.core.CommitLevel;
+import alldata.core.SpreadRequirement;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -35,6 +36,10 @@ import org.apache.kafka.common.header.Headers;
 final class IngestValidator {
     static final String COMMIT_LEVEL_HEADER = "alldata-commit-level";
     static final String CORRELATION_HEADER = "alldata-correlation-id";
+    static final String MIN_ZONES_HEADER = "alldata-min-zones";
+    static final String MIN_REGIONS_HEADER = "alldata-min-regions";
+    /** No valid fault-domain count is longer ("255"); a longer header is rejected without decoding it. */
+    private static final int MAX_COUNT_HEADER_BYTES = 8;
     /**
      * Largest stand-in correlation id (UTF-8 bytes) a rejection carries when the record's own id is unusable,
      * so that its FAILED outcome always fits the results topic.
@@ -57,6 +62,8 @@ final class IngestValidator {
 
     private final IngestLimits limits;
     private final CommitLevel defaultLevel;
+    private final SpreadRequirement defaultSpread;
+    private final int replicationFactor;
     private final JsonFactory json;
 
     /**
@@ -64,8 +71,21 @@ final class IngestValidator {
      * @param defaultLevel the commit level of records without the {@value #COMMIT_LEVEL_HEADER} header
      */
     IngestValidator(IngestLimits limits, CommitLevel defaultLevel) {
+        this(limits, defaultLevel, SpreadRequirement.NONE, 255);
+    }
+
+    /**
+     * @param limits            what a record may carry
+     * @param defaultLevel      the commit level of records without the {@value #COMMIT_LEVEL_HEADER} header
+     * @param defaultSpread     the fault domains of records without the {@value #MIN_ZONES_HEADER} and
+     *                          {@value #MIN_REGIONS_HEADER} headers
+     * @param replicationFactor the most zones or regions a record may ask for
+     */
+    IngestValidator(IngestLimits limits, CommitLevel defaultLevel, SpreadRequirement defaultSpread, int replicationFactor) {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.defaultLevel = Objects.requireNonNull(defaultLevel, "defaultLevel");
+        this.defaultSpread = Objects.requireNonNull(defaultSpread, "defaultSpread");
+        this.replicationFactor = replicationFactor;
         // Jackson's nesting limit sits one above ours, so ours fires first with the config key in its
         // message; the parser is iterative, so even a 100,000-deep value stops there without deep stacks.
         // Field names are only skipped: producers' names need not go into the JVM's string table.
@@ -125,6 +145,15 @@ final class IngestValidator {
         if (level.problem() != null) {
             return rejected(level.problem(), id.value(), null);
         }
+        Checked<Integer> minZones = faultDomains(header(headers, MIN_ZONES_HEADER), "zones", defaultSpread.minZones());
+        if (minZones.problem() != null) {
+            return rejected(minZones.problem(), id.value(), level.value());
+        }
+        Checked<Integer> minRegions = faultDomains(header(headers, MIN_REGIONS_HEADER), "regions",
+                defaultSpread.minRegions());
+        if (minRegions.problem() != null) {
+            return rejected(minRegions.problem(), id.value(), level.value());
+        }
         String problem = recordProblem(headers, timestampMs, partition, offset);
         if (problem != null) {
             return rejected(problem, id.value(), level.value());
@@ -134,7 +163,39 @@ final class IngestValidator {
             return rejected(event.problem(), id.value(), level.value());
         }
         String key = AllDataKey.ingest(timestampMs, partition, offset).value();
-        return new IngestDecision.Accepted(key, event.value(), level.value(), id.value());
+        return new IngestDecision.Accepted(key, event.value(), level.value(), id.value(),
+                new SpreadRequirement(minZones.value(), minRegions.value()));
+    }
+
+    /**
+     * A fault-domain count header: a decimal number from 1 to the replication factor (more could never be met, and an
+     * explicit requirement is never degraded, so it is refused here rather than FAILED later).
+     */
+    private Checked<Integer> faultDomains(Header header, String what, int byDefault) {
+        byte[] given = header == null ? null : header.value();
+        if (given == null) {
+            return Checked.ok(byDefault);
+        }
+        String name = "header alldata-min-" + what;
+        String expected = "expected a number of " + what + " from 1 to the replication factor " + replicationFactor;
+        if (given.length > MAX_COUNT_HEADER_BYTES) {
+            return new Checked<>(null, name + " is " + given.length + " bytes, no valid count is that long; " + expected);
+        }
+        int bad = StrictUtf8.invalidAt(given);
+        if (bad >= 0) {
+            return new Checked<>(null, name + " is not valid UTF-8 (" + StrictUtf8.describe(given, bad) + "); " + expected);
+        }
+        String text = new String(given, StandardCharsets.UTF_8).strip();
+        int n;
+        try {
+            n = text.chars().allMatch(c -> c >= '0' && c <= '9') && !text.isEmpty() ? Integer.parseInt(text) : -1;
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 1 || n > replicationFactor) {
+            return new Checked<>(null, name + " is \"" + text + "\"; " + expected);
+        }
+        return Checked.ok(n);
     }
 
     /** A value, or what is wrong; when something is wrong the value is what a rejection can still carry. */

@@ -1,12 +1,18 @@
 package alldata.sidecar.coordinator;
 
 import alldata.core.CommitLevel;
+import alldata.core.FaultDomain;
 import alldata.core.PendingPut;
+import alldata.core.Placement;
+import alldata.core.ReplicationStrategy;
+import alldata.core.SpreadRequirement;
 import alldata.protocol.AllDataHeaders;
 import alldata.protocol.PutOutcome;
 import alldata.protocol.OutcomeJson;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -23,11 +29,23 @@ final class OutcomePublisher {
 
     private final ProcessorContext<byte[], byte[]> context;
     private final int replicationFactor;
+    private final ReplicationStrategy strategy;
+    private final String localId;
+    private final Function<String, FaultDomain> locate;
     private long published;
 
-    OutcomePublisher(ProcessorContext<byte[], byte[]> context, int replicationFactor) {
+    /**
+     * @param strategy the replication strategy plans are judged against
+     * @param localId  this node: the first replica of every plan it makes
+     * @param locate   where a node runs, in this node's membership view now ({@link FaultDomain#UNKNOWN} if unknown)
+     */
+    OutcomePublisher(ProcessorContext<byte[], byte[]> context, ReplicationStrategy strategy, String localId,
+                     Function<String, FaultDomain> locate) {
         this.context = context;
-        this.replicationFactor = replicationFactor;
+        this.replicationFactor = strategy.replicationFactor();
+        this.strategy = strategy;
+        this.localId = localId;
+        this.locate = locate;
     }
 
     void committed(PendingEntry entry, List<String> acked) {
@@ -45,12 +63,41 @@ final class OutcomePublisher {
         publish(outcome(entry, PutOutcome.Status.FAILED, put.storedOn(), put.storedOn(), put.failureReport(cause)));
     }
 
-    private static PutOutcome outcome(PendingEntry entry, PutOutcome.Status status, List<String> acked,
-                                      List<String> storedOn, String error) {
+    private PutOutcome outcome(PendingEntry entry, PutOutcome.Status status, List<String> acked,
+                               List<String> storedOn, String error) {
         PendingPut put = entry.put();
+        List<String> replicas = put.replicas().stream().map(PendingPut.Replica::node).toList();
         return new PutOutcome(put.key(), entry.correlationId(), status, put.commitLevel().name(), put.required(),
-                acked, put.replicas().stream().map(PendingPut.Replica::node).toList(), put.owed(), storedOn, error,
-                new PutOutcome.IngestPosition(entry.ingestPartition(), entry.ingestOffset()));
+                acked, replicas, put.owed(), storedOn, error,
+                new PutOutcome.IngestPosition(entry.ingestPartition(), entry.ingestOffset()), placement(put, acked));
+    }
+
+    /**
+     * Where the acked replicas and the plan are, located now in the membership view: a node that left since the put
+     * started is {@code unknown}. The plan judged against the strategy is the replicas first started; the first is
+     * the local node, unless the put replays a plan recorded elsewhere.
+     */
+    private PutOutcome.PlacementReport placement(PendingPut put, List<String> acked) {
+        List<FaultDomain> ackedAt = acked.stream().map(locate).toList();
+        List<FaultDomain> planAt = put.replicas().stream().map(r -> locate.apply(r.node())).toList();
+        List<FaultDomain> firstPlanned = new ArrayList<>();
+        for (PendingPut.Replica r : put.replicas()) {
+            if (r.attempt() == 1 && !r.node().equals(localId)) {
+                firstPlanned.add(locate.apply(r.node()));
+            }
+        }
+        String fallback = Placement.fallback(strategy, put.spread(), locate.apply(localId), firstPlanned);
+        return new PutOutcome.PlacementReport(names(ackedAt, true), names(ackedAt, false), names(planAt, true),
+                names(planAt, false), put.spread().minZones(), put.spread().minRegions(), fallback == null, fallback);
+    }
+
+    /** Zone ({@code region/zone}) or region names, sorted and distinct, with {@code unknown} for unknown nodes. */
+    private static List<String> names(List<FaultDomain> domains, boolean zones) {
+        List<String> out = new ArrayList<>(zones ? SpreadRequirement.zoneNames(domains) : SpreadRequirement.regionNames(domains));
+        if (domains.stream().anyMatch(d -> !d.known())) {
+            out.add("unknown");
+        }
+        return out;
     }
 
     /** A record that never became a put: a FAILED outcome with the reason, and the record itself as a dead letter. */

@@ -2,6 +2,7 @@ package alldata.sidecar.coordinator;
 
 import alldata.core.CommitLevel;
 import alldata.core.PendingPut;
+import alldata.core.SpreadRequirement;
 import alldata.protocol.ByteReader;
 import alldata.protocol.ByteWriter;
 import alldata.protocol.MalformedRecordException;
@@ -9,13 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Binary form of a {@link PendingEntry} in the changelogged {@code pending-puts} store, version 3.
+ * Binary form of a {@link PendingEntry} in the changelogged {@code pending-puts} store, version 4.
  *
  * <pre>
- * u8 format = 3
+ * u8 format = 4
  * i32-length UTF-8 correlation id, i32 ingest partition, i64 ingest offset, i64 started-at ms
  * str key, u8 commit level (1 ONE, 2 QUORUM, 3 ALL), u8 replication factor, i64 replica timeout ms
  * i64 put timeout ms (0: the seed's rule; absent in version 2)
+ * u8 min zones, u8 min regions (the put's fault-domain requirement; absent before version 4: 1, 1)
  * u8 outcome (0 PENDING, 1 COMMITTED, 2 FAILED), u8 published (0 or 1), i32-length UTF-8 failure reason ("" = none)
  * u8 n, n x (str node, u8 state (1 RUNNING, 2 STORED, 3 FAILED, 4 TIMED_OUT), u16 attempt)
  * u8 m, m x str spare
@@ -24,13 +26,17 @@ import java.util.List;
  *
  * A put stays until its outcome is decided and published; a FAILED outcome is published once no replica
  * runs, so that it can name every node that holds a copy anyway. Deadlines are not stored: a restored put is {@linkplain PendingPut#resume resumed} and its deadlines
- * start again on the new owner's clock, the put deadline too. Codes are explicit, never enum ordinals. Version 2
+ * start again on the new owner's clock, the put deadline too. Nor are the replicas' zones and regions: the owner
+ * locates them in its membership view when it loads the put. Codes are explicit, never enum ordinals. Version 3
+ * entries (no fault-domain requirement) still read, as (1, 1). Version 2
  * entries (no put timeout) still read, under the seed's rule their writer applied. Version 1 entries
  * (written with {@code writeUTF}, which could not hold long correlation ids) are refused with a reason;
  * their puts are re-driven by the replay of their ingest records.
  */
 final class PendingEntryCodec {
-    static final int FORMAT = 3;
+    static final int FORMAT = 4;
+    /** The layout before the fault-domain requirement; still read. */
+    static final int FORMAT_WITHOUT_SPREAD = 3;
     /** The layout before the put timeout; still read. */
     static final int FORMAT_WITHOUT_PUT_TIMEOUT = 2;
 
@@ -39,7 +45,8 @@ final class PendingEntryCodec {
         ByteWriter w = new ByteWriter(p.event().length + e.correlationId().length() + 96 + 16 * p.replicas().size())
                 .u8(FORMAT).longStr(e.correlationId()).i32(e.ingestPartition()).i64(e.ingestOffset())
                 .i64(e.startedAtMs()).str(p.key()).u8(levelCode(p.commitLevel())).u8(p.replicationFactor())
-                .i64(p.replicaTimeoutMs()).i64(p.putTimeoutMs()).u8(outcomeCode(p.outcome())).u8(e.published() ? 1 : 0)
+                .i64(p.replicaTimeoutMs()).i64(p.putTimeoutMs()).u8(p.spread().minZones())
+                .u8(p.spread().minRegions()).u8(outcomeCode(p.outcome())).u8(e.published() ? 1 : 0)
                 .longStr(e.failure() == null ? "" : e.failure()).u8(p.replicas().size());
         for (PendingPut.Replica r : p.replicas()) {
             w.str(r.node()).u8(stateCode(r.state())).u16(Math.min(0xffff, r.attempt()));
@@ -54,7 +61,7 @@ final class PendingEntryCodec {
     PendingEntry decode(byte[] bytes) {
         ByteReader r = new ByteReader(bytes, "pending-puts entry");
         int format = r.u8("format");
-        if (format != FORMAT && format != FORMAT_WITHOUT_PUT_TIMEOUT) {
+        if (format != FORMAT && format != FORMAT_WITHOUT_SPREAD && format != FORMAT_WITHOUT_PUT_TIMEOUT) {
             throw new MalformedRecordException("pending-puts entry has unknown layout version " + format);
         }
         try {
@@ -66,7 +73,9 @@ final class PendingEntryCodec {
             CommitLevel level = level(r.u8("commit level"));
             int rf = r.u8("replication factor");
             long timeout = r.i64("replica timeout");
-            long putTimeout = format == FORMAT ? r.i64("put timeout") : 0;
+            long putTimeout = format >= FORMAT_WITHOUT_SPREAD ? r.i64("put timeout") : 0;
+            SpreadRequirement spread = format >= FORMAT
+                    ? new SpreadRequirement(r.u8("min zones"), r.u8("min regions")) : SpreadRequirement.NONE;
             PendingPut.Outcome outcome = outcome(r.u8("outcome"));
             boolean published = r.u8("published") == 1;
             String failure = r.longStr("failure");
@@ -87,7 +96,7 @@ final class PendingEntryCodec {
             r.end();
             // no put deadline until the put is resumed on this owner's clock
             return new PendingEntry(new PendingPut(key, event, level, rf, timeout, replicas, spares, outcome, putTimeout,
-                    Long.MAX_VALUE),
+                    Long.MAX_VALUE, spread, java.util.Map.of()),
                     correlationId, partition, offset, startedAt, failure.isEmpty() ? null : failure, published);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new MalformedRecordException("corrupt pending-puts entry: " + e.getMessage(), e);

@@ -1,10 +1,12 @@
 package alldata.sidecar.coordinator;
 
 import alldata.core.CommitLevel;
+import alldata.core.FaultDomain;
 import alldata.core.Placement;
 import alldata.core.PendingPut;
 import alldata.core.PutAction;
 import alldata.core.ReplicaFailure;
+import alldata.core.SpreadRequirement;
 import alldata.protocol.Ack;
 import alldata.protocol.MalformedRecordException;
 import alldata.protocol.MetaUpdate;
@@ -96,7 +98,9 @@ final class PendingPuts {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
                 try {
-                    PendingEntry e = codec.decode(kv.value);
+                    PendingEntry decoded = codec.decode(kv.value);
+                    // locations are not stored with a put: they come from this node's membership view
+                    PendingEntry e = decoded.with(decoded.put().withDomains(peers.domainsOf(nodesAndSpares(decoded.put()))));
                     track(e);
                     if (e.awaitsPublication()) {
                         awaitingPublication.add(e.key());
@@ -165,9 +169,12 @@ final class PendingPuts {
             log.debug("ingest {}-{} delivered again while its put {} runs; ignored", partition, offset, a.key());
             return;
         }
-        PendingPut.Transition t = PendingPut.start(a.key(), a.event(), plan(a.key(), a.level()), a.level(),
+        Placement plan = plan(a.key(), a.level(), a.spread());
+        List<String> located = new ArrayList<>(plan.replicas());
+        located.addAll(plan.spares());
+        PendingPut.Transition t = PendingPut.start(a.key(), a.event(), plan, a.level(),
                 settings.replicationFactor(), settings.replicaTimeoutMs(), nowMs, settings.whenShort(),
-                settings.putTimeoutMs());
+                settings.putTimeoutMs(), a.spread(), peers.domainsOf(located));
         apply(new PendingEntry(t.put(), a.correlationId(), partition, offset, nowMs), t, true, nowMs);
     }
 
@@ -176,8 +183,9 @@ final class PendingPuts {
      * whose event this node already holds keeps the plan recorded beside it: it re-checks those replicas
      * (each holder answers OK) instead of planning against a live view that may have changed.
      */
-    private Placement plan(String key, CommitLevel level) {
-        Placement fresh = withSilentMembers(peers.planner().plan(key, settings.strategy()), level);
+    private Placement plan(String key, CommitLevel level, SpreadRequirement spread) {
+        Placement fresh = withSilentFaultDomains(
+                withSilentMembers(peers.planner().plan(key, settings.strategy(), spread), level), spread);
         Optional<ReplicaMeta> held = local.storedMeta(key);
         if (held.isEmpty() || held.get().replicas().isEmpty()) {
             return fresh;
@@ -211,6 +219,58 @@ final class PendingPuts {
             }
         }
         return new Placement(replicas, fresh.spares(), fresh.adherence());
+    }
+
+    /**
+     * When the live peers cannot span {@code spread} (a zone down, restarting, or cut off), the put also waits for a
+     * silent member of a missing zone or region, as {@link #withSilentMembers} does for the count: it takes the place
+     * of a replica whose zone another replica covers already, and that replica becomes the first spare, started
+     * should the silent member not answer in time. The put deadline bounds the wait; the requirement is never dropped.
+     */
+    private Placement withSilentFaultDomains(Placement plan, SpreadRequirement spread) {
+        if (spread.none() || settings.putTimeoutMs() <= 0) {
+            return plan;
+        }
+        List<String> replicas = new ArrayList<>(plan.replicas());
+        List<String> spares = new ArrayList<>(plan.spares());
+        List<FaultDomain> have = new ArrayList<>();
+        replicas.forEach(n -> have.add(peers.domainOf(n)));
+        spares.forEach(n -> have.add(peers.domainOf(n)));
+        for (String node : peers.silentMembers()) {
+            if (spread.metBy(have)) {
+                break;
+            }
+            FaultDomain d = peers.domainOf(node);
+            if (replicas.contains(node) || !spread.adds(d, have)) {
+                continue;
+            }
+            int redundant = redundantReplica(replicas);
+            if (redundant > 0 && replicas.size() >= settings.replicationFactor()) {
+                spares.add(0, replicas.remove(redundant));
+            }
+            replicas.add(node);
+            have.add(d);
+        }
+        return replicas.equals(plan.replicas()) ? plan : new Placement(replicas, spares, plan.adherence());
+    }
+
+    /** The last replica but the local one whose zone another replica also covers, or -1. */
+    private int redundantReplica(List<String> replicas) {
+        for (int i = replicas.size() - 1; i > 0; i--) {
+            FaultDomain d = peers.domainOf(replicas.get(i));
+            for (int j = 0; j < replicas.size(); j++) {
+                if (j != i && peers.domainOf(replicas.get(j)).equals(d)) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static List<String> nodesAndSpares(PendingPut put) {
+        List<String> nodes = new ArrayList<>(nodes(put));
+        nodes.addAll(put.spares());
+        return nodes;
     }
 
     /** Applies a replica's answer, from an ack record or the local store. */
@@ -437,8 +497,9 @@ final class PendingPuts {
                 localWritesInFlight++;
                 local.write(put.key(), put.event(), new ReplicaMeta(plan, settings.nodeId(), put.replicationFactor(), 0),
                         localAnswers::add);
-            } else if (refuseIfDown && !peers.isLive(node) && (!put.patient() || !put.spares().isEmpty())) {
-                // re-placed on a spare at once; a patient put without one sends anyway and waits for the node
+            } else if (refuseIfDown && !peers.isLive(node) && (!put.patient() || put.spareCanStandIn(node))) {
+                // re-placed on a spare at once; a patient put without one (or whose spares cannot bring the node's
+                // fault domain) sends anyway and waits for the node
                 long now = nowMs;
                 inputs.add(p -> p.failed(node, ReplicaFailure.ERROR, "peer " + node + " is not live", now));
             } else {

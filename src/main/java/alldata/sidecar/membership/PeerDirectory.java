@@ -1,5 +1,6 @@
 package alldata.sidecar.membership;
 
+import alldata.core.FaultDomain;
 import alldata.core.PeerLocation;
 import alldata.core.Placement;
 import alldata.protocol.MemberRecord;
@@ -206,6 +207,27 @@ public final class PeerDirectory {
         silent.sort(java.util.Comparator.comparingLong(MemberRecord::heartbeatMs).reversed()
                 .thenComparing(MemberRecord::node));
         return silent.stream().map(MemberRecord::node).toList();
+    }
+
+    /**
+     * Where {@code nodeId} runs: this node's own zone and region, a member's from its last record (live or not), or
+     * {@link FaultDomain#UNKNOWN} for a node no longer known.
+     */
+    public FaultDomain domainOf(String nodeId) {
+        if (nodeId.equals(selfId)) {
+            return new FaultDomain(selfRegion, selfZone);
+        }
+        MemberRecord r = members.get(nodeId);
+        return r == null ? FaultDomain.UNKNOWN : new FaultDomain(r.region(), r.zone());
+    }
+
+    /** {@link #domainOf} of each node. */
+    public Map<String, FaultDomain> domainsOf(Collection<String> nodes) {
+        Map<String, FaultDomain> out = new java.util.HashMap<>();
+        for (String n : nodes) {
+            out.put(n, domainOf(n));
+        }
+        return out;
     }
 
     /** The member record of {@code nodeId}, if known. */

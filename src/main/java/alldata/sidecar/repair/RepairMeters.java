@@ -24,6 +24,9 @@ public final class RepairMeters implements MeterBinder {
         gauge(registry, "alldata.under.replicated.events", RepairStatus::underReplicated,
                 "Events below their replication factor that this node repairs and has not yet (an estimate for the"
                         + " part of a pass still to do, or what the last pass left, plus the events owed since)");
+        gauge(registry, "alldata.placement.short.events", RepairStatus::placementShort,
+                "Events this node holds whose holders span fewer zones or regions than the replication strategy asks"
+                        + " for while a node in a missing one takes replicas, not yet spread by repair");
         gauge(registry, "alldata.repair.events.left", s -> Math.max(0, s.toRepair() - s.done()),
                 "Events the running repair pass has yet to look at");
         gauge(registry, "alldata.repair.pass.copies", RepairStatus::copies,

@@ -78,6 +78,9 @@ final class RepairPass {
     /** Events a resumed pass had looked at before the restart. */
     private long before;
     private long estimateLeft;
+    /** Events counted placement short (their holders span too few zones or regions), and of those, the ones spread. */
+    private long placementShort;
+    private long spreadRestored;
 
     RepairPass(String reason, long startedAtMs, String resumeFrom) {
         this.reason = reason;
@@ -132,13 +135,19 @@ final class RepairPass {
     void count(List<StoredPlan> chunk, boolean full, RepairView view, ReplicationStrategy strategy) {
         for (StoredPlan p : chunk) {
             var m = p.meta();
-            if (!RepairPlanner.needsRepair(m.replicas(), m.replicationFactor(), m.planSinceMs(), view)) {
+            boolean count = RepairPlanner.needsRepair(m.replicas(), m.replicationFactor(), m.planSinceMs(), view);
+            boolean spread = RepairPlanner.placementShort(m.replicas(), m.replicationFactor(), m.planSinceMs(), view, strategy) != null;
+            if (!count && !spread) {
                 continue;
+            }
+            if (spread) {
+                placementShort++;
             }
             Count c = intervals.computeIfAbsent(IntervalDigest.intervalOf(p.key()), k -> new Count());
             c.candidates++;
             toRepair++;
-            if (likelyCopies(p, view, strategy)) {
+            // the under-replicated estimate counts missing replicas only, not spread
+            if (count && likelyCopies(p, view, strategy)) {
                 c.toCopy++;
                 estimateLeft++;
             }
@@ -239,6 +248,16 @@ final class RepairPass {
     /** Of those, the ones looked at so far. */
     long done() {
         return processed + before;
+    }
+
+    /** One more placement-short event got its copy in a missing fault domain. */
+    void spreadRestored(long n) {
+        spreadRestored += n;
+    }
+
+    /** Events counted placement short that this pass has not spread yet. */
+    long placementShort() {
+        return Math.max(0, placementShort - spreadRestored);
     }
 
     /** Events below their replication factor this node is expected to repair, not yet repaired. */

@@ -149,6 +149,8 @@ public final class RepairService implements AutoCloseable {
     private volatile String detail = "waiting for the membership view";
     private volatile long lastUnresolved;
     private long lastShort;
+    /** Events the last pass left placement short (too few zones or regions while one was missing but live). */
+    private long lastPlacementShort;
     private volatile long lastPassEndedMs;
     private volatile String lastPassSummary;
     private volatile boolean decommissioned;
@@ -367,6 +369,11 @@ public final class RepairService implements AutoCloseable {
         if (lastShort > 0 && view.takingReplicas() > baseline.takingReplicas()) {
             reasons.add("more nodes take replicas: " + lastShort + " events were short of nodes");
         }
+        if (!RepairPlanner.wantedSpread(settings.strategy()).none()
+                && domainsTakingReplicas(view) > domainsTakingReplicas(baseline)) {
+            // events written while it was away may span too few zones or regions: repair restores spread
+            reasons.add("a zone or region takes replicas again");
+        }
         baseline = view;
         if (!reasons.isEmpty()) {
             startPass(String.join("; ", reasons), now);
@@ -426,6 +433,17 @@ public final class RepairService implements AutoCloseable {
         }
         return RepairPlanner.needsRepair(meta.replicas(), meta.replicationFactor(), meta.planSinceMs(), view)
                 && RepairPass.likelyCopies(new StoredPlan(key, meta), view, settings.strategy());
+    }
+
+    /** Zones (and so regions) with a node that takes replicas. */
+    private static int domainsTakingReplicas(RepairView view) {
+        java.util.Set<alldata.core.FaultDomain> domains = new java.util.HashSet<>();
+        for (RepairView.Member m : view.members()) {
+            if (m.status().takesReplicas()) {
+                domains.add(view.domainOf(m.id()));
+            }
+        }
+        return domains.size();
     }
 
     private static java.util.Set<String> upNodes(RepairView view) {
@@ -546,13 +564,21 @@ public final class RepairService implements AutoCloseable {
         detail = null;
         List<StoredPlan> plans = store.scanPlans(pass.cursor(), IntervalDigest.upperBound(interval), REPAIR_CHUNK);
         List<StoredPlan> candidates = new ArrayList<>();
+        List<String> spreadShort = new ArrayList<>();
         for (StoredPlan p : plans) {
             var m = p.meta();
-            if (RepairPlanner.needsRepair(m.replicas(), m.replicationFactor(), m.planSinceMs(), view)) {
+            if (RepairPlanner.needsRepair(m.replicas(), m.replicationFactor(), m.planSinceMs(), view, settings.strategy())) {
                 candidates.add(p);
+                if (RepairPlanner.placementShort(m.replicas(), m.replicationFactor(), m.planSinceMs(), view, settings.strategy()) != null) {
+                    spreadShort.add(p.key());
+                }
             }
         }
         Tally batch = repairer.repair(candidates, view, false, null);
+        // spread restored: the plan this node keeps now spans the missing fault domain
+        pass.spreadRestored(spreadShort.stream().filter(key -> store.meta(key)
+                .filter(m -> RepairPlanner.placementShort(m.replicas(), m.replicationFactor(), m.planSinceMs(), view, settings.strategy()) == null)
+                .isPresent()).count());
         if (!plans.isEmpty()) {
             pass.repaired(batch, candidates.size(), plans.get(plans.size() - 1).key());
         }
@@ -579,6 +605,7 @@ public final class RepairService implements AutoCloseable {
         log.info("repair pass of {} done ({}): {}, in {} s", settings.node(), pass.reason, t, took / 1000);
         lastUnresolved = t.unresolved;
         lastShort = t.shortOfNodes;
+        lastPlacementShort = pass.placementShort();
         RepairView view = view(now);
         owed.passFinished(key -> owedAndMine(key, view, false));
         lastPassEndedMs = now;
@@ -697,11 +724,11 @@ public final class RepairService implements AutoCloseable {
             Tally t = owedTally;
             return new RepairStatus(settings.node(), state, OWED_REASON, detail, null, 0, owedRoundSize,
                     owedRoundSize - round.size(), t.copies, t.replanned, lastUnresolved + owed.count(), t.shortOfNodes,
-                    t.conflicts, t.failed, 0, -1, owedRoundStartedMs, lastPassEndedMs, lastPassSummary);
+                    t.conflicts, t.failed, 0, -1, owedRoundStartedMs, lastPassEndedMs, lastPassSummary, lastPlacementShort);
         }
         if (p == null) {
             return new RepairStatus(settings.node(), state, null, detail, null, 0, 0, 0, 0, 0, lastUnresolved + owed.count(),
-                    0, 0, 0, 0, -1, 0, lastPassEndedMs, lastPassSummary);
+                    0, 0, 0, 0, -1, 0, lastPassEndedMs, lastPassSummary, lastPlacementShort);
         }
         double rate = 0;
         if (rateSamples.size() >= 2) {
@@ -715,7 +742,7 @@ public final class RepairService implements AutoCloseable {
         return new RepairStatus(settings.node(), state, p.reason, detail, p.currentInterval(), p.intervalsLeft(),
                 p.toRepair(), p.done(), t.copies, t.replanned, p.underReplicated() + owed.count(), t.shortOfNodes, t.conflicts,
                 t.failed,
-                Math.round(rate * 10) / 10.0, eta, p.startedAtMs, lastPassEndedMs, lastPassSummary);
+                Math.round(rate * 10) / 10.0, eta, p.startedAtMs, lastPassEndedMs, lastPassSummary, p.placementShort());
     }
 
     /** Stops the loop (a pass in progress resumes at its interval after a restart). */

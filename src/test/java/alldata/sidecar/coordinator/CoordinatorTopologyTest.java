@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import alldata.core.AllDataKey;
 import alldata.core.CommitLevel;
 import alldata.core.ReplicationStrategy;
+import alldata.core.SpreadRequirement;
 import alldata.core.WhenShort;
 import alldata.protocol.Ack;
 import alldata.protocol.AckBatch;
@@ -80,6 +81,8 @@ class CoordinatorTopologyTest {
     private TestInputTopic<byte[], byte[]> acks;
     private TestOutputTopic<byte[], byte[]> results;
     private TestOutputTopic<byte[], byte[]> deadLetters;
+    /** The fault domains puts must span unless their headers say otherwise; set before {@code start}. */
+    private SpreadRequirement spread = SpreadRequirement.NONE;
 
     @BeforeEach
     void openStore() {
@@ -122,7 +125,7 @@ class CoordinatorTopologyTest {
             });
         }
         CoordinatorSettings settings = new CoordinatorSettings("node-1", new ReplicationStrategy(3, 2, 0), level, 5_000,
-                PUT_TIMEOUT_MS, WhenShort.DEGRADE, limits, maxPendingPuts, 1L << 30, 64 * 1024, 10);
+                PUT_TIMEOUT_MS, WhenShort.DEGRADE, limits, maxPendingPuts, 1L << 30, 64 * 1024, 10, spread);
         gate = new IngestGate();
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "coordinator-test");
@@ -423,6 +426,94 @@ class CoordinatorTopologyTest {
         assertThat(o.status()).isEqualTo(PutOutcome.Status.FAILED);
         assertThat(o.error()).contains("no answer from [node-3]").contains("put.timeout.ms");
         assertThat(o.storedOn()).containsExactlyInAnyOrder("node-1", "node-2");
+    }
+
+    // ---- fault domains: node-1, node-4 and node-5 live in zone a; node-2 (zone b) is a member gone silent
+
+    private void zoneBSilent() {
+        peers.apply("node-2", new MemberRecord("node-2", "b", "r", TOPICS.commands("node-2"), null, MemberRecord.State.UP,
+                wall.get() - 30_000));
+        live("node-5", "a");
+    }
+
+    @Test
+    void aPutThatCannotSpanTwoZonesWaitsForTheSilentZoneThenFailsNamingIt() {
+        spread = new SpreadRequirement(2, 1);
+        zoneBSilent();
+        start(CommitLevel.QUORUM, 1000, "node-4");
+        put(EVENT);
+        advance(1);
+        assertThat(commandsTo("node-2")).as("sent to the silent zone anyway: its command waits in its topic").hasSize(1);
+        ack(Ack.ok(keyAt(0), "node-4"));
+        awaitLocalAnswers(1);
+        advance(100);
+        assertThat(results.isEmpty()).as("QUORUM is met in zone a alone: not committed").isTrue();
+
+        advance(6_000);
+        clockMarker();
+        advance(100);
+        assertThat(commandsTo("node-5")).as("node-2 timed out: its spare starts, zone a").hasSize(1);
+        ack(Ack.ok(keyAt(0), "node-5"));
+        advance(100);
+        assertThat(results.isEmpty()).as("three replicas, one zone: still waiting for node-2").isTrue();
+
+        advance(PUT_TIMEOUT_MS);
+        clockMarker();
+        PutOutcome o = nextOutcome();
+        assertThat(o.status()).isEqualTo(PutOutcome.Status.FAILED);
+        assertThat(o.error()).contains("fault domains not met").contains("missing 1 more zone")
+                .contains("node-2 in r/b").contains("put.timeout.ms");
+        assertThat(o.storedOn()).containsExactlyInAnyOrder("node-1", "node-4", "node-5");
+        assertThat(o.placement().ackedZones()).containsExactly("r/a");
+        assertThat(o.placement().planZones()).containsExactly("r/a", "r/b");
+        assertThat(o.placement().minZones()).isEqualTo(2);
+    }
+
+    @Test
+    void aPutThatSpansTwoZonesOnceTheSilentZoneAnswersCommitsWithItsPlacement() {
+        spread = new SpreadRequirement(2, 1);
+        zoneBSilent();
+        start(CommitLevel.QUORUM, 1000, "node-4");
+        put(EVENT);
+        advance(1);
+        ack(Ack.ok(keyAt(0), "node-4"));
+        awaitLocalAnswers(1);
+        advance(100);
+        assertThat(results.isEmpty()).isTrue();
+
+        ack(Ack.ok(keyAt(0), "node-2")); // zone b is back
+        PutOutcome o = nextOutcome();
+        assertThat(o.status()).isEqualTo(PutOutcome.Status.COMMITTED);
+        assertThat(o.acked()).containsExactlyInAnyOrder("node-1", "node-4", "node-2");
+        assertThat(o.placement().ackedZones()).containsExactly("r/a", "r/b");
+        assertThat(o.placement().ackedRegions()).containsExactly("r");
+        assertThat(o.placement().strategyMet()).as("the strategy asks for 2 other-zone replicas").isFalse();
+        assertThat(o.placement().fallback()).contains("no live peer in another zone");
+    }
+
+    @Test
+    void aPerPutHeaderAsksForMoreZonesThanTheDefaultAndABadOneIsDeadLettered() {
+        start(CommitLevel.QUORUM, 1000, "node-2", "node-3");
+        ingest.pipeInput(new TestRecord<>(null, EVENT, new RecordHeaders().add(AllDataHeaders.MIN_ZONES, "3".getBytes(
+                StandardCharsets.UTF_8)), T0));
+        advance(1);
+        ack(Ack.ok(keyAt(0), "node-2"));
+        awaitLocalAnswers(1);
+        advance(100);
+        assertThat(results.isEmpty()).as("two zones acked, three asked for").isTrue();
+        ack(Ack.ok(keyAt(0), "node-3"));
+        PutOutcome o = nextOutcome();
+        assertThat(o.status()).isEqualTo(PutOutcome.Status.COMMITTED);
+        assertThat(o.placement().ackedZones()).containsExactly("r/a", "r/b", "r/c");
+        assertThat(o.placement().minZones()).isEqualTo(3);
+        assertThat(o.placement().strategyMet()).isTrue();
+
+        ingest.pipeInput(new TestRecord<>(null, EVENT, new RecordHeaders().add(AllDataHeaders.MIN_ZONES, "4".getBytes(
+                StandardCharsets.UTF_8)), T0));
+        PutOutcome bad = Wire.decode(results.readValue(), PutOutcome.class);
+        assertThat(bad.status()).isEqualTo(PutOutcome.Status.FAILED);
+        assertThat(bad.error()).contains("alldata-min-zones").contains("from 1 to the replication factor 3");
+        assertThat(deadLetters.readRecord().value()).isEqualTo(EVENT);
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import alldata.core.CommitLevel;
 import alldata.core.PendingPut;
 import alldata.core.Placement;
+import alldata.core.SpreadRequirement;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -303,6 +304,40 @@ class IngestValidatorTest {
                 + " expected one of ONE, QUORUM, ALL");
         assertThat(binary.reason()).startsWith("header alldata-commit-level is not valid UTF-8 (").endsWith(LEVELS);
         assertThat(newline.reason()).doesNotContain("\n").contains("'A B'");
+    }
+
+    // ---- fault domains
+
+    private static final IngestValidator SPREAD = new IngestValidator(LIMITS, CommitLevel.QUORUM,
+            new SpreadRequirement(2, 1), 3);
+
+    @Test
+    void theFaultDomainHeadersOverrideTheConfiguredRequirement() {
+        IngestDecision none = SPREAD.check(null, b("{}"), new RecordHeaders(), TIME, PARTITION, OFFSET);
+        IngestDecision both = SPREAD.check(null, b("{}"), new RecordHeaders()
+                .add(IngestValidator.MIN_ZONES_HEADER, b("3")).add(IngestValidator.MIN_REGIONS_HEADER, b(" 2 ")),
+                TIME, PARTITION, OFFSET);
+
+        assertThat(accepted(none).spread()).isEqualTo(new SpreadRequirement(2, 1));
+        assertThat(accepted(both).spread()).isEqualTo(new SpreadRequirement(3, 2));
+        assertThat(accepted(check(b("{}"))).spread()).as("the library default").isEqualTo(SpreadRequirement.NONE);
+    }
+
+    @Test
+    void aBadFaultDomainCountIsRejectedNamingTheHeaderAndTheAllowedRange() {
+        for (String bad : List.of("0", "4", "-1", "two", "", "1.5", "+2", "99999999999")) {
+            IngestDecision.Rejected r = rejected(SPREAD.check(null, b("{}"),
+                    new RecordHeaders().add(IngestValidator.MIN_ZONES_HEADER, b(bad)), TIME, PARTITION, OFFSET));
+            assertThat(r.reason()).as(bad).startsWith("header alldata-min-zones is ")
+                    .endsWith("expected a number of zones from 1 to the replication factor 3");
+            assertThat(r.level()).as("the commit level was fine").isEqualTo(CommitLevel.QUORUM);
+            assertThat(r.correlationId()).isEqualTo("3-1234");
+        }
+        IngestDecision.Rejected regions = rejected(SPREAD.check(null, b("{}"),
+                new RecordHeaders().add(IngestValidator.MIN_REGIONS_HEADER, new byte[] {'1', (byte) 0xC0}),
+                TIME, PARTITION, OFFSET));
+        assertThat(regions.reason()).startsWith("header alldata-min-regions is not valid UTF-8 (")
+                .endsWith("expected a number of regions from 1 to the replication factor 3");
     }
 
     // ---- correlation id
