@@ -166,6 +166,8 @@ public final class ReplicaWriter implements AutoCloseable {
     private boolean commitDue;
     private long lastCommitMs = Long.MIN_VALUE / 2;
     private Exception commitFailure;
+    /** When offset commits started failing (this writer's clock), 0 while they succeed. */
+    private long commitsFailingSinceMs;
     private long backoffMs = FIRST_BACKOFF_MS;
     private int failedAttempts;
 
@@ -302,8 +304,7 @@ public final class ReplicaWriter implements AutoCloseable {
             if (commitFailure != null) {
                 Exception e = commitFailure;
                 commitFailure = null;
-                failed("committing offsets of " + topic, e);
-                return;
+                commitFailed(e);
             }
             succeeded();
         } catch (WakeupException e) {
@@ -506,6 +507,10 @@ public final class ReplicaWriter implements AutoCloseable {
 
     private void onCommitted(Map<TopicPartition, OffsetAndMetadata> offsets, Exception e) {
         if (e == null) {
+            if (commitsFailingSinceMs != 0) {
+                log.info("offset commits of {} succeed again after {} ms", nodeId, clockMs.getAsLong() - commitsFailingSinceMs);
+                commitsFailingSinceMs = 0;
+            }
             return;
         }
         if (e instanceof CommitFailedException || e instanceof RebalanceInProgressException) {
@@ -539,6 +544,21 @@ public final class ReplicaWriter implements AutoCloseable {
             } catch (IllegalStateException notAssigned) {
                 // the partition moved to another member, which reads it from the last commit
             }
+        }
+    }
+
+    /**
+     * An offset commit failed (the group coordinator moving with a lost broker, a timeout). Offsets are bookkeeping
+     * only: the answers went out, a later commit covers this one, and a restart reads uncommitted commands again,
+     * which idempotent writes answer at once. So answering carries on, without back-off and without announcing
+     * LEAVING: a broker loss once made every node whose group coordinator it hosted stop answering and flap
+     * between LEAVING and UP for as long as the coordinator moved.
+     */
+    private void commitFailed(Exception e) {
+        if (commitsFailingSinceMs == 0) {
+            commitsFailingSinceMs = Math.max(1, clockMs.getAsLong());
+            log.warn("offset commits of {} for {} failing: {}; answering carries on, and the next turn commits again",
+                    nodeId, topic, e.toString());
         }
     }
 
