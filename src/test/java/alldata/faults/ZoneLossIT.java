@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * two zones: the strategy's two other-zone replicas both land in the one other zone left); once zone c returns, repair restores the spread the strategy asks for (three zones)
  * to every event. Counts are printed, not only asserted.
  */
+@Tag("long-fault") // -Pfaults-long: six sidecar processes
 class ZoneLossIT {
     private static final Topics TOPICS = Topics.defaults();
     private static final Map<String, String> CONFIG = Map.of(
