@@ -1,17 +1,10 @@
 package alldata.faults;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import alldata.client.AllDataClient;
-import alldata.core.CommitLevel;
 import alldata.dev.EmbeddedKafka;
-import alldata.protocol.PutOutcome;
 import alldata.protocol.Topics;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -64,32 +57,16 @@ class AvailabilityIT {
         }
     }
 
-    /** Waits until the load has sent {@code bursts} bursts: faults are timed by the load, not by the clock. */
     private void afterBurst(int bursts) {
-        await("burst " + bursts + " sent").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(50))
-                .until(() -> load.burstsSent() >= bursts);
+        load.awaitBursts(bursts);
     }
 
-    private Ledger settle(String scenario, boolean exactlyOnce) throws Exception {
-        load.awaitSent();
-        Ledger l = ScenarioCheck.settle(scenario, kafka.bootstrapServers(), TOPICS, cluster, BurstLoad::isLoad,
-                Duration.ofMinutes(5), exactlyOnce);
-        PutLatency latency = PutLatency.measure(kafka.bootstrapServers(), TOPICS);
-        System.out.printf("SCENARIO %s: %d outcomes, %d FAILED, %d repeated; %s%n", scenario, l.outcomes(), l.failed(),
-                l.repeated(), latency);
-        assertThat(l.valid()).isEqualTo(EVENTS);
-        assertThat(l.failed()).as(l.toString()).isZero();
-        return l;
+    private void settle(String scenario, boolean exactlyOnce) throws Exception {
+        ScenarioCheck.settleLoad(scenario, kafka.bootstrapServers(), TOPICS, cluster, load, EVENTS, exactlyOnce);
     }
 
-    /** A new put commits once the faults are over: the cluster is not left stuck. */
     private void aPutStillCommits() throws Exception {
-        try (AllDataClient client = new AllDataClient(Map.of("bootstrap.servers", kafka.bootstrapServers()), TOPICS,
-                Duration.ofSeconds(60))) {
-            PutOutcome after = client.put("{\"after\":\"the faults\"}".getBytes(StandardCharsets.UTF_8), CommitLevel.QUORUM)
-                    .get(90, TimeUnit.SECONDS);
-            assertThat(after.status()).as(after.toString()).isEqualTo(PutOutcome.Status.COMMITTED);
-        }
+        ScenarioCheck.aPutStillCommits(kafka.bootstrapServers(), TOPICS);
     }
 
     /**

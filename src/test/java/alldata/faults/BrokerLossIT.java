@@ -1,13 +1,7 @@
 package alldata.faults;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import alldata.client.AllDataClient;
-import alldata.core.CommitLevel;
-import alldata.protocol.PutOutcome;
 import alldata.protocol.Topics;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -56,10 +50,8 @@ class BrokerLossIT {
         }
     }
 
-    /** Waits until the load has sent {@code bursts} bursts: faults are timed by the load, not by the clock. */
     private void afterBurst(int bursts) {
-        await("burst " + bursts + " sent").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(50))
-                .until(() -> load.burstsSent() >= Math.min(bursts, load.bursts()));
+        load.awaitBursts(bursts);
     }
 
     /**
@@ -92,21 +84,10 @@ class BrokerLossIT {
     }
 
     private void settle(String scenario, String bootstrap) throws Exception {
-        load.awaitSent();
-        Ledger l = ScenarioCheck.settle(scenario, bootstrap, TOPICS, cluster, BurstLoad::isLoad, Duration.ofMinutes(5), true);
-        PutLatency latency = PutLatency.measure(bootstrap, TOPICS);
-        System.out.printf("SCENARIO %s: %d outcomes, %d FAILED, %d repeated; %s%n", scenario, l.outcomes(), l.failed(),
-                l.repeated(), latency);
-        assertThat(l.valid()).isEqualTo(EVENTS);
-        assertThat(l.failed()).as(l.toString()).isZero();
+        ScenarioCheck.settleLoad(scenario, bootstrap, TOPICS, cluster, load, EVENTS, true);
     }
 
-    /** A new put commits once the faults are over: the cluster is not left stuck. */
     private void aPutStillCommits(String bootstrap) throws Exception {
-        try (AllDataClient client = new AllDataClient(Map.of("bootstrap.servers", bootstrap), TOPICS, Duration.ofSeconds(60))) {
-            PutOutcome after = client.put("{\"after\":\"the faults\"}".getBytes(StandardCharsets.UTF_8), CommitLevel.QUORUM)
-                    .get(90, TimeUnit.SECONDS);
-            assertThat(after.status()).as(after.toString()).isEqualTo(PutOutcome.Status.COMMITTED);
-        }
+        ScenarioCheck.aPutStillCommits(bootstrap, TOPICS);
     }
 }

@@ -68,6 +68,12 @@ final class BurstLoad implements AutoCloseable {
         return bursts;
     }
 
+    /** Waits until {@code count} bursts (at most all of them) were sent: faults are timed by the load, not the clock. */
+    void awaitBursts(int count) {
+        org.awaitility.Awaitility.await("burst " + count + " sent").atMost(java.time.Duration.ofMinutes(5))
+                .pollInterval(java.time.Duration.ofMillis(50)).until(() -> burstsSent() >= Math.min(count, bursts));
+    }
+
     /** Waits until every event is acknowledged by the broker; rethrows what stopped the load. */
     void awaitSent() throws Exception {
         thread.join(TimeUnit.MINUTES.toMillis(10));

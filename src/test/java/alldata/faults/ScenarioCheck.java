@@ -3,10 +3,15 @@ package alldata.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import alldata.core.CommitLevel;
+import alldata.protocol.PutOutcome;
 import alldata.protocol.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -42,6 +47,32 @@ final class ScenarioCheck {
         }
         verify(scenario, bootstrap, cluster);
         return l;
+    }
+
+    /**
+     * Once {@code load} is sent: {@link #settle} with exactly one outcome each, the scenario's line with its put
+     * latency (measured, never asserted), every event of the load COMMITTED and none FAILED.
+     */
+    static Ledger settleLoad(String scenario, String bootstrap, Topics topics, ProcessCluster cluster, BurstLoad load,
+                             int events, boolean exactlyOnce) throws Exception {
+        load.awaitSent();
+        Ledger l = settle(scenario, bootstrap, topics, cluster, BurstLoad::isLoad, Duration.ofMinutes(5), exactlyOnce);
+        PutLatency latency = PutLatency.measure(bootstrap, topics);
+        System.out.printf("SCENARIO %s: %d outcomes, %d FAILED, %d repeated; %s%n", scenario, l.outcomes(), l.failed(),
+                l.repeated(), latency);
+        assertThat(l.valid()).isEqualTo(events);
+        assertThat(l.failed()).as(l.toString()).isZero();
+        return l;
+    }
+
+    /** A new put commits once the faults are over: the cluster is not left stuck. */
+    static void aPutStillCommits(String bootstrap, Topics topics) throws Exception {
+        try (alldata.client.AllDataClient client = new alldata.client.AllDataClient(Map.of("bootstrap.servers", bootstrap),
+                topics, Duration.ofSeconds(60))) {
+            PutOutcome after = client.put("{\"after\":\"the faults\"}".getBytes(StandardCharsets.UTF_8),
+                    CommitLevel.QUORUM).get(90, TimeUnit.SECONDS);
+            assertThat(after.status()).as(after.toString()).isEqualTo(PutOutcome.Status.COMMITTED);
+        }
     }
 
     /** {@code alldata verify}, as an operator runs it once every node is back: nothing missing or under-replicated. */
