@@ -11,7 +11,7 @@ import java.util.List;
  *
  * <pre>
  * u8 format = 2           (the JSON commands of version 1 began with '{')
- * u8 kind                 1 = PUT_BATCH, 2 = REPLY_BATCH, 3 = META_UPDATE, 4 = FAILED_COPIES
+ * u8 kind                 1 = PUT_BATCH, 2 = REPLY_BATCH, 3 = META_UPDATE, 4 = FAILED_COPIES, 5 = COMMITTED_COPIES
  * PUT_BATCH:   str origin
  *              u8 reply route: 1 = ack partition, then i32 partition; 2 = node, then str node id
  *              i32 count, then per put:
@@ -20,6 +20,7 @@ import java.util.List;
  * META_UPDATE: str origin, i32 count, then per update:
  *                str key, i64 epoch, u8 replication factor, u8 n, n x str replica node
  * FAILED_COPIES: str origin, i32 count, count x str key
+ * COMMITTED_COPIES: as FAILED_COPIES; takes the FAILED markers of those keys back
  * </pre>
  *
  * A new kind gets a new code; a decoder refuses kinds and formats it does not know, with a reason.
@@ -31,6 +32,7 @@ public final class CommandFormat {
     static final int REPLY_BATCH = 2;
     static final int META_UPDATE = 3;
     static final int FAILED_COPIES = 4;
+    static final int COMMITTED_COPIES = 5;
     private static final int ROUTE_ACK_PARTITION = 1;
     private static final int ROUTE_NODE = 2;
     /** Fixed bytes of one put besides key, replicas and event (attempt, rf, n, event length). */
@@ -49,7 +51,8 @@ public final class CommandFormat {
             return encodeMetaUpdates(m);
         }
         if (record instanceof FailedCopies f) {
-            ByteWriter w = new ByteWriter(16 + 48 * f.keys().size()).u8(FORMAT).u8(FAILED_COPIES).str(f.origin())
+            ByteWriter w = new ByteWriter(16 + 48 * f.keys().size()).u8(FORMAT)
+                    .u8(f.failed() ? FAILED_COPIES : COMMITTED_COPIES).str(f.origin())
                     .i32(f.keys().size());
             f.keys().forEach(w::str);
             return w.toByteArray();
@@ -104,7 +107,8 @@ public final class CommandFormat {
             case PUT_BATCH -> decodePuts(r);
             case REPLY_BATCH -> new ReplyBatch(AckFormat.readAnswers(r));
             case META_UPDATE -> decodeMetaUpdates(r);
-            case FAILED_COPIES -> decodeFailedCopies(r);
+            case FAILED_COPIES -> decodeFailedCopies(r, true);
+            case COMMITTED_COPIES -> decodeFailedCopies(r, false);
             default -> throw new MalformedRecordException("command record has unknown kind " + kind);
         };
         r.end();
@@ -160,7 +164,8 @@ public final class CommandFormat {
             return n;
         }
         if (record instanceof FailedCopies f) {
-            ObjectNode n = Wire.json().createObjectNode().put("type", "failedCopies").put("origin", f.origin());
+            ObjectNode n = Wire.json().createObjectNode().put("type", f.failed() ? "failedCopies" : "committedCopies")
+                    .put("origin", f.origin());
             f.keys().forEach(n.putArray("keys")::add);
             return n;
         }
@@ -211,7 +216,7 @@ public final class CommandFormat {
         return new MetaUpdateBatch(origin, updates);
     }
 
-    private static FailedCopies decodeFailedCopies(ByteReader r) {
+    private static FailedCopies decodeFailedCopies(ByteReader r, boolean failed) {
         String origin = r.str("origin");
         int n = r.count("FAILED keys", 2);
         List<String> keys = new ArrayList<>(n);
@@ -219,7 +224,7 @@ public final class CommandFormat {
             keys.add(r.str("key"));
         }
         try {
-            return new FailedCopies(origin, keys);
+            return new FailedCopies(origin, keys, failed);
         } catch (IllegalArgumentException e) {
             throw new MalformedRecordException("command record holds an invalid FAILED key: " + e.getMessage(), e);
         }

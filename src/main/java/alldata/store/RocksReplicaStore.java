@@ -422,7 +422,7 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
     /**
      * Records that the puts of {@code keys} FAILED: a copy of such an event, held now or written later, is not part
      * of the data (see the class comment). Keys this node does not hold are recorded too, because a put command may
-     * still arrive after its marker. Marking a key again changes nothing; nothing ever clears a marker. One write,
+     * still arrive after its marker. Marking a key again changes nothing; only {@link #clearFailed} takes it back. One write,
      * synced.
      *
      * @return how many of {@code keys} this node holds (a copy it now leaves out)
@@ -448,6 +448,29 @@ public final class RocksReplicaStore implements ReplicaStore, AutoCloseable {
             return holding;
         } catch (RocksDBException e) {
             throw new StoreException("marking " + keys.size() + " events FAILED in " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Takes back the FAILED markers of {@code keys}: their puts COMMITTED after all (a resumed put whose previous
+     * owner's FAILED outcome was aborted with its transaction). A key without a marker is left as it is. One write,
+     * synced.
+     *
+     * @throws StoreException when RocksDB fails; then nothing is changed
+     */
+    public synchronized void clearFailed(List<String> keys) {
+        ensureOpen();
+        if (keys.isEmpty() || !anyFailed) {
+            return;
+        }
+        try (WriteBatch batch = new WriteBatch()) {
+            for (String k : keys) {
+                batch.delete(failed, k.getBytes(StandardCharsets.US_ASCII));
+            }
+            db.write(writeOptions, batch);
+        } catch (RocksDBException e) {
+            throw new StoreException("clearing the FAILED markers of " + keys.size() + " events in " + dir + " failed: "
+                    + e.getMessage(), e);
         }
     }
 

@@ -144,6 +144,19 @@ class BinaryFormatsTest {
     }
 
     @Test
+    void committedCopies() {
+        FailedCopies clears = new FailedCopies("node-1", List.of(KEY), false);
+        String golden = hex("02", "05",                  // format 2, kind COMMITTED_COPIES
+                "0006", "'node-1",
+                "00000001",
+                "002c", "'" + KEY);
+        assertThat(hexOf(CommandFormat.encode(clears))).isEqualTo(golden);
+        assertThat(CommandFormat.decode(bytes(golden))).isEqualTo(clears);
+        assertThat(CommandFormat.toJson(clears).toString())
+                .isEqualTo("{\"type\":\"committedCopies\",\"origin\":\"node-1\",\"keys\":[\"" + KEY + "\"]}");
+    }
+
+    @Test
     void failedCopiesWithAnEmptyKeyOrTooManyKeysAreMalformed() {
         assertThatThrownBy(() -> CommandFormat.decode(bytes(hex("02", "04", "0001", "'n", "00000001", "0000"))))
                 .isInstanceOf(MalformedRecordException.class).hasMessageContaining("must not be empty");

@@ -34,6 +34,7 @@ final class CommandBatcher {
     private final BiConsumer<String, byte[]> send;
     private final Consumer<List<MetaUpdate>> ownPlans;
     private final Consumer<List<String>> ownFailed;
+    private final Consumer<List<String>> ownCommitted;
     private final Map<String, Pending> byNode = new LinkedHashMap<>();
     private int buffered;
 
@@ -41,6 +42,7 @@ final class CommandBatcher {
         final List<PutCommand> puts = new ArrayList<>();
         final List<MetaUpdate> plans = new ArrayList<>();
         final List<String> failed = new ArrayList<>();
+        final List<String> committed = new ArrayList<>();
         int bytes;
     }
 
@@ -51,15 +53,18 @@ final class CommandBatcher {
      * @param send          sends one encoded record to a node (destination, value)
      * @param ownPlans      applies plan updates to this node's own store
      * @param ownFailed     records FAILED puts in this node's own store
+     * @param ownCommitted  takes FAILED marks back in this node's own store (puts that COMMITTED after all)
      */
     CommandBatcher(String origin, int ackPartition, int maxBatchBytes, BiConsumer<String, byte[]> send,
-                   Consumer<List<MetaUpdate>> ownPlans, Consumer<List<String>> ownFailed) {
+                   Consumer<List<MetaUpdate>> ownPlans, Consumer<List<String>> ownFailed,
+                   Consumer<List<String>> ownCommitted) {
         this.origin = origin;
         this.replyTo = new ReplyTo.AckPartition(ackPartition);
         this.maxBatchBytes = maxBatchBytes;
         this.send = send;
         this.ownPlans = ownPlans;
         this.ownFailed = ownFailed;
+        this.ownCommitted = ownCommitted;
     }
 
     void add(String node, PutCommand put) {
@@ -97,6 +102,21 @@ final class CommandBatcher {
         }
     }
 
+    /**
+     * Queues, for a node a resumed put started a replica on (this node included), that the put COMMITTED: a FAILED
+     * marker its previous owner sent before its transaction aborted no longer holds.
+     */
+    void addCommitted(String node, String key) {
+        Pending p = byNode.computeIfAbsent(node, n -> new Pending());
+        p.committed.add(key);
+        p.bytes += key.length() + 2;
+        buffered++;
+        if (p.bytes >= maxBatchBytes || p.committed.size() >= MAX_PLANS_PER_RECORD) {
+            flush(node, p);
+            byNode.remove(node);
+        }
+    }
+
     /** Puts, plan updates and FAILED markers waiting for the next flush. */
     int buffered() {
         return buffered;
@@ -112,7 +132,7 @@ final class CommandBatcher {
     }
 
     private void flush(String node, Pending p) {
-        buffered -= p.puts.size() + p.plans.size() + p.failed.size();
+        buffered -= p.puts.size() + p.plans.size() + p.failed.size() + p.committed.size();
         if (!p.puts.isEmpty()) {
             send.accept(node, CommandFormat.encode(new PutBatch(origin, replyTo, p.puts)));
         }
@@ -129,6 +149,13 @@ final class CommandBatcher {
                 ownFailed.accept(p.failed);
             } else {
                 send.accept(node, CommandFormat.encode(new FailedCopies(origin, p.failed)));
+            }
+        }
+        if (!p.committed.isEmpty()) {
+            if (own) {
+                ownCommitted.accept(p.committed);
+            } else {
+                send.accept(node, CommandFormat.encode(new FailedCopies(origin, p.committed, false)));
             }
         }
     }

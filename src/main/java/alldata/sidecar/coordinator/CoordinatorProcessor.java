@@ -90,7 +90,7 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
         KeyValueStore<String, byte[]> store = context.getStateStore(STORE);
         this.outcomes = new OutcomePublisher(context, settings.strategy(), settings.nodeId(), peers::domainOf);
         this.commands = new CommandBatcher(settings.nodeId(), partition, settings.maxBatchBytes(), commandSender::send,
-                local::updatePlans, local::markFailed);
+                local::updatePlans, local::markFailed, local::clearFailed);
         this.commits = CommitPolicy.of(context, settings.commitMinIntervalMs());
         this.puts = new PendingPuts(settings, store, peers, local, commands, outcomes, metrics, commits.exactlyOnce(),
                 () -> gate.committedPosition(ingestPartition));

@@ -33,4 +33,7 @@ interface LocalReplica {
      * never read as data nor repaired; a failure is logged, not thrown (the copies then stay unconfirmed).
      */
     void markFailed(List<String> keys);
+
+    /** Takes back FAILED marks of puts that COMMITTED after all ({@link alldata.protocol.FailedCopies}); logs a failure. */
+    void clearFailed(List<String> keys);
 }

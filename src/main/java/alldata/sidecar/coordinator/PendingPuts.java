@@ -66,6 +66,12 @@ final class PendingPuts {
     /** Local writes sent to the store whose answer has not been applied yet. */
     private int localWritesInFlight;
     private List<String> toResume = List.of();
+    /**
+     * Loaded puts whose outcome was still open: their previous owner may have published a FAILED outcome in a
+     * transaction that aborted, whose FAILED markers landed all the same. Should such a put COMMIT, its replicas are
+     * told to take the markers back.
+     */
+    private final Set<String> reopened = new java.util.HashSet<>();
     private long bytes;
 
     /**
@@ -104,6 +110,9 @@ final class PendingPuts {
                     track(e);
                     if (e.awaitsPublication()) {
                         awaitingPublication.add(e.key());
+                    }
+                    if (e.put().outcome() == PendingPut.Outcome.PENDING) {
+                        reopened.add(e.key());
                     }
                     loaded.add(kv.key);
                 } catch (MalformedRecordException ex) {
@@ -328,6 +337,7 @@ final class PendingPuts {
         pending.clear();
         deadlines.clear();
         awaitingPublication.clear();
+        reopened.clear();
         localAnswers.clear();
         localWritesInFlight = 0;
         bytes = 0;
@@ -383,6 +393,9 @@ final class PendingPuts {
         if (put.outcome() == PendingPut.Outcome.COMMITTED) {
             metrics.committed(put.commitLevel(), nowMs - e.startedAtMs());
             outcomes.committed(e, put.storedOn());
+            if (reopened.remove(put.key())) {
+                tellReplicasItCommitted(put);
+            }
         } else {
             metrics.failed(put.commitLevel());
             outcomes.failed(e, e.failure());
@@ -401,6 +414,7 @@ final class PendingPuts {
         }
         if (e.put().isDone() && e.published()) {
             PendingEntry gone = pending.remove(key);
+            reopened.remove(key);
             if (gone != null) {
                 bytes -= gone.weight();
                 metrics.pendingDelta(-1);
@@ -456,6 +470,17 @@ final class PendingPuts {
     private void tellReplicasItFailed(PendingPut put) {
         for (PendingPut.Replica r : put.replicas()) {
             commands.addFailed(r.node(), put.key());
+        }
+    }
+
+    /**
+     * Tells every node a reopened put started a replica on that it COMMITTED, taking back a FAILED marker an aborted
+     * transaction of its previous owner may have left (markers travel outside the transaction and are read
+     * uncommitted); a node without such a marker changes nothing. Only puts taken over with their outcome open pay.
+     */
+    private void tellReplicasItCommitted(PendingPut put) {
+        for (PendingPut.Replica r : put.replicas()) {
+            commands.addCommitted(r.node(), put.key());
         }
     }
 

@@ -74,4 +74,14 @@ final class RocksLocalReplica implements LocalReplica {
                     + "data (unconfirmed copies)", keys.size(), e.getMessage());
         }
     }
+
+    @Override
+    public void clearFailed(List<String> keys) {
+        try {
+            store.clearFailed(keys);
+        } catch (StoreException e) {
+            log.error("FAILED marks of {} puts that COMMITTED after all not cleared in the local store ({}): this node's"
+                    + " copies of them stay hidden until cleared (alldata verify lists them)", keys.size(), e.getMessage());
+        }
+    }
 }

@@ -100,6 +100,11 @@ public final class ReplicaWriter implements AutoCloseable {
         default int markFailed(List<String> keys) {
             throw new UnsupportedOperationException("this store keeps no FAILED markers");
         }
+
+        /** Takes FAILED markers back ({@link RocksReplicaStore#clearFailed}). */
+        default void clearFailed(List<String> keys) {
+            throw new UnsupportedOperationException("this store keeps no FAILED markers");
+        }
     }
 
     /** The replica store as the writer uses it. */
@@ -118,6 +123,11 @@ public final class ReplicaWriter implements AutoCloseable {
             @Override
             public int markFailed(List<String> keys) {
                 return store.markFailed(keys);
+            }
+
+            @Override
+            public void clearFailed(List<String> keys) {
+                store.clearFailed(keys);
             }
         };
     }
@@ -345,6 +355,10 @@ public final class ReplicaWriter implements AutoCloseable {
     }
 
     private void markFailed(FailedCopies f) {
+        if (!f.failed()) {
+            clearFailed(f);
+            return;
+        }
         try {
             int held = store.markFailed(f.keys());
             log.info("{} puts from {} FAILED; {} of their copies are held here and left out of reads and repair",
@@ -352,6 +366,17 @@ public final class ReplicaWriter implements AutoCloseable {
         } catch (StoreException e) {
             log.error("{} FAILED markers from {} not recorded ({}): copies of those puts here stay readable as data",
                     f.keys().size(), f.origin(), e.getMessage());
+        }
+    }
+
+    private void clearFailed(FailedCopies f) {
+        try {
+            store.clearFailed(f.keys());
+            log.info("{} puts from {} COMMITTED after an aborted FAILED outcome; their FAILED marks here are taken back",
+                    f.keys().size(), f.origin());
+        } catch (StoreException e) {
+            log.error("{} FAILED marks from {} not taken back ({}): copies of those COMMITTED puts here stay hidden"
+                    + " (alldata verify lists them)", f.keys().size(), f.origin(), e.getMessage());
         }
     }
 

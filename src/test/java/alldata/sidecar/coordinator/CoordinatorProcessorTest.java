@@ -60,6 +60,7 @@ class CoordinatorProcessorTest {
     private KeyValueStore<String, byte[]> store;
     private CoordinatorProcessor processor;
     private final Map<String, List<PutBatch>> sent = new TreeMap<>();
+    private final Map<String, List<alldata.protocol.FailedCopies>> marks = new TreeMap<>();
 
     @BeforeEach
     void setUp() {
@@ -104,6 +105,8 @@ class CoordinatorProcessorTest {
                 (p, ms) -> { }, (node, value) -> {
                     if (CommandFormat.decode(value) instanceof PutBatch b) {
                         sent.computeIfAbsent(node, n -> new ArrayList<>()).add(b);
+                    } else if (CommandFormat.decode(value) instanceof alldata.protocol.FailedCopies f) {
+                        marks.computeIfAbsent(node, n -> new ArrayList<>()).add(f);
                     }
                 }, new IngestGate(), new SidecarMetrics("node-1"), TOPICS.ingest(), TOPICS.acks());
         processor.init(context);
@@ -161,6 +164,30 @@ class CoordinatorProcessorTest {
             assertThat(o.storedOn()).containsExactly("node-1");
         });
         assertThat(store.get(KEY)).isNull();
+    }
+
+    /**
+     * The previous owner's FAILED outcome was in a transaction that aborted, but its FAILED markers (sent outside the
+     * transaction, read uncommitted) landed. The taken-over put COMMITS after all: its replicas take the marks back,
+     * the local one directly, so the COMMITTED event is readable everywhere it is stored.
+     */
+    @Test
+    void aTakenOverPutThatCommitsTakesBackTheFailedMarksOfAnAbortedOutcome() {
+        replicas.markFailed(List.of(KEY)); // the aborted outcome's marker, applied here already
+        leftByPreviousOwner(CommitLevel.QUORUM, List.of());
+        startProcessor();
+        punctuateAll(T0 + 1_000);
+        ack(Ack.ok(KEY, "node-2"), T0 + 1_010);
+        punctuateAll(T0 + 1_020);
+
+        assertThat(outcomes()).singleElement().satisfies(o -> assertThat(o.status()).isEqualTo(PutOutcome.Status.COMMITTED));
+        assertThat(replicas.isFailed(KEY)).as("the local mark is taken back").isFalse();
+        for (String node : List.of("node-2", "node-3")) {
+            assertThat(marks.get(node)).as(node).singleElement().satisfies(f -> {
+                assertThat(f.failed()).isFalse();
+                assertThat(f.keys()).containsExactly(KEY);
+            });
+        }
     }
 
     /**

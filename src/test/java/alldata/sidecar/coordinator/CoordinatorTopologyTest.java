@@ -157,6 +157,11 @@ class CoordinatorTopologyTest {
             public void markFailed(List<String> keys) {
                 local.markFailed(keys);
             }
+
+            @Override
+            public void clearFailed(List<String> keys) {
+                local.clearFailed(keys);
+            }
         };
         driver = new TopologyTestDriver(CoordinatorTopology.build(settings, TOPICS, peers, observed,
                 (p, ms) -> clockMarkersSent.add(ms),

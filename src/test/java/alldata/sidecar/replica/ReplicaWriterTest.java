@@ -145,6 +145,11 @@ class ReplicaWriterTest {
             public int markFailed(List<String> keys) {
                 return store.markFailed(keys);
             }
+
+            @Override
+            public void clearFailed(List<String> keys) {
+                store.clearFailed(keys);
+            }
         };
         writer = new ReplicaWriter(CONFIG, counting, consumer, producer, metrics, replies::add, sleeps::add,
                 () -> clockRuns ? clockMs.addAndGet(ReplicaWriter.OFFSET_COMMIT_INTERVAL_MS) : clockMs.get());
@@ -577,6 +582,23 @@ class ReplicaWriterTest {
         assertThat(store.get("k1")).as("write-once: the marker stays").isEmpty();
         assertThat(store.get("k2")).as("stored after its marker, as a FAILED copy").isEmpty();
         assertThat(store.failedCopies(null, null, 10)).containsExactly("k1", "k2");
+        assertThat(writer.healthy()).isTrue();
+    }
+
+    /** A put resumed after an aborted FAILED outcome COMMITTED: its coordinator takes the marker back. */
+    @Test
+    void aCommittedMarkerTakesBackAFailedMarkOfThatKey() {
+        startWriter(true);
+        deliver(batch("n0", 2, put("k1", "{\"a\":1}")));
+        deliver(new FailedCopies("n0", List.of("k1")));
+        writer.runOnce();
+        assertThat(store.get("k1")).isEmpty();
+
+        deliver(new FailedCopies("n1", List.of("k1"), false));
+        writer.runOnce();
+
+        assertThat(store.isFailed("k1")).isFalse();
+        assertThat(store.get("k1")).as("readable as data again").isPresent();
         assertThat(writer.healthy()).isTrue();
     }
 
