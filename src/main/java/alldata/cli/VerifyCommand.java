@@ -215,7 +215,8 @@ final class VerifyCommand implements Callable<Integer> {
             Long first = null;
             boolean same = true;
             int rf = 0;
-            for (Map.Entry<String, Map<String, RepairLines.KeyLine>> node : stored.entrySet()) {
+            // in node order: the report reads the same whatever map the stores came in
+            for (Map.Entry<String, Map<String, RepairLines.KeyLine>> node : new java.util.TreeMap<>(stored).entrySet()) {
                 RepairLines.KeyLine l = node.getValue().get(o.key());
                 if (l != null && l.failed()) {
                     committedMarkedFailed++;
