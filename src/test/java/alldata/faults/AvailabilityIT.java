@@ -25,12 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class AvailabilityIT {
     private static final Topics TOPICS = Topics.defaults();
-    /** The dev nodes' replication ({@code config/node-N.properties}); every timeout at its default. */
-    private static final Map<String, String> DEFAULTS = Map.of(
-            "replication.factor", "3",
-            "replication.other.zone.replicas", "2",
-            "commit.level", "QUORUM");
-    private static final int EVENTS = 30_000;
+    private static final Map<String, String> DEFAULTS = ScenarioCheck.DEV_REPLICATION;
+    private static final int EVENTS = ScenarioCheck.USER_LOAD_EVENTS;
 
     /** Kept when a scenario fails: it holds every node's log ({@code node-<i>.log}) and data. */
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)

@@ -23,12 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("long-fault") // -Pfaults-long: three broker processes beside three sidecars
 class BrokerLossIT {
     private static final Topics TOPICS = Topics.defaults();
-    /** The dev nodes' replication ({@code config/node-N.properties}); every timeout at its default. */
-    private static final Map<String, String> DEFAULTS = Map.of(
-            "replication.factor", "3",
-            "replication.other.zone.replicas", "2",
-            "commit.level", "QUORUM");
-    private static final int EVENTS = 30_000;
+    private static final Map<String, String> DEFAULTS = ScenarioCheck.DEV_REPLICATION;
+    private static final int EVENTS = ScenarioCheck.USER_LOAD_EVENTS;
 
     /** Kept when the scenario fails: every broker's and node's log ({@code broker-<i>.log}, {@code node-<i>.log}). */
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)

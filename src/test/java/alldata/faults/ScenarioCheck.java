@@ -20,6 +20,16 @@ import java.util.function.Predicate;
  * under {@code at_least_once}), and {@code alldata verify} clean with every node back.
  */
 final class ScenarioCheck {
+    /**
+     * The dev nodes' replication ({@code config/node-N.properties}: RF 3 over three zones, QUORUM); every timeout at
+     * its default (DESIGN 13.1).
+     */
+    static final Map<String, String> DEV_REPLICATION = Map.of(
+            "replication.factor", "3",
+            "replication.other.zone.replicas", "2",
+            "commit.level", "QUORUM");
+    /** Events of a user-shaped scenario: tens of thousands, sent in bursts. */
+    static final int USER_LOAD_EVENTS = 30_000;
     private ScenarioCheck() {
     }
 
