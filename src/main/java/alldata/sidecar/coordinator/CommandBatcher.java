@@ -92,14 +92,7 @@ final class CommandBatcher {
 
     /** Queues the marker of a FAILED put for a node it started a replica on (this node included). */
     void addFailed(String node, String key) {
-        Pending p = byNode.computeIfAbsent(node, n -> new Pending());
-        p.failed.add(key);
-        p.bytes += key.length() + 2;
-        buffered++;
-        if (p.bytes >= maxBatchBytes || p.failed.size() >= MAX_PLANS_PER_RECORD) {
-            flush(node, p);
-            byNode.remove(node);
-        }
+        addMark(node, key, p -> p.failed);
     }
 
     /**
@@ -107,11 +100,17 @@ final class CommandBatcher {
      * marker its previous owner sent before its transaction aborted no longer holds.
      */
     void addCommitted(String node, String key) {
+        addMark(node, key, p -> p.committed);
+    }
+
+    /** Queues a key on one of a node's two marker lists ({@code failed}, {@code committed}). */
+    private void addMark(String node, String key, java.util.function.Function<Pending, List<String>> marks) {
         Pending p = byNode.computeIfAbsent(node, n -> new Pending());
-        p.committed.add(key);
+        List<String> keys = marks.apply(p);
+        keys.add(key);
         p.bytes += key.length() + 2;
         buffered++;
-        if (p.bytes >= maxBatchBytes || p.committed.size() >= MAX_PLANS_PER_RECORD) {
+        if (p.bytes >= maxBatchBytes || keys.size() >= MAX_PLANS_PER_RECORD) {
             flush(node, p);
             byNode.remove(node);
         }
@@ -144,19 +143,19 @@ final class CommandBatcher {
                 send.accept(node, CommandFormat.encode(new MetaUpdateBatch(origin, p.plans)));
             }
         }
-        if (!p.failed.isEmpty()) {
-            if (own) {
-                ownFailed.accept(p.failed);
-            } else {
-                send.accept(node, CommandFormat.encode(new FailedCopies(origin, p.failed)));
-            }
+        flushMarks(node, own, p.failed, true);
+        flushMarks(node, own, p.committed, false);
+    }
+
+    /** This node's own marks go to its store directly; another node's as one {@link FailedCopies} record. */
+    private void flushMarks(String node, boolean own, List<String> keys, boolean failed) {
+        if (keys.isEmpty()) {
+            return;
         }
-        if (!p.committed.isEmpty()) {
-            if (own) {
-                ownCommitted.accept(p.committed);
-            } else {
-                send.accept(node, CommandFormat.encode(new FailedCopies(origin, p.committed, false)));
-            }
+        if (own) {
+            (failed ? ownFailed : ownCommitted).accept(keys);
+        } else {
+            send.accept(node, CommandFormat.encode(new FailedCopies(origin, keys, failed)));
         }
     }
 }
