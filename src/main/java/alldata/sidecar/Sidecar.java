@@ -26,7 +26,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -283,11 +282,7 @@ public final class Sidecar implements AutoCloseable {
      * view and FAILED puts for want of peers.
      */
     private void awaitMembership() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.sessionTimeoutMs());
-        while (!membership.caughtUp() && System.nanoTime() < deadline) {
-            Thread.sleep(20); // polling a flag the membership thread sets; bounded above
-        }
-        if (!membership.caughtUp()) {
+        if (!membership.awaitCaughtUp(config.sessionTimeoutMs())) {
             log.warn("{} starts coordinating before it has read the whole membership topic {} (not within {} ms);"
                     + " its first puts may wait for peers it does not see yet", config.nodeId(),
                     config.topics().membership(), config.sessionTimeoutMs());

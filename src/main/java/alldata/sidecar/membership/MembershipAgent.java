@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -52,7 +53,8 @@ public final class MembershipAgent implements AutoCloseable {
     private final Supplier<Optional<String>> cannotTakeReplicas;
     private volatile MemberRecord.State announced = MemberRecord.State.UP;
     private volatile boolean draining;
-    private volatile boolean caughtUp;
+    /** Counted down once the topic has been read to its end. */
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
     private boolean impostorReported;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Thread thread;
@@ -110,7 +112,12 @@ public final class MembershipAgent implements AutoCloseable {
      * does not know every member yet (and repair must not take an unknown node for a lost one).
      */
     public boolean caughtUp() {
-        return caughtUp;
+        return caughtUp.getCount() == 0;
+    }
+
+    /** Waits at most {@code timeoutMs} until {@link #caughtUp()}; true when it is. */
+    public boolean awaitCaughtUp(long timeoutMs) throws InterruptedException {
+        return caughtUp.await(timeoutMs, TimeUnit.MILLISECONDS);
     }
 
     /** Announces DRAINING (this node is being decommissioned: no new replicas) instead of UP from the next heartbeat. */
@@ -141,8 +148,8 @@ public final class MembershipAgent implements AutoCloseable {
                     apply(r);
                 }
                 loopHealthy = true;
-                if (!caughtUp && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-                    caughtUp = true;
+                if (!caughtUp() && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                    caughtUp.countDown();
                 }
                 long now = clock.getAsLong();
                 MemberRecord.State state = currentState();
