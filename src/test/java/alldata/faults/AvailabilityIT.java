@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Availability at the defaults (DESIGN §13.1-13.3): three sidecar processes with every setting at its default except
+ * Availability at the defaults: three sidecar processes with every setting at its default except
  * the scenario's replication (RF 3 over zones a, b, c, QUORUM, as the dev nodes run), a bursty producer that sends
  * each burst as fast as the client goes, and a node crash, a pause or a rolling restart in the middle. Nothing may
  * FAIL, since a QUORUM stays reachable throughout; every ingest record gets exactly one outcome; {@code alldata verify}

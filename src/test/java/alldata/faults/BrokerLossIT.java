@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Broker loss at the defaults (DESIGN §13.1, §13.4): three broker processes (KRaft, each also a controller), three
+ * Broker loss at the defaults (docs/operations.md, "A multi-broker Kafka cluster"): three broker processes (KRaft, each also a controller), three
  * sidecar processes with every setting at its default except the dev nodes' replication (RF 3 over zones a, b, c,
  * QUORUM) — so AllData's topics get three replicas and {@code min.insync.replicas} 2 — and the bursty producer of
  * {@link AvailabilityIT}. A broker SIGKILLed under load takes partition leaders and the transaction and group

@@ -10,7 +10,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * A bursty, unpaced producer as users run one (DESIGN §13.1): bursts of events sent as fast as the client goes, one
+ * A bursty, unpaced producer as users run one: bursts of events sent as fast as the client goes, one
  * burst every {@code gapMs}; Kafka's producer defaults, no key, no headers (as kcat produces). Runs on its own thread
  * so that a scenario's faults happen while the load flows; a scenario times its faults by the bursts sent.
  */

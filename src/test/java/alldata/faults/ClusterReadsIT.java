@@ -52,7 +52,7 @@ class ClusterReadsIT {
     private static final Topics TOPICS = Topics.defaults();
     private static final int NODES = 4;
     private static final int EVENTS = 4_000;
-    /** Every timeout at its default (DESIGN 13.1). */
+    /** Every timeout at its default: a scenario changes a setting only to test that setting. */
     private static final Map<String, String> SETTINGS = Map.of(
             "replication.factor", "2",
             "replication.other.zone.replicas", "1",

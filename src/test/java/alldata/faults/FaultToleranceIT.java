@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FaultToleranceIT {
     private static final Topics TOPICS = Topics.defaults();
     private static final int NODES = 4;
-    /** Every timeout at its default (DESIGN 13.1): a scenario changes a setting only to test that setting. */
+    /** Every timeout at its default: a scenario changes a setting only to test that setting. */
     private static final Map<String, String> DEFAULTS = Map.of(
             "replication.factor", "3",
             "replication.other.zone.replicas", "2",

@@ -12,7 +12,7 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Put latency as a user measures it (DESIGN §13.1): the first outcome's record timestamp minus its ingest record's,
+ * Put latency as a user measures it: the first outcome's record timestamp minus its ingest record's,
  * over every ingest record that has an outcome. Reported by the fault scenarios, never asserted: speed is measured,
  * not tested.
  *

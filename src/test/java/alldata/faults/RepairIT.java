@@ -47,7 +47,7 @@ class RepairIT {
     private static final Topics TOPICS = Topics.defaults();
     private static final int NODES = 4;
     private static final String[] ZONES = {"a", "b", "c", "a"};
-    /** Every timeout at its default but repair's, the settings under test (DESIGN 13.1). */
+    /** Every timeout at its default but repair's, the settings under test. */
     private static final Map<String, String> SETTINGS = Map.of(
             "replication.factor", "3",
             "replication.other.zone.replicas", "2",

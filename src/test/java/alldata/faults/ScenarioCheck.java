@@ -22,7 +22,7 @@ import java.util.function.Predicate;
 final class ScenarioCheck {
     /**
      * The dev nodes' replication ({@code config/node-N.properties}: RF 3 over three zones, QUORUM); every timeout at
-     * its default (DESIGN 13.1).
+     * its default.
      */
     static final Map<String, String> DEV_REPLICATION = Map.of(
             "replication.factor", "3",

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Fault-domain-aware commits (DESIGN §13.6): six sidecar processes in zones a, b, c (node-1 and node-4 in a, node-2
+ * Fault-domain-aware commits (docs/architecture.md, "Fault domains"): six sidecar processes in zones a, b, c (node-1 and node-4 in a, node-2
  * and node-5 in b, node-3 and node-6 in c), RF 3 with two other-zone replicas, QUORUM and {@code commit.min.zones=2}.
  * Right after a load committed, every node of zone c is SIGKILLed: every COMMITTED event must still be readable from
  * the survivors, since its acked replicas spanned two zones. A second load commits on zones a and b meanwhile (still
