@@ -76,6 +76,11 @@ final class BenchCommand implements Callable<Integer> {
             "Streams settings, same load): what the framework costs before AllData does any work."})
     boolean streamsFloor;
 
+    @Option(names = "--trace-hops", description = {
+            "Also split the coordinated puts' latency by hop (ingest->command->ack->decided->visible), read from the",
+            "topics' record timestamps, with each hop's share of the slowest 1 %; keeps an entry per put in memory."})
+    boolean traceHops;
+
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
 
@@ -140,7 +145,7 @@ final class BenchCommand implements Callable<Integer> {
         LoadShape load = rate == null ? LoadShape.closed(window) : LoadShape.open(rate, window);
         return new BenchOptions(events, eventSize, nodes, replicationFactor, commitLevel, partitions, load,
                 warmup != null ? warmup : BenchOptions.defaultWarmup(events), kafkaPort, bootstrap, dataDir, settings,
-                streamsFloor);
+                streamsFloor, traceHops);
     }
 
     private static void positive(String option, int value) {

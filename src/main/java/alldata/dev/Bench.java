@@ -120,7 +120,14 @@ public final class Bench {
             ThreadCpu cpu = ThreadCpu.start();
             BrokerRequests requests = BrokerRequests.start();
             long jit = Jit.compileMillis();
+            HopTrace hops = options.traceHops() ? HopTrace.start(servers, topics,
+                    cluster.sidecars().stream().map(Sidecar::nodeId).toList()) : null;
             BenchReport.Phase system = BenchReport.Phase.of(coordinated(servers, topics, options.events()));
+            if (hops != null) {
+                try (hops) {
+                    say(hops.report(system.succeeded() + system.failed(), Duration.ofSeconds(30)));
+                }
+            }
             long sidecarNanos = cpu.sidecarNanos();
             say("coordinated CPU by thread (JIT compiled " + (Jit.compileMillis() - jit) + " ms meanwhile):\n"
                     + cpu.report(options.events()));

@@ -21,10 +21,11 @@ import java.util.Objects;
  * @param dataDir           where broker and nodes keep data, kept after the run; {@code null}: a temp directory, deleted
  * @param settings          sidecar settings for every node, as in its config file
  * @param streamsFloor      whether to measure a do-nothing Kafka Streams hop too
+ * @param traceHops         whether to split the coordinated puts' latency by hop ({@link HopTrace})
  */
 public record BenchOptions(int events, int eventSize, int nodes, int replicationFactor, CommitLevel commitLevel,
                            int partitions, LoadShape load, int warmup, int kafkaPort, String bootstrap, Path dataDir,
-                           Map<String, String> settings, boolean streamsFloor) {
+                           Map<String, String> settings, boolean streamsFloor, boolean traceHops) {
 
     public BenchOptions {
         Objects.requireNonNull(commitLevel, "commitLevel");

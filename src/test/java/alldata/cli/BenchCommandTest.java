@@ -69,7 +69,7 @@ class BenchCommandTest {
                 "--commit-level", "all", "--partitions", "4", "--window", "50", "--rate", "2500", "--warmup", "7",
                 "--set", "commit.interval.ms=200", "--streams-floor", "--data-dir", "/tmp/somewhere");
         assertThat(o).isEqualTo(new BenchOptions(4000, 300, 5, 2, CommitLevel.ALL, 4, LoadShape.open(2500, 50), 7, 0,
-                null, Path.of("/tmp/somewhere"), Map.of("commit.interval.ms", "200"), true));
+                null, Path.of("/tmp/somewhere"), Map.of("commit.interval.ms", "200"), true, false));
     }
 
     @Test

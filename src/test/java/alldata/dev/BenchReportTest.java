@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class BenchReportTest {
 
     private static BenchOptions options(LoadShape load, boolean floor) {
-        return new BenchOptions(1000, 200, 3, 3, CommitLevel.QUORUM, 6, load, 250, 0, null, null, Map.of(), floor);
+        return new BenchOptions(1000, 200, 3, 3, CommitLevel.QUORUM, 6, load, 250, 0, null, null, Map.of(), floor, false);
     }
 
     private static BenchReport.Phase phase(double eventsPerS, long p50, long p99, long p999, double cpu) {
