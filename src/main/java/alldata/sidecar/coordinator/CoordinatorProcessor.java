@@ -50,6 +50,8 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
     private final ClockMarkers clockMarkers;
     private final CommandSender commandSender;
     private final IngestGate gate;
+    /** This task's wish for a short poll while something waits for its next cycle. */
+    private IngestGate.WakeUp wake;
     private final SidecarMetrics metrics;
     private final String ingestTopic;
     private final String acksTopic;
@@ -92,6 +94,7 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
         this.commands = new CommandBatcher(settings.nodeId(), partition, settings.maxBatchBytes(), commandSender::send,
                 local::updatePlans, local::markFailed, local::clearFailed);
         this.commits = CommitPolicy.of(context, settings.commitMinIntervalMs());
+        this.wake = gate.wakeUp();
         this.puts = new PendingPuts(settings, store, peers, local, commands, outcomes, metrics, commits.exactlyOnce(),
                 () -> gate.committedPosition(ingestPartition));
         int loaded = puts.load();
@@ -112,18 +115,17 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
             onIngest(record, md, now);
         }
         recordsInCycle++;
-        wakeIfWaiting(now);
+        if (somethingWaits()) {
+            wake.by(now + CYCLE_MS);
+        }
     }
 
     /**
-     * Keeps the stream thread from blocking in poll (Streams waits up to {@code poll.ms}, 100 ms, for records)
-     * while something waits for the end of a cycle: commands to flush, local answers to apply, outcomes
-     * waiting for their commit.
+     * Whether the stream thread must not block in poll (Streams waits up to {@code poll.ms}, 100 ms, for records)
+     * past the next end of a cycle: commands to flush, local answers to apply, outcomes waiting for their commit.
      */
-    private void wakeIfWaiting(long now) {
-        if (commands.buffered() > 0 || puts.localWritesInFlight() > 0 || commits.waiting(puts.outcomesWaitForOffsets())) {
-            gate.wakeBy(now + CYCLE_MS);
-        }
+    private boolean somethingWaits() {
+        return commands.buffered() > 0 || puts.localWritesInFlight() > 0 || commits.waiting(puts.outcomesWaitForOffsets());
     }
 
     private void onIngest(Record<byte[], byte[]> record, RecordMetadata md, long now) {
@@ -192,7 +194,11 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
         outcomesSeen = outcomes.published();
         commits.endOfCycle(context, wallNow, puts.outcomesWaitForOffsets(), recordsInCycle);
         recordsInCycle = 0;
-        wakeIfWaiting(wallNow);
+        if (somethingWaits()) {
+            wake.at(wallNow + CYCLE_MS);
+        } else {
+            wake.cancel();
+        }
     }
 
     private void tick(long wallNow) {
@@ -226,6 +232,9 @@ final class CoordinatorProcessor implements Processor<byte[], byte[], byte[], by
     public void close() {
         if (gate != null && ingestPartition != null) {
             gate.release(ingestPartition);
+        }
+        if (gate != null) {
+            gate.forget(wake);
         }
         if (puts != null) {
             puts.clear();

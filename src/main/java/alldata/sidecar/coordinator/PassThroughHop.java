@@ -48,6 +48,7 @@ public final class PassThroughHop {
         private ProcessorContext<byte[], byte[]> context;
         private CommitPolicy commits;
         private long recordsInCycle;
+        private IngestGate.WakeUp wake;
 
         Forward(IngestGate gate, long commitMinIntervalMs) {
             this.gate = gate;
@@ -58,10 +59,15 @@ public final class PassThroughHop {
         public void init(ProcessorContext<byte[], byte[]> context) {
             this.context = context;
             this.commits = CommitPolicy.of(context, commitMinIntervalMs);
+            this.wake = gate.wakeUp();
             context.schedule(Duration.ofMillis(CoordinatorProcessor.CYCLE_MS), PunctuationType.WALL_CLOCK_TIME, now -> {
                 commits.endOfCycle(context, now, false, recordsInCycle);
                 recordsInCycle = 0;
-                wake(now);
+                if (commits.waiting(false)) {
+                    wake.at(now + CoordinatorProcessor.CYCLE_MS);
+                } else {
+                    wake.cancel();
+                }
             });
         }
 
@@ -70,13 +76,14 @@ public final class PassThroughHop {
             context.forward(record);
             commits.produced(1);
             recordsInCycle++;
-            wake(context.currentSystemTimeMs());
+            if (commits.waiting(false)) {
+                wake.by(context.currentSystemTimeMs() + CoordinatorProcessor.CYCLE_MS);
+            }
         }
 
-        private void wake(long now) {
-            if (commits.waiting(false)) {
-                gate.wakeBy(now + CoordinatorProcessor.CYCLE_MS);
-            }
+        @Override
+        public void close() {
+            gate.forget(wake);
         }
     }
 }
