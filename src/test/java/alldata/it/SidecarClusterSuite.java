@@ -466,6 +466,24 @@ abstract class SidecarClusterSuite {
                 "alldata_coordinator_acks_lag_records{");
     }
 
+    /** docs/metrics.md is the operator's list: every AllData series a sidecar serves must be in it. */
+    @Test
+    void everyAllDataMetricServedIsDocumented() throws Exception {
+        Sidecar node = cluster.sidecars().get(0);
+        put("{\"documented\":1}", CommitLevel.QUORUM);
+        String docs = java.nio.file.Files.readString(Path.of("docs", "metrics.md"), StandardCharsets.UTF_8);
+        java.util.SortedSet<String> served = new java.util.TreeSet<>();
+        for (String line : new String(httpGet(node, "/metrics").body(), StandardCharsets.UTF_8).split("\n")) {
+            if (line.startsWith("alldata_")) {
+                String name = line.split("[{ ]", 2)[0];
+                served.add(name.replaceFirst("_(bucket|count|sum|max|created)$", ""));
+            }
+        }
+        assertThat(served).as("AllData series served on /metrics").isNotEmpty();
+        assertThat(served).as("series served on /metrics but missing from docs/metrics.md")
+                .filteredOn(name -> !docs.contains("`" + name + "`")).isEmpty();
+    }
+
     @Test
     void verifyFindsEveryCommittedEventOnItsReplicas() throws Exception {
         for (int i = 0; i < 20; i++) {
