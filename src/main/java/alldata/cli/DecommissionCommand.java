@@ -4,6 +4,7 @@ import alldata.client.ClusterMembers;
 import alldata.client.RepairClient;
 import alldata.client.RepairProgress;
 import alldata.protocol.MemberRecord;
+import alldata.protocol.MembershipTable;
 import alldata.protocol.RepairStatus;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -54,12 +55,12 @@ final class DecommissionCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Map<String, Object> config = kafka.connect(connectTimeout);
-        ClusterMembers members = ClusterMembers.read(config, kafka.topics());
-        if (members.lastIsTombstone(node)) {
+        MembershipTable members = ClusterMembers.read(config, kafka.topics());
+        if (members.tombstoned(node)) {
             out.println(node + " is decommissioned already (its tombstone is in " + kafka.topics().membership() + ")");
             return 0;
         }
-        MemberRecord m = members.members().get(node);
+        MemberRecord m = members.member(node).orElse(null);
         if (m == null || m.http() == null) {
             err.println("error: " + PeersCommand.unknownPeer(node, members.members().values()));
             return 1;
@@ -80,7 +81,7 @@ final class DecommissionCommand implements Callable<Integer> {
         long deadline = System.nanoTime() + timeout.toNanos();
         long lastPrint = 0;
         while (System.nanoTime() < deadline) {
-            if (ClusterMembers.read(config, kafka.topics()).lastIsTombstone(node)) {
+            if (ClusterMembers.read(config, kafka.topics()).tombstoned(node)) {
                 out.println((terminal ? "\n" : "") + node + " decommissioned: every replica moved and its tombstone is in "
                         + kafka.topics().membership() + "; stop its sidecar");
                 out.flush();

@@ -1,20 +1,15 @@
 package alldata.cli;
 
-import alldata.client.TopicReader;
+import alldata.client.ClusterMembers;
 import alldata.protocol.MemberRecord;
-import alldata.protocol.Wire;
+import alldata.protocol.MembershipTable;
 import alldata.sidecar.membership.MembershipAgent;
-import alldata.sidecar.membership.PeerDirectory;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
@@ -34,6 +29,8 @@ import picocli.CommandLine.Spec;
                 "Exit code: 0 done; 1 no such member to drop, or Kafka cannot be reached;",
                 "2 bad usage."})
 final class PeersCommand implements Callable<Integer> {
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+
     @Mixin
     KafkaOptions kafka;
 
@@ -67,26 +64,32 @@ final class PeersCommand implements Callable<Integer> {
             return 2;
         }
         Map<String, Object> config = kafka.connect(timeout.value);
-        PeerDirectory view = read(config);
+        MembershipTable members = ClusterMembers.read(config, kafka.topics(), READ_TIMEOUT);
+        long now = System.currentTimeMillis();
         if (action.equals("list")) {
-            List<MemberRecord> members = view.all().stream().sorted(Comparator.comparing(MemberRecord::node)).toList();
-            out.printf("%-16s %-10s %-10s %-8s %-5s %-10s %s%n", "NODE", "ZONE", "REGION", "STATE", "LIVE", "HEARTBEAT", "HTTP");
-            long now = System.currentTimeMillis();
-            for (MemberRecord m : members) {
-                out.printf("%-16s %-10s %-10s %-8s %-5s %-10s %s%n", m.node(), m.zone(), m.region(), m.state(),
-                        view.isLive(m.node()) ? "yes" : "no", ((now - m.heartbeatMs()) / 1000) + "s ago", m.http());
-            }
+            list(members, now, sessionTimeout.toMillis(), out);
             return 0;
         }
-        if (view.get(id) == null) {
-            err.println("error: " + unknownPeer(id, view.all()));
+        if (members.member(id).isEmpty()) {
+            err.println("error: " + unknownPeer(id, members.members().values()));
             return 1;
         }
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
             MembershipAgent.drop(p, kafka.topics(), id);
         }
-        out.println("dropped " + id + (view.isLive(id) ? " (it is live: it re-announces itself with its next heartbeat)" : ""));
+        out.println("dropped " + id + (members.isLive(id, now, sessionTimeout.toMillis())
+                ? " (it is live: it re-announces itself with its next heartbeat)" : ""));
         return 0;
+    }
+
+    /** The table of {@code peers list}: every member in node order, whether it is live at {@code nowMs}. */
+    static void list(MembershipTable members, long nowMs, long sessionTimeoutMs, PrintWriter out) {
+        out.printf("%-16s %-10s %-10s %-8s %-5s %-10s %s%n", "NODE", "ZONE", "REGION", "STATE", "LIVE", "HEARTBEAT", "HTTP");
+        for (MemberRecord m : members.members().values()) {
+            out.printf("%-16s %-10s %-10s %-8s %-5s %-10s %s%n", m.node(), m.zone(), m.region(), m.state(),
+                    m.liveWithin(sessionTimeoutMs, nowMs) ? "yes" : "no", ((nowMs - m.heartbeatMs()) / 1000) + "s ago",
+                    m.http());
+        }
     }
 
     /** Why {@code id} cannot be dropped, naming the members that can. */
@@ -94,14 +97,5 @@ final class PeersCommand implements Callable<Integer> {
         String known = members.stream().map(MemberRecord::node).sorted().collect(Collectors.joining(", "));
         return "unknown peer '" + id + "': " + (known.isEmpty() ? "the membership topic has no members"
                 : "the known peers are " + known);
-    }
-
-    private PeerDirectory read(Map<String, Object> config) {
-        PeerDirectory view = new PeerDirectory("", "", "", sessionTimeout.toMillis(), System::currentTimeMillis);
-        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readToEnd(config, kafka.topics().membership(), Duration.ofSeconds(30))) {
-            String node = new String(r.key(), StandardCharsets.UTF_8);
-            view.apply(node, r.value() == null ? null : Wire.decode(r.value(), MemberRecord.class));
-        }
-        return view;
     }
 }

@@ -1,16 +1,16 @@
 package alldata.cli;
 
+import alldata.client.ClusterMembers;
 import alldata.client.RepairClient;
 import alldata.client.TopicReader;
 import alldata.core.FaultDomain;
 import alldata.core.SpreadRequirement;
 import alldata.protocol.MalformedRecordException;
-import alldata.protocol.MemberRecord;
+import alldata.protocol.MembershipTable;
 import alldata.protocol.PutOutcome;
 import alldata.protocol.RepairLines;
 import alldata.protocol.Wire;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -55,10 +55,13 @@ import picocli.CommandLine.Spec;
                 "unconfirmed copy of a FAILED put, or another inconsistency (with --strict:",
                 "also under-replicated or owed), or Kafka cannot be reached; 2 bad usage."})
 final class VerifyCommand implements Callable<Integer> {
+    /** How long reading a whole topic may take. */
+    private static final Duration READ_TIMEOUT = Duration.ofMinutes(2);
+
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--node", description = "A node's HTTP address as ID=HOST:PORT (repeatable); default: every node in the membership topic.")
+    @Option(names = "--node", description = "A node's HTTP address as ID=HOST:PORT (repeatable); default: every member in the membership topic (a dropped or decommissioned node is none).")
     Map<String, String> nodes;
 
     @Option(names = "--max-listed", defaultValue = "20", description = "List at most this many problem events (default ${DEFAULT-VALUE}).")
@@ -92,7 +95,10 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Map<String, Object> config = kafka.connect(timeout.value);
-        Map<String, String> http = nodes != null ? nodes : httpAddresses(config);
+        // with --node the membership only locates nodes for the spread check, and verify carries on without it
+        MembershipTable members = nodes != null ? membersOrNone(config)
+                : ClusterMembers.read(config, kafka.topics(), READ_TIMEOUT);
+        Map<String, String> http = nodes != null ? nodes : members.httpAddresses();
         if (http.isEmpty()) {
             spec.commandLine().getErr().println("error: no nodes known: none in " + kafka.topics().membership() + " and no --node given");
             return 2;
@@ -112,7 +118,7 @@ final class VerifyCommand implements Callable<Integer> {
                 stored.put(n.getKey(), Map.of());
             }
         }
-        Report r = check(readOutcomes(config), stored, domains(config), maxListed);
+        Report r = check(readOutcomes(config), stored, members.domains(), maxListed);
         out.printf("nodes read:          %s%n", stored.keySet());
         out.printf("committed events:    %d%n", r.committed());
         out.printf("failed events:       %d%n", r.failed());
@@ -284,21 +290,15 @@ final class VerifyCommand implements Callable<Integer> {
                 + p.minZones() + ", min regions " + p.minRegions() + ")";
     }
 
-    /** Where each member runs, from the membership topic; empty when it cannot be read. */
-    private Map<String, FaultDomain> domains(Map<String, Object> config) {
-        Map<String, FaultDomain> out = new HashMap<>();
+    /** The membership, or an empty table when it cannot be read. */
+    private MembershipTable membersOrNone(Map<String, Object> config) {
         try {
-            for (ConsumerRecord<byte[], byte[]> r : readTopic(config, kafka.topics().membership())) {
-                if (r.value() != null) {
-                    MemberRecord m = Wire.decode(r.value(), MemberRecord.class);
-                    out.put(m.node(), new FaultDomain(m.region(), m.zone()));
-                }
-            }
+            return ClusterMembers.read(config, kafka.topics(), READ_TIMEOUT);
         } catch (RuntimeException e) {
             spec.commandLine().getErr().println("warning: membership not readable (" + e.getMessage()
                     + "): placement short events are not judged");
+            return MembershipTable.empty();
         }
-        return out;
     }
 
     private static String summary(PutOutcome o) {
@@ -323,22 +323,7 @@ final class VerifyCommand implements Callable<Integer> {
         return outcomes;
     }
 
-    private Map<String, String> httpAddresses(Map<String, Object> config) {
-        Map<String, String> http = new TreeMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : readTopic(config, kafka.topics().membership())) {
-            String node = new String(r.key(), StandardCharsets.UTF_8);
-            if (r.value() == null) {
-                continue; // a tombstone: the node left cleanly, its last address stays useful
-            }
-            MemberRecord m = Wire.decode(r.value(), MemberRecord.class);
-            if (m.http() != null) {
-                http.put(node, m.httpUrl()); // https:// for a node that speaks it
-            }
-        }
-        return http;
-    }
-
     static List<ConsumerRecord<byte[], byte[]>> readTopic(Map<String, Object> config, String topic) {
-        return TopicReader.readToEnd(config, topic, Duration.ofMinutes(2));
+        return TopicReader.readToEnd(config, topic, READ_TIMEOUT);
     }
 }

@@ -1,66 +1,37 @@
 package alldata.client;
 
-import alldata.protocol.MalformedRecordException;
-import alldata.protocol.MemberRecord;
+import alldata.protocol.MembershipTable;
 import alldata.protocol.Topics;
-import alldata.protocol.Wire;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * The membership topic as a client sees it: each node's last record, in node order. A node whose last record is
- * a tombstone (dropped or decommissioned) is absent; {@link #lastIsTombstone} tells it apart from a node that
- * never was a member.
- *
- * @param members node id → its last record
- * @param gone    node ids whose last record is a tombstone
+ * The membership topic as a client reads it: the whole topic folded into a {@link MembershipTable}, the same table
+ * the sidecars keep, so that a tool and the nodes agree on who is a member.
  */
-public record ClusterMembers(Map<String, MemberRecord> members, java.util.Set<String> gone) {
-    public ClusterMembers {
-        members = Map.copyOf(members);
-        gone = java.util.Set.copyOf(gone);
+public final class ClusterMembers {
+    /** How long a read of the whole topic may take unless told otherwise. */
+    public static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+
+    private ClusterMembers() {
     }
 
-    /** Reads the whole membership topic; unreadable records are skipped. */
-    public static ClusterMembers read(Map<String, Object> config, Topics topics) {
-        Map<String, MemberRecord> members = new TreeMap<>();
-        java.util.Set<String> gone = new java.util.TreeSet<>();
-        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readToEnd(config, topics.membership(), Duration.ofSeconds(60))) {
-            if (r.key() == null) {
-                continue;
-            }
-            String node = new String(r.key(), StandardCharsets.UTF_8);
-            if (r.value() == null) {
-                members.remove(node);
-                gone.add(node);
-                continue;
-            }
-            try {
-                members.put(node, Wire.decode(r.value(), MemberRecord.class));
-                gone.remove(node);
-            } catch (MalformedRecordException e) {
-                // a record of a version this client cannot read says nothing it can use
-            }
+    /** {@link #read(Map, Topics, Duration)} within {@link #READ_TIMEOUT}. */
+    public static MembershipTable read(Map<String, Object> config, Topics topics) {
+        return read(config, topics, READ_TIMEOUT);
+    }
+
+    /**
+     * Reads the whole membership topic; unreadable records are skipped.
+     *
+     * @throws IllegalStateException when the topic does not exist or cannot be read to its end within {@code timeout}
+     */
+    public static MembershipTable read(Map<String, Object> config, Topics topics, Duration timeout) {
+        MembershipTable table = MembershipTable.empty();
+        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readToEnd(config, topics.membership(), timeout)) {
+            table = table.applyRaw(r.key(), r.value());
         }
-        return new ClusterMembers(members, gone);
-    }
-
-    /** Whether {@code node}'s last record is a tombstone. */
-    public boolean lastIsTombstone(String node) {
-        return gone.contains(node);
-    }
-
-    /** Node id → base URL of its HTTP API ({@code http://…} or {@code https://…}), for the members that have one. */
-    public Map<String, String> httpAddresses() {
-        Map<String, String> out = new TreeMap<>();
-        members.forEach((node, m) -> {
-            if (m.http() != null) {
-                out.put(node, m.httpUrl());
-            }
-        });
-        return out;
+        return table;
     }
 }

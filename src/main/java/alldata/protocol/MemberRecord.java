@@ -62,6 +62,19 @@ public record MemberRecord(String node, String zone, String region, String comma
                 incarnationStartMs);
     }
 
+    /**
+     * Whether this record was written less than {@code sessionTimeoutMs} before {@code nowMs} (by its writer's clock,
+     * against the reader's): its node was heard from lately, whatever its state.
+     */
+    public boolean heardWithin(long sessionTimeoutMs, long nowMs) {
+        return nowMs - heartbeatMs < sessionTimeoutMs;
+    }
+
+    /** Live: UP and {@link #heardWithin heard from} within the session, so coordinators place replicas on it. */
+    public boolean liveWithin(long sessionTimeoutMs, long nowMs) {
+        return state == State.UP && heardWithin(sessionTimeoutMs, nowMs);
+    }
+
     /** The base URL of the node's HTTP API ({@code http://host:port} or {@code https://…}), or null when it has none. */
     public String httpUrl() {
         return http == null ? null : (https ? "https://" : "http://") + http;

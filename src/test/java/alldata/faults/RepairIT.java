@@ -8,6 +8,7 @@ import alldata.cli.VerifyAccess;
 import alldata.client.ClusterMembers;
 import alldata.core.IntervalDigest;
 import alldata.dev.EmbeddedKafka;
+import alldata.protocol.MembershipTable;
 import alldata.protocol.PutOutcome;
 import alldata.protocol.Topics;
 import alldata.protocol.Wire;
@@ -229,8 +230,8 @@ class RepairIT {
         assertThat(d.code()).as(d.out()).isZero();
         assertThat(d.out()).contains("node-2 decommissioned");
 
-        ClusterMembers members = ClusterMembers.read(Map.of("bootstrap.servers", kafka.bootstrapServers()), TOPICS);
-        assertThat(members.lastIsTombstone("node-2")).as("node-2's tombstone in the membership topic").isTrue();
+        MembershipTable members = ClusterMembers.read(Map.of("bootstrap.servers", kafka.bootstrapServers()), TOPICS);
+        assertThat(members.tombstoned("node-2")).as("node-2's tombstone in the membership topic").isTrue();
         assertThat(notOn(events, 1, 3, 4)).as("every event on nodes 1, 3 and 4").isEmpty();
         assertThat(verify(1, 3, 4).code()).isZero();
         assertThat(cluster.healthDetail(2)).startsWith("503").contains("decommissioned");

@@ -2,6 +2,7 @@ package alldata.sidecar.membership;
 
 import alldata.protocol.MalformedRecordException;
 import alldata.protocol.MemberRecord;
+import alldata.protocol.MembershipTable;
 import alldata.protocol.Topics;
 import alldata.protocol.Wire;
 import alldata.sidecar.SidecarConfig;
@@ -188,30 +189,24 @@ public final class MembershipAgent implements AutoCloseable {
     }
 
     private void apply(ConsumerRecord<byte[], byte[]> r) {
-        if (r.key() == null) {
-            log.warn("membership record without a key at {}-{} ignored", r.partition(), r.offset());
-            return;
-        }
-        String node = new String(r.key(), StandardCharsets.UTF_8);
-        if (r.value() == null) {
-            directory.apply(node, null);
-            return;
-        }
+        MembershipTable.Entry entry;
         try {
-            MemberRecord record = Wire.decode(r.value(), MemberRecord.class);
-            if (node.equals(config.nodeId()) && record.incarnation() != null && self.incarnation() != null
-                    && !record.incarnation().equals(self.incarnation()) && record.heartbeatMs() > self.heartbeatMs()
-                    && !impostorReported) {
-                impostorReported = true;
-                log.error("another process heartbeats as {} (incarnation {}, HTTP {}); this one is incarnation {}: two "
-                        + "sidecars share one node id; stop one of them", node, record.incarnation(), record.http(),
-                        self.incarnation());
-                return; // our own view of ourselves stays ours
-            }
-            directory.apply(node, record);
+            entry = MembershipTable.decode(r.key(), r.value());
         } catch (MalformedRecordException e) {
-            log.warn("membership record for {} at offset {} ignored: {}", node, r.offset(), e.getMessage());
+            log.warn("membership record at {}-{} ignored: {}", r.partition(), r.offset(), e.getMessage());
+            return;
         }
+        MemberRecord record = entry.record();
+        if (record != null && entry.node().equals(config.nodeId()) && record.incarnation() != null
+                && self.incarnation() != null && !record.incarnation().equals(self.incarnation())
+                && record.heartbeatMs() > self.heartbeatMs() && !impostorReported) {
+            impostorReported = true;
+            log.error("another process heartbeats as {} (incarnation {}, HTTP {}); this one is incarnation {}: two "
+                    + "sidecars share one node id; stop one of them", entry.node(), record.incarnation(), record.http(),
+                    self.incarnation());
+            return; // our own view of ourselves stays ours
+        }
+        directory.apply(entry.node(), record);
     }
 
     private void heartbeat(MemberRecord.State state) {

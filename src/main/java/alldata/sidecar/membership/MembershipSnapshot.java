@@ -1,12 +1,8 @@
 package alldata.sidecar.membership;
 
-import alldata.protocol.MalformedRecordException;
-import alldata.protocol.MemberRecord;
-import alldata.protocol.Wire;
+import alldata.protocol.MembershipTable;
 import alldata.sidecar.SidecarConfig;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -15,22 +11,23 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** The membership topic read once to its end: every member's last record (tombstoned members are absent). */
+/** The membership topic read once to its end, folded into a {@link MembershipTable}. */
 public final class MembershipSnapshot {
     private MembershipSnapshot() {
     }
 
     /**
-     * Reads the whole membership topic of {@code config}.
+     * Reads the whole membership topic of {@code config}; unreadable records are skipped (the agent logs them when
+     * it follows the topic).
      *
      * @throws IllegalStateException when it cannot be read to its end within {@code timeout}
      */
-    public static Map<String, MemberRecord> read(SidecarConfig config, Duration timeout) {
+    public static MembershipTable read(SidecarConfig config, Duration timeout) {
         Map<String, Object> props = config.kafkaClientConfig();
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "alldata-membership-snapshot-" + config.nodeId());
         String topic = config.topics().membership();
-        Map<String, MemberRecord> members = new HashMap<>();
+        MembershipTable table = MembershipTable.empty();
         long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
@@ -44,23 +41,10 @@ public final class MembershipSnapshot {
                     throw new IllegalStateException("could not read " + topic + " to its end within " + timeout.toSeconds() + " s");
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.key() == null) {
-                        continue;
-                    }
-                    String node = new String(r.key(), StandardCharsets.UTF_8);
-                    if (r.value() == null) {
-                        members.remove(node);
-                        continue;
-                    }
-                    try {
-                        MemberRecord m = Wire.decode(r.value(), MemberRecord.class);
-                        members.merge(node, m, (old, now) -> now.heartbeatMs() >= old.heartbeatMs() ? now : old);
-                    } catch (MalformedRecordException e) {
-                        // the agent logs unreadable records when it follows the topic
-                    }
+                    table = table.applyRaw(r.key(), r.value());
                 }
             }
         }
-        return members;
+        return table;
     }
 }

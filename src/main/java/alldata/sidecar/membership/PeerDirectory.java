@@ -4,20 +4,21 @@ import alldata.core.FaultDomain;
 import alldata.core.PeerLocation;
 import alldata.core.Placement;
 import alldata.protocol.MemberRecord;
+import alldata.protocol.MembershipTable;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The membership view of one node: every member's last record, and which of them are live (state UP
- * and a heartbeat younger than the session timeout). Fed by the {@link MembershipAgent}; read by the
- * coordinator, the HTTP API and the CLI.
+ * The membership view of one node: the membership topic folded into a {@link MembershipTable} (which record of a
+ * member wins, and what a tombstone ends, is the table's rule), and which members are live (state UP and a
+ * heartbeat younger than the session timeout). Fed by the {@link MembershipAgent}; read by the coordinator, the
+ * HTTP API and repair.
  *
  * <p>A heartbeat's age says something about its member only while the feed that carries it flows. The feed
  * carries this node's own heartbeat every {@code membership.heartbeat.ms}, so when no record at all arrives for
@@ -34,7 +35,7 @@ public final class PeerDirectory {
     private final String selfRegion;
     private final long sessionTimeoutMs;
     private final LongSupplier clock;
-    private final Map<String, MemberRecord> members = new ConcurrentHashMap<>();
+    private final AtomicReference<MembershipTable> table = new AtomicReference<>(MembershipTable.empty());
     /** Arrivals on the membership feed, to tell a silent member from a stalled feed. */
     private final AtomicReference<Feed> feed = new AtomicReference<>(Feed.NEVER);
     /** The last planner and the live view it was made from; reused while the view stays the same. */
@@ -77,6 +78,8 @@ public final class PeerDirectory {
     /**
      * Applies a membership record read from the membership topic; {@code null} (a tombstone) removes the node.
      * Each call is an arrival on the feed.
+     *
+     * @throws IllegalArgumentException when {@code record} names another node than {@code nodeId}
      */
     public void apply(String nodeId, MemberRecord record) {
         long now = clock.getAsLong();
@@ -100,29 +103,25 @@ public final class PeerDirectory {
     }
 
     private void put(String nodeId, MemberRecord record) {
-        if (record == null) {
-            members.remove(nodeId);
-        } else {
-            members.merge(nodeId, record, (old, now) -> now.heartbeatMs() >= old.heartbeatMs() ? now : old);
-        }
+        table.updateAndGet(t -> t.apply(nodeId, record));
     }
 
     /** True when {@code nodeId} is UP with a recent heartbeat. */
     public boolean isLive(String nodeId) {
-        MemberRecord r = members.get(nodeId);
+        MemberRecord r = get(nodeId);
         return r != null && live(r, clock.getAsLong());
     }
 
-    /** Every member's last record, live or not. */
+    /** Every member's winning record, live or not, in node order. */
     public Collection<MemberRecord> all() {
-        return List.copyOf(members.values());
+        return table.get().members().values(); // a view of an immutable snapshot
     }
 
     /** The live members, this node included if it is live. */
     public List<MemberRecord> live() {
         long now = clock.getAsLong();
         List<MemberRecord> out = new ArrayList<>();
-        for (MemberRecord r : members.values()) {
+        for (MemberRecord r : all()) {
             if (live(r, now)) {
                 out.add(r);
             }
@@ -154,12 +153,11 @@ public final class PeerDirectory {
     public List<ReadPeer> readPeers() {
         long now = clock.getAsLong();
         List<ReadPeer> out = new ArrayList<>();
-        for (MemberRecord r : members.values()) {
+        for (MemberRecord r : all()) { // in node order
             if (!r.node().equals(selfId)) {
                 out.add(new ReadPeer(r, heard(r, now), now - r.heartbeatMs()));
             }
         }
-        out.sort(java.util.Comparator.comparing(ReadPeer::node));
         return out;
     }
 
@@ -167,7 +165,7 @@ public final class PeerDirectory {
     public List<Placement.Candidate> liveCandidates() {
         long now = clock.getAsLong();
         List<Placement.Candidate> out = new ArrayList<>();
-        for (MemberRecord r : members.values()) {
+        for (MemberRecord r : all()) {
             if (!r.node().equals(selfId) && live(r, now)) {
                 out.add(new Placement.Candidate(r.node(), PeerLocation.relative(selfRegion, selfZone, r.region(), r.zone())));
             }
@@ -199,7 +197,7 @@ public final class PeerDirectory {
     public List<String> silentMembers() {
         long now = clock.getAsLong();
         List<MemberRecord> silent = new ArrayList<>();
-        for (MemberRecord r : members.values()) {
+        for (MemberRecord r : all()) {
             if (!r.node().equals(selfId) && r.state() != MemberRecord.State.DRAINING && !live(r, now)) {
                 silent.add(r);
             }
@@ -217,7 +215,7 @@ public final class PeerDirectory {
         if (nodeId.equals(selfId)) {
             return new FaultDomain(selfRegion, selfZone);
         }
-        MemberRecord r = members.get(nodeId);
+        MemberRecord r = get(nodeId);
         return r == null ? FaultDomain.UNKNOWN : new FaultDomain(r.region(), r.zone());
     }
 
@@ -230,9 +228,9 @@ public final class PeerDirectory {
         return out;
     }
 
-    /** The member record of {@code nodeId}, if known. */
+    /** The member record of {@code nodeId}, or null for a node tombstoned or never seen. */
     public MemberRecord get(String nodeId) {
-        return members.get(nodeId);
+        return table.get().member(nodeId).orElse(null);
     }
 
     /** True when this node sees itself live in the membership view. */
@@ -250,7 +248,7 @@ public final class PeerDirectory {
 
     /** Whether {@code r}'s member counts as heard from: a recent heartbeat, or a stalled feed (see the class comment). */
     private boolean heard(MemberRecord r, long now) {
-        if (now - r.heartbeatMs() < sessionTimeoutMs) {
+        if (r.heardWithin(sessionTimeoutMs, now)) {
             return true;
         }
         Feed f = feed.get();

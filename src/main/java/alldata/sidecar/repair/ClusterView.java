@@ -51,12 +51,12 @@ final class ClusterView {
 
     static NodeStatus status(MemberRecord r, long nowMs, long sessionTimeoutMs, long repairDelayMs,
                              long watchingSinceMs) {
-        long age = nowMs - r.heartbeatMs();
+        boolean heard = r.heardWithin(sessionTimeoutMs, nowMs);
         long silenceSeen = nowMs - Math.max(r.heartbeatMs(), watchingSinceMs);
-        if (age >= sessionTimeoutMs && silenceSeen >= repairDelayMs) {
+        if (!heard && silenceSeen >= repairDelayMs) {
             return NodeStatus.LOST;
         }
-        if (age >= sessionTimeoutMs) {
+        if (!heard) {
             return NodeStatus.DOWN;
         }
         return switch (r.state()) {

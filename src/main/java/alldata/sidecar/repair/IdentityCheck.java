@@ -75,7 +75,7 @@ final class IdentityCheck {
                     + Instant.ofEpochMilli(stored.get().decommissionedAtMs()) + "; its data directory " + dataDir
                     + " is not used again: delete it to start " + nodeId + " as a new, empty node");
         }
-        Optional<MemberRecord> fresh = lastRecord.filter(r -> nowMs - r.heartbeatMs() < sessionTimeoutMs);
+        Optional<MemberRecord> fresh = lastRecord.filter(r -> r.heardWithin(sessionTimeoutMs, nowMs));
         String ours = stored.map(NodeIdentity::incarnation).orElse(null);
         if (fresh.isPresent() && (ours == null || !ours.equals(fresh.get().incarnation()))) {
             MemberRecord other = fresh.get();

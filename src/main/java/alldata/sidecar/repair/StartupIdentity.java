@@ -34,7 +34,7 @@ public final class StartupIdentity {
      */
     public static NodeIdentity establish(SidecarConfig config, RocksReplicaStore store) throws InterruptedException {
         return establish(config.nodeId(), store, config.sessionTimeoutMs(),
-                timeout -> MembershipSnapshot.read(config, timeout), System::currentTimeMillis, Thread::sleep);
+                timeout -> MembershipSnapshot.read(config, timeout).members(), System::currentTimeMillis, Thread::sleep);
     }
 
     static NodeIdentity establish(String nodeId, RocksReplicaStore store, long sessionTimeoutMs,

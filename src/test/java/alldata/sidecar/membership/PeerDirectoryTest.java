@@ -77,6 +77,17 @@ class PeerDirectoryTest {
     }
 
     @Test
+    void aRecordReadLateAfterATombstoneDoesNotBringTheMemberBackButItsNextHeartbeatDoes() {
+        directory.apply("node-2", up("node-2", "a", "eu", 100_000));
+        directory.apply("node-2", null);
+        directory.apply("node-2", up("node-2", "a", "eu", 99_000)); // written before the tombstone, read after it
+        assertThat(directory.get("node-2")).isNull();
+        assertThat(directory.readPeers()).isEmpty();
+        directory.apply("node-2", up("node-2", "a", "eu", 101_000)); // dropped while alive: it heartbeats again
+        assertThat(directory.isLive("node-2")).isTrue();
+    }
+
+    @Test
     void theNewerHeartbeatWinsWhateverTheOrderRecordsArrive() {
         directory.apply("node-2", up("node-2", "b", "eu", 99_000));
         directory.apply("node-2", member("node-2", "b", "eu", MemberRecord.State.LEAVING, 95_000)); // older: ignored
