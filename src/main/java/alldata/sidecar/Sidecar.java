@@ -79,7 +79,7 @@ public final class Sidecar implements AutoCloseable {
                 this.topicReplication = TopicAdmin.ensureTopics(admin, config);
             }
             this.identity = StartupIdentity.establish(config, store);
-            metrics.storeSize(store::approximateSizeBytes, store::approximateCount);
+            metrics.storeSize(store.statistics()::approximateSizeBytes, store.statistics()::approximateCount);
             Map<String, Object> producerProps = config.kafkaClientConfig();
             producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, "alldata-sidecar-" + config.nodeId());
             producerProps = ClientDefaults.producer(producerProps);
@@ -164,7 +164,7 @@ public final class Sidecar implements AutoCloseable {
         meters.bindKafkaClient(writer.consumerForMetrics());
         meters.bindKafkaClient(membership.consumerForMetrics());
         meters.bindKafkaStreams(streams);
-        meters.bind(new StoreMeters(store));
+        meters.bind(new StoreMeters(store.statistics()));
         meters.bind(new RepairMeters(repair));
         meters.bind(new ConsumerLag("alldata.replica.commands.lag",
                 "Records of this node's command topic its replica writer has yet to read", writer.consumerForMetrics()::metrics,

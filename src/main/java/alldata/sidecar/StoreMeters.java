@@ -1,8 +1,8 @@
 package alldata.sidecar;
 
-import alldata.store.RocksReplicaStore;
-import alldata.store.RocksReplicaStore.Counter;
-import alldata.store.RocksReplicaStore.Property;
+import alldata.store.StoreStatistics;
+import alldata.store.StoreStatistics.Counter;
+import alldata.store.StoreStatistics.Property;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,9 +16,9 @@ import java.util.function.ToDoubleFunction;
  * {@code alldata.store.size.bytes} and {@code alldata.store.events}.)
  */
 final class StoreMeters implements MeterBinder {
-    private final RocksReplicaStore store;
+    private final StoreStatistics store;
 
-    StoreMeters(RocksReplicaStore store) {
+    StoreMeters(StoreStatistics store) {
         this.store = store;
     }
 
@@ -68,7 +68,7 @@ final class StoreMeters implements MeterBinder {
     }
 
     /** NaN instead of an exception when the store cannot answer (closing, or failed): a scrape never fails on it. */
-    private static ToDoubleFunction<RocksReplicaStore> safely(ToDoubleFunction<RocksReplicaStore> f) {
+    private static ToDoubleFunction<StoreStatistics> safely(ToDoubleFunction<StoreStatistics> f) {
         return s -> {
             try {
                 return f.applyAsDouble(s);

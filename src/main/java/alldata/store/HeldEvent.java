@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param meta        the plan beside it ({@code null} when it was stored without one, by the library API)
  * @param contentHash the 64-bit hash of its bytes ({@link alldata.core.IntervalDigest#contentHash})
  * @param size        its size in bytes
- * @param failed      its put FAILED ({@link RocksReplicaStore#markFailed}): a copy, not a replica
+ * @param failed      its put FAILED ({@link FailedMarks#markFailed}): a copy, not a replica
  */
 public record HeldEvent(String key, ReplicaMeta meta, long contentHash, int size, boolean failed) {
     public HeldEvent {

@@ -1,6 +1,6 @@
 package alldata.store;
 
-/** What {@link RocksReplicaStore#updatePlans} did with one plan update. */
+/** What {@link ReplicaPlans#updatePlans} did with one plan update. */
 public enum PlanUpdateOutcome {
     /** The node holds the event and its plan had a smaller epoch: the new plan is stored. */
     APPLIED,

@@ -4,7 +4,7 @@ import alldata.protocol.ReplicaMeta;
 import java.util.Objects;
 
 /**
- * The plan a node keeps beside one event, as {@link RocksReplicaStore#scanPlans} returns it.
+ * The plan a node keeps beside one event, as {@link ReplicaPlans#scanPlans} returns it.
  *
  * @param key  the AllData key
  * @param meta the plan

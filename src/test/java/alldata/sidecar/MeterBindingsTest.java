@@ -58,7 +58,7 @@ class MeterBindingsTest {
             bindings.bindKafkaClient(producer);
             bindings.bindKafkaClient(consumer);
             bindings.bindKafkaStreams(streams);
-            bindings.bind(new StoreMeters(store));
+            bindings.bind(new StoreMeters(store.statistics()));
             bindings.bind(new ConsumerLag("alldata.replica.commands.lag", "test", consumer::metrics, "alldata.node.node-1.commands"));
 
             assertThat(names(registry)).contains("jvm.memory.used", "jvm.gc.memory.allocated", "jvm.threads.live",

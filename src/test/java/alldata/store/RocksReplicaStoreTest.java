@@ -245,17 +245,17 @@ class RocksReplicaStoreTest {
     @Test
     void statisticsCountWritesReadsAndWalSyncs() {
         try (RocksReplicaStore store = RocksReplicaStore.open(dir)) {
-            assertThat(store.counter(RocksReplicaStore.Counter.BYTES_WRITTEN)).isZero();
+            assertThat(store.statistics().counter(StoreStatistics.Counter.BYTES_WRITTEN)).isZero();
             store.write(List.of(new ReplicaWrite(key(1), bytes("{\"a\":1}"), null)));
             store.write(List.of(new ReplicaWrite(key(2), bytes("{\"a\":2}"), null)));
             store.get(key(1));
-            assertThat(store.counter(RocksReplicaStore.Counter.BYTES_WRITTEN)).isPositive();
-            assertThat(store.counter(RocksReplicaStore.Counter.WAL_SYNCS)).isEqualTo(2);
-            assertThat(store.counter(RocksReplicaStore.Counter.BYTES_READ)).isPositive();
-            for (RocksReplicaStore.Property p : RocksReplicaStore.Property.values()) {
-                assertThat(store.property(p)).as(p.name()).isNotNegative();
+            assertThat(store.statistics().counter(StoreStatistics.Counter.BYTES_WRITTEN)).isPositive();
+            assertThat(store.statistics().counter(StoreStatistics.Counter.WAL_SYNCS)).isEqualTo(2);
+            assertThat(store.statistics().counter(StoreStatistics.Counter.BYTES_READ)).isPositive();
+            for (StoreStatistics.Property p : StoreStatistics.Property.values()) {
+                assertThat(store.statistics().property(p)).as(p.name()).isNotNegative();
             }
-            assertThat(store.property(RocksReplicaStore.Property.ESTIMATED_EVENTS)).isEqualTo(2);
+            assertThat(store.statistics().property(StoreStatistics.Property.ESTIMATED_EVENTS)).isEqualTo(2);
         }
     }
 
@@ -284,7 +284,7 @@ class RocksReplicaStoreTest {
     }
 
     private static long syncs(RocksReplicaStore store) {
-        return store.counter(RocksReplicaStore.Counter.WAL_SYNCS);
+        return store.statistics().counter(StoreStatistics.Counter.WAL_SYNCS);
     }
 
     @Test
@@ -312,8 +312,8 @@ class RocksReplicaStoreTest {
             assertThat(out).hasSize(100_000).containsOnly(WriteOutcome.STORED);
             assertThat(store.scan(null, null, 200_000)).hasSize(100_000);
             assertThat(store.get(key(99_999))).isPresent();
-            assertThat(store.approximateCount()).isPositive();
-            assertThat(store.approximateSizeBytes()).isPositive();
+            assertThat(store.statistics().approximateCount()).isPositive();
+            assertThat(store.statistics().approximateSizeBytes()).isPositive();
         }
     }
 

@@ -7,7 +7,9 @@ import alldata.sidecar.SidecarMetrics;
 import alldata.sidecar.TopicAdmin;
 import alldata.sidecar.TopicReplication;
 import alldata.sidecar.membership.PeerDirectory;
-import alldata.store.RocksReplicaStore;
+import alldata.store.FailedMarks;
+import alldata.store.ReplicaPlans;
+import alldata.store.ReplicaWrites;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -34,8 +36,8 @@ public final class CoordinatorTopology {
     private final IngestGate gate = new IngestGate();
     private final Topology topology;
 
-    private CoordinatorTopology(SidecarConfig config, PeerDirectory peers, RocksReplicaStore store,
-                                ClockMarkers clockMarkers, CommandSender commands, SidecarMetrics metrics) {
+    private <S extends ReplicaWrites & ReplicaPlans & FailedMarks> CoordinatorTopology(SidecarConfig config,
+            PeerDirectory peers, S store, ClockMarkers clockMarkers, CommandSender commands, SidecarMetrics metrics) {
         this.topology = build(settings(config), config.topics(), peers,
                 new RocksLocalReplica(config.nodeId(), store, metrics), clockMarkers, commands, gate, metrics,
                 TopicAdmin.changelogRecordMaxBytes(config));
@@ -48,8 +50,8 @@ public final class CoordinatorTopology {
      * @param clockMarkers sends a task's clock markers to its ack partition, outside the task's transaction
      * @param commands     sends a task's command records to the nodes' command topics, outside its transaction
      */
-    public static CoordinatorTopology of(SidecarConfig config, PeerDirectory peers, RocksReplicaStore store,
-                                         ClockMarkers clockMarkers, CommandSender commands, SidecarMetrics metrics) {
+    public static <S extends ReplicaWrites & ReplicaPlans & FailedMarks> CoordinatorTopology of(SidecarConfig config,
+            PeerDirectory peers, S store, ClockMarkers clockMarkers, CommandSender commands, SidecarMetrics metrics) {
         return new CoordinatorTopology(config, peers, store, clockMarkers, commands, metrics);
     }
 

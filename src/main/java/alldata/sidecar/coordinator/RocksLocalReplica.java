@@ -4,8 +4,10 @@ import alldata.protocol.Ack;
 import alldata.protocol.MetaUpdate;
 import alldata.protocol.ReplicaMeta;
 import alldata.sidecar.SidecarMetrics;
+import alldata.store.FailedMarks;
+import alldata.store.ReplicaPlans;
 import alldata.store.ReplicaWrite;
-import alldata.store.RocksReplicaStore;
+import alldata.store.ReplicaWrites;
 import alldata.store.StoreException;
 import alldata.store.WriteOutcome;
 import java.util.List;
@@ -18,18 +20,23 @@ import org.slf4j.LoggerFactory;
 final class RocksLocalReplica implements LocalReplica {
     private static final Logger log = LoggerFactory.getLogger(RocksLocalReplica.class);
     private final String nodeId;
-    private final RocksReplicaStore store;
+    private final ReplicaWrites writes;
+    private final ReplicaPlans plans;
+    private final FailedMarks failedMarks;
     private final SidecarMetrics metrics;
 
-    RocksLocalReplica(String nodeId, RocksReplicaStore store, SidecarMetrics metrics) {
+    <S extends ReplicaWrites & ReplicaPlans & FailedMarks> RocksLocalReplica(String nodeId, S store,
+                                                                            SidecarMetrics metrics) {
         this.nodeId = nodeId;
-        this.store = store;
+        this.writes = store;
+        this.plans = store;
+        this.failedMarks = store;
         this.metrics = metrics;
     }
 
     @Override
     public void write(String key, byte[] event, ReplicaMeta meta, Consumer<Ack> answer) {
-        store.put(new ReplicaWrite(key, event, meta)).whenComplete((outcome, error) -> {
+        writes.put(new ReplicaWrite(key, event, meta)).whenComplete((outcome, error) -> {
             if (error != null) {
                 answer.accept(Ack.error(key, nodeId, "local store: " + error.getMessage()));
             } else if (outcome == WriteOutcome.CONFLICT) {
@@ -47,7 +54,7 @@ final class RocksLocalReplica implements LocalReplica {
     @Override
     public Optional<ReplicaMeta> storedMeta(String key) {
         try {
-            return store.meta(key);
+            return plans.meta(key);
         } catch (StoreException e) {
             // unreadable meta only costs the replay shortcut: the put is planned afresh
             return Optional.empty();
@@ -57,7 +64,7 @@ final class RocksLocalReplica implements LocalReplica {
     @Override
     public void updatePlans(List<MetaUpdate> updates) {
         try {
-            store.updatePlans(updates, nodeId);
+            plans.updatePlans(updates, nodeId);
         } catch (StoreException e) {
             log.warn("{} plan updates of finished puts not written to the local store ({}); this node's plans still "
                     + "name their failed replicas, until a repair by another holder or `alldata repair check` rewrites "
@@ -68,7 +75,7 @@ final class RocksLocalReplica implements LocalReplica {
     @Override
     public void markFailed(List<String> keys) {
         try {
-            store.markFailed(keys);
+            failedMarks.markFailed(keys);
         } catch (StoreException e) {
             log.error("{} FAILED puts not recorded in the local store ({}): this node's copies of them stay readable as "
                     + "data (unconfirmed copies)", keys.size(), e.getMessage());
@@ -78,7 +85,7 @@ final class RocksLocalReplica implements LocalReplica {
     @Override
     public void clearFailed(List<String> keys) {
         try {
-            store.clearFailed(keys);
+            failedMarks.clearFailed(keys);
         } catch (StoreException e) {
             log.error("FAILED marks of {} puts that COMMITTED after all not cleared in the local store ({}): this node's"
                     + " copies of them stay hidden until cleared (alldata verify lists them)", keys.size(), e.getMessage());

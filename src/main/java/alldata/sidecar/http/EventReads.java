@@ -11,7 +11,7 @@ import alldata.sidecar.http.PeerClient.PeerScan;
 import alldata.sidecar.http.PeerClient.Unavailable;
 import alldata.sidecar.membership.PeerDirectory.ReadPeer;
 import alldata.store.EventRange;
-import alldata.store.RocksReplicaStore;
+import alldata.store.ReplicaReads;
 import alldata.store.StoreException;
 import alldata.store.StoredEvent;
 import com.sun.net.httpserver.HttpExchange;
@@ -59,7 +59,7 @@ final class EventReads {
     static final String UNAVAILABLE_HEADER = ScanLines.NODES_UNAVAILABLE_HEADER;
 
     private final String selfId;
-    private final RocksReplicaStore store;
+    private final ReplicaReads store;
     private final Supplier<List<ReadPeer>> peers;
     private final PeerClient client;
     private final long maxPageBytes;
@@ -72,7 +72,7 @@ final class EventReads {
      * @param clusterReads where reads that ask peers run: apart from the local ones, so that a node busy with
      *                     cluster reads still answers its peers' local ones, and no two nodes wait on each other
      */
-    EventReads(String selfId, RocksReplicaStore store, Supplier<List<ReadPeer>> peers, PeerClient client,
+    EventReads(String selfId, ReplicaReads store, Supplier<List<ReadPeer>> peers, PeerClient client,
                long maxPageBytes, Executor localScans, Executor clusterReads) {
         this.selfId = selfId;
         this.store = store;

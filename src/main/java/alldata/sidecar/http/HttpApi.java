@@ -1,7 +1,7 @@
 package alldata.sidecar.http;
 
 import alldata.sidecar.membership.PeerDirectory;
-import alldata.store.RocksReplicaStore;
+import alldata.store.ReplicaReads;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
@@ -90,7 +90,7 @@ public final class HttpApi implements AutoCloseable {
      * @param metrics   the Prometheus text of {@code /metrics}
      * @throws BindException naming the address when the port is taken
      */
-    public HttpApi(String bind, int port, RocksReplicaStore store, Supplier<Health> readiness, Supplier<String> metrics)
+    public HttpApi(String bind, int port, ReplicaReads store, Supplier<Health> readiness, Supplier<String> metrics)
             throws IOException {
         this(HttpOptions.plain(bind, port), store, null, readiness, metrics);
     }
@@ -104,7 +104,7 @@ public final class HttpApi implements AutoCloseable {
      * @throws BindException            naming the address when the port is taken
      * @throws IllegalArgumentException when the keystore or truststore cannot be used
      */
-    public HttpApi(HttpOptions options, RocksReplicaStore store, PeerDirectory directory, Supplier<Health> readiness,
+    public HttpApi(HttpOptions options, ReplicaReads store, PeerDirectory directory, Supplier<Health> readiness,
                    Supplier<String> metrics) throws IOException {
         // TLS first, then the port: a keystore that cannot be used leaves no server bound
         SSLContext serverTls = options.keystore().map(HttpTls::server).orElse(null);

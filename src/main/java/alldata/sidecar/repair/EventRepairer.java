@@ -14,7 +14,8 @@ import alldata.protocol.PutCommand;
 import alldata.protocol.ReplicaMeta;
 import alldata.protocol.ReplyTo;
 import alldata.protocol.Topics;
-import alldata.store.RocksReplicaStore;
+import alldata.store.ReplicaPlans;
+import alldata.store.ReplicaReads;
 import alldata.store.StoredPlan;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -59,7 +60,8 @@ final class EventRepairer {
     }
 
     private final String self;
-    private final RocksReplicaStore store;
+    private final ReplicaReads reads;
+    private final ReplicaPlans plans;
     private final Producer<byte[], byte[]> producer;
     private final Topics topics;
     private final Function<String, MemberRecord> members;
@@ -75,12 +77,13 @@ final class EventRepairer {
     /** Conflicts met since start, passes and operator repairs alike (a conflict left in place is met again). */
     private final LongAdder conflictsMet = new LongAdder();
 
-    EventRepairer(String self, RocksReplicaStore store, Producer<byte[], byte[]> producer, Topics topics,
-                  Function<String, MemberRecord> members, Peers peers, ReplyWaiter replies, TokenBucket replicaRate,
-                  TokenBucket byteRate, ReplicationStrategy strategy, long answerTimeoutMs, int maxBatchBytes,
-                  LongSupplier clock, Sleeper sleeper) {
+    <S extends ReplicaReads & ReplicaPlans> EventRepairer(String self, S store, Producer<byte[], byte[]> producer,
+                  Topics topics, Function<String, MemberRecord> members, Peers peers, ReplyWaiter replies,
+                  TokenBucket replicaRate, TokenBucket byteRate, ReplicationStrategy strategy, long answerTimeoutMs,
+                  int maxBatchBytes, LongSupplier clock, Sleeper sleeper) {
         this.self = self;
-        this.store = store;
+        this.reads = store;
+        this.plans = store;
         this.producer = producer;
         this.topics = topics;
         this.members = members;
@@ -112,7 +115,7 @@ final class EventRepairer {
             return tally;
         }
         List<String> keys = candidates.stream().map(StoredPlan::key).toList();
-        Map<String, Long> mine = store.contentHashes(keys);
+        Map<String, Long> mine = reads.contentHashes(keys);
         Answers answers = ask(view, keys);
 
         List<Work> work = new ArrayList<>();
@@ -286,7 +289,7 @@ final class EventRepairer {
             List<PutCommand> batch = new ArrayList<>();
             int batchBytes = 0;
             for (Work w : e.getValue()) {
-                Optional<byte[]> event = store.get(w.plan().key());
+                Optional<byte[]> event = reads.get(w.plan().key());
                 if (event.isEmpty()) {
                     gone.add(w.plan().key()); // deleted since the scan: nothing to copy
                     continue;
@@ -342,7 +345,7 @@ final class EventRepairer {
         }
         List<MetaUpdate> own = byNode.remove(self);
         if (own != null) {
-            store.updatePlans(own, self);
+            plans.updatePlans(own, self);
         }
         byNode.forEach((node, list) -> {
             for (int i = 0; i < list.size(); i += UPDATES_PER_RECORD) {

@@ -6,7 +6,8 @@ import alldata.protocol.RepairLines;
 import alldata.protocol.Wire;
 import alldata.sidecar.http.QueryParameters;
 import alldata.store.HeldEvent;
-import alldata.store.RocksReplicaStore;
+import alldata.store.ReplicaDigests;
+import alldata.store.ReplicaReads;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
@@ -48,13 +49,15 @@ public final class RepairHttp implements HttpHandler {
     private static final int MAX_KEY_LINES = 100_000;
     private static final Set<String> RANGE_PARAMETERS = Set.of("from", "after", "to", "peer", "limit");
 
-    private final RocksReplicaStore store;
+    private final ReplicaReads reads;
+    private final ReplicaDigests digests;
     private final RepairService repair;
     private final String node;
 
-    public RepairHttp(String node, RocksReplicaStore store, RepairService repair) {
+    public <S extends ReplicaReads & ReplicaDigests> RepairHttp(String node, S store, RepairService repair) {
         this.node = node;
-        this.store = store;
+        this.reads = store;
+        this.digests = store;
         this.repair = repair;
     }
 
@@ -120,7 +123,7 @@ public final class RepairHttp implements HttpHandler {
         return switch (path) {
             case "/repair/status" -> Response.json(200, repair.status());
             case "/repair/holds" -> new Response(200, TEXT,
-                    RepairLines.held(store.contentHashes(RepairLines.parseKeys(body(ex)))));
+                    RepairLines.held(reads.contentHashes(RepairLines.parseKeys(body(ex)))));
             case "/repair/digests" -> Response.json(200, digests(q, method.equals("POST")));
             case "/repair/keys" -> keys(q);
             case "/repair/events" -> repairNow(RepairLines.parseKeys(body(ex)));
@@ -143,8 +146,8 @@ public final class RepairHttp implements HttpHandler {
         String from = bound(q, "from");
         String to = bound(q, "to");
         QueryParameters.requireOrdered(from, to);
-        Map<String, Map<String, IntervalDigest>> counted = store.countedDigests(from, to);
-        Map<String, Map<String, IntervalDigest>> kept = store.keptDigests(from, to);
+        Map<String, Map<String, IntervalDigest>> counted = digests.countedDigests(from, to);
+        Map<String, Map<String, IntervalDigest>> kept = digests.keptDigests(from, to);
         Map<String, Map<String, DigestReport.Entry>> intervals = new TreeMap<>();
         counted.forEach((interval, rows) -> {
             Map<String, DigestReport.Entry> out = new TreeMap<>();
@@ -158,10 +161,10 @@ public final class RepairHttp implements HttpHandler {
             }
             // a range that cuts an interval compares part of it: the whole interval is checked again
             if (!resync) {
-                if (store.keptDigestsDrifted(interval)) {
+                if (digests.keptDigestsDrifted(interval)) {
                     drift.add(interval);
                 }
-            } else if (store.reconcileKeptDigests(interval)) {
+            } else if (digests.reconcileKeptDigests(interval)) {
                 drift.add(interval);
                 log.warn("{}'s digests of interval {} kept while writing differed from a recount of its data: events"
                         + " were lost or changed behind its store's back (a key deleted by hand, a lost file); they follow"
@@ -205,7 +208,7 @@ public final class RepairHttp implements HttpHandler {
         int lines = 0;
         String next = from;
         while (lines < limit) {
-            List<HeldEvent> chunk = store.scanHeld(next, to, 10_000);
+            List<HeldEvent> chunk = reads.scanHeld(next, to, 10_000);
             for (HeldEvent e : chunk) {
                 if (lines >= limit) {
                     break;

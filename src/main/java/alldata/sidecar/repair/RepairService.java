@@ -10,7 +10,9 @@ import alldata.protocol.MemberRecord;
 import alldata.protocol.RepairStatus;
 import alldata.protocol.Topics;
 import alldata.sidecar.SidecarConfig;
-import alldata.store.RocksReplicaStore;
+import alldata.store.NodeState;
+import alldata.store.ReplicaPlans;
+import alldata.store.ReplicaReads;
 import alldata.store.StoredPlan;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -118,7 +120,9 @@ public final class RepairService implements AutoCloseable {
     }
 
     private final Settings settings;
-    private final RocksReplicaStore store;
+    private final ReplicaPlans replicaPlans;
+    private final ReplicaReads reads;
+    private final NodeState nodeState;
     private final Membership membership;
     private final NodeIdentity identity;
     private final EventRepairer repairer;
@@ -162,10 +166,13 @@ public final class RepairService implements AutoCloseable {
     private long owedRoundStartedMs;
     private int owedRoundSize;
 
-    RepairService(Settings settings, RocksReplicaStore store, Membership membership, NodeIdentity identity,
-                  EventRepairer repairer, ReplyWaiter replies, Runnable stopCoordinating, LongSupplier clock) {
+    <S extends ReplicaReads & ReplicaPlans & NodeState> RepairService(Settings settings, S store, Membership membership,
+                  NodeIdentity identity, EventRepairer repairer, ReplyWaiter replies, Runnable stopCoordinating,
+                  LongSupplier clock) {
         this.settings = settings;
-        this.store = store;
+        this.replicaPlans = store;
+        this.reads = store;
+        this.nodeState = store;
         this.membership = membership;
         this.identity = identity;
         this.repairer = repairer;
@@ -176,7 +183,7 @@ public final class RepairService implements AutoCloseable {
         this.thread.setDaemon(true);
         this.thread.setPriority(Thread.MIN_PRIORITY);
         this.status = snapshot();
-        store.onShortPlans(owed::note);
+        replicaPlans.onShortPlans(owed::note);
     }
 
     /**
@@ -186,9 +193,9 @@ public final class RepairService implements AutoCloseable {
      * @param bearerToken      sent to peers' HTTP APIs, when the cluster uses one
      * @param stopCoordinating stops this node's coordinator (a decommission); called on its own thread
      */
-    public static RepairService create(SidecarConfig config, RocksReplicaStore store, Producer<byte[], byte[]> producer,
-                                       Membership membership, NodeIdentity identity, Optional<String> bearerToken,
-                                       SSLContext peerTls, Runnable stopCoordinating) {
+    public static <S extends ReplicaReads & ReplicaPlans & NodeState> RepairService create(SidecarConfig config,
+            S store, Producer<byte[], byte[]> producer, Membership membership, NodeIdentity identity,
+            Optional<String> bearerToken, SSLContext peerTls, Runnable stopCoordinating) {
         Settings s = Settings.of(config);
         ReplyWaiter replies = new ReplyWaiter();
         Topics topics = config.topics();
@@ -203,7 +210,7 @@ public final class RepairService implements AutoCloseable {
     }
 
     /** Whether this node's store records a decommission in progress (the sidecar then does not coordinate). */
-    public static boolean decommissionStarted(RocksReplicaStore store) {
+    public static boolean decommissionStarted(NodeState store) {
         return store.state(DECOMMISSION_STATE).isPresent();
     }
 
@@ -250,7 +257,7 @@ public final class RepairService implements AutoCloseable {
                 throw new IllegalStateException("cannot decommission " + settings.node() + ": replication factor " + rf
                         + " needs " + rf + " other nodes that take replicas, and " + others + " are UP");
             }
-            store.putState(DECOMMISSION_STATE, Long.toString(clock.getAsLong()).getBytes(StandardCharsets.US_ASCII));
+            nodeState.putState(DECOMMISSION_STATE, Long.toString(clock.getAsLong()).getBytes(StandardCharsets.US_ASCII));
             beginDraining();
             state = "DRAINING";
             detail = "decommission starting";
@@ -272,7 +279,7 @@ public final class RepairService implements AutoCloseable {
 
     /** Resumes a decommission recorded in the store (after a restart). */
     public void resumeDecommission() {
-        if (decommissionStarted(store) && !membership.draining()) {
+        if (decommissionStarted(nodeState) && !membership.draining()) {
             log.info("{} restarted during its decommission: it continues", settings.node());
             membership.drain();
         }
@@ -423,8 +430,8 @@ public final class RepairService implements AutoCloseable {
      *                      event already (as unresolved) and tries it again itself
      */
     private boolean owedAndMine(String key, RepairView view, boolean notOwnRepairs) {
-        Optional<alldata.protocol.ReplicaMeta> m = store.meta(key);
-        if (m.isEmpty() || store.isFailed(key)) {
+        Optional<alldata.protocol.ReplicaMeta> m = replicaPlans.meta(key);
+        if (m.isEmpty() || reads.isFailed(key)) {
             return false; // a FAILED put's copy owes nothing: it is not part of the data
         }
         var meta = m.get();
@@ -484,8 +491,8 @@ public final class RepairService implements AutoCloseable {
         List<StoredPlan> candidates = new ArrayList<>();
         for (int i = 0; i < REPAIR_CHUNK && !owedRound.isEmpty(); i++) {
             String key = owedRound.poll();
-            Optional<alldata.protocol.ReplicaMeta> m = store.meta(key);
-            if (m.isEmpty() || store.isFailed(key) || !RepairPlanner.needsRepair(m.get().replicas(), m.get().replicationFactor(),
+            Optional<alldata.protocol.ReplicaMeta> m = replicaPlans.meta(key);
+            if (m.isEmpty() || reads.isFailed(key) || !RepairPlanner.needsRepair(m.get().replicas(), m.get().replicationFactor(),
                     m.get().planSinceMs(), view)) {
                 owed.tried(key, false);
             } else if (!someUpNodeOutside(m.get().replicas(), view)) {
@@ -523,7 +530,7 @@ public final class RepairService implements AutoCloseable {
     }
 
     private void startFirstPass(long now) {
-        Optional<RepairPass.Progress> stored = store.state(RepairPass.STATE).map(RepairPass::readProgress)
+        Optional<RepairPass.Progress> stored = nodeState.state(RepairPass.STATE).map(RepairPass::readProgress)
                 .filter(p -> p != null && p.active());
         if (stored.isPresent()) {
             pass = RepairPass.resume(stored.get());
@@ -552,7 +559,7 @@ public final class RepairService implements AutoCloseable {
         state = membership.draining() ? "DRAINING" : "REPAIRING";
         if (pass.phase() == RepairPass.Phase.COUNTING) {
             detail = "counting the events to look at";
-            List<StoredPlan> chunk = store.scanPlans(pass.countFrom(), null, COUNT_CHUNK);
+            List<StoredPlan> chunk = replicaPlans.scanPlans(pass.countFrom(), null, COUNT_CHUNK);
             pass.count(chunk, chunk.size() == COUNT_CHUNK, view, settings.strategy());
             return;
         }
@@ -562,7 +569,7 @@ public final class RepairService implements AutoCloseable {
             return;
         }
         detail = null;
-        List<StoredPlan> plans = store.scanPlans(pass.cursor(), IntervalDigest.upperBound(interval), REPAIR_CHUNK);
+        List<StoredPlan> plans = replicaPlans.scanPlans(pass.cursor(), IntervalDigest.upperBound(interval), REPAIR_CHUNK);
         List<StoredPlan> candidates = new ArrayList<>();
         List<String> spreadShort = new ArrayList<>();
         for (StoredPlan p : plans) {
@@ -576,7 +583,7 @@ public final class RepairService implements AutoCloseable {
         }
         Tally batch = repairer.repair(candidates, view, false, null);
         // spread restored: the plan this node keeps now spans the missing fault domain
-        pass.spreadRestored(spreadShort.stream().filter(key -> store.meta(key)
+        pass.spreadRestored(spreadShort.stream().filter(key -> replicaPlans.meta(key)
                 .filter(m -> RepairPlanner.placementShort(m.replicas(), m.replicationFactor(), m.planSinceMs(), view, settings.strategy()) == null)
                 .isPresent()).count());
         if (!plans.isEmpty()) {
@@ -590,7 +597,7 @@ public final class RepairService implements AutoCloseable {
                 log.info("repair of {} interval {} ({}): {}, in {} ms", settings.node(), interval, pass.reason, done,
                         clock.getAsLong() - started);
             }
-            store.putState(RepairPass.STATE, pass.progress().encode());
+            nodeState.putState(RepairPass.STATE, pass.progress().encode());
             if (pass.phase() == RepairPass.Phase.DONE) {
                 finishPass(clock.getAsLong());
             }
@@ -600,7 +607,7 @@ public final class RepairService implements AutoCloseable {
     private void finishPass(long now) {
         Tally t = pass.totals;
         long took = now - pass.startedAtMs;
-        store.putState(RepairPass.STATE, pass.progress().encode());
+        nodeState.putState(RepairPass.STATE, pass.progress().encode());
         lastPassSummary = pass.reason + ": " + t + " (" + took / 1000 + " s)";
         log.info("repair pass of {} done ({}): {}, in {} s", settings.node(), pass.reason, t, took / 1000);
         lastUnresolved = t.unresolved;
@@ -659,7 +666,7 @@ public final class RepairService implements AutoCloseable {
             pause(5000);
             return;
         }
-        StartupIdentity.markDecommissioned(store, identity, now);
+        StartupIdentity.markDecommissioned(nodeState, identity, now);
         decommissioned = true;
         state = "DECOMMISSIONED";
         detail = "every replica moved to other nodes and the tombstone written: stop this sidecar; its data directory is"
@@ -675,13 +682,13 @@ public final class RepairService implements AutoCloseable {
                 List<StoredPlan> plans = new ArrayList<>();
                 List<EventRepairer.Outcome> outcomes = new ArrayList<>();
                 for (String key : job.keys()) {
-                    if (store.isFailed(key)) {
+                    if (reads.isFailed(key)) {
                         // a FAILED put's copy is not part of the data: never copied, even when an operator asks
                         outcomes.add(new EventRepairer.Outcome(key, "its put FAILED; a copy here is a FAILED copy, not"
                                 + " repaired"));
                         continue;
                     }
-                    Optional<alldata.protocol.ReplicaMeta> m = store.meta(key);
+                    Optional<alldata.protocol.ReplicaMeta> m = replicaPlans.meta(key);
                     if (m.isPresent()) {
                         plans.add(new StoredPlan(key, m.get()));
                     } else {

@@ -4,7 +4,8 @@ import alldata.protocol.MalformedRecordException;
 import alldata.protocol.MemberRecord;
 import alldata.sidecar.SidecarConfig;
 import alldata.sidecar.membership.MembershipSnapshot;
-import alldata.store.RocksReplicaStore;
+import alldata.store.NodeState;
+import alldata.store.ReplicaReads;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -32,12 +33,13 @@ public final class StartupIdentity {
      * @throws IllegalStateException saying why this sidecar must not start (another node's store, a decommissioned
      *                               node, or another live process with this node id)
      */
-    public static NodeIdentity establish(SidecarConfig config, RocksReplicaStore store) throws InterruptedException {
+    public static <S extends NodeState & ReplicaReads> NodeIdentity establish(SidecarConfig config, S store)
+            throws InterruptedException {
         return establish(config.nodeId(), store, config.sessionTimeoutMs(),
                 timeout -> MembershipSnapshot.read(config, timeout).members(), System::currentTimeMillis, Thread::sleep);
     }
 
-    static NodeIdentity establish(String nodeId, RocksReplicaStore store, long sessionTimeoutMs,
+    static <S extends NodeState & ReplicaReads> NodeIdentity establish(String nodeId, S store, long sessionTimeoutMs,
                                   Function<Duration, Map<String, MemberRecord>> membership, LongSupplier clock,
                                   Sleeper sleeper) throws InterruptedException {
         Optional<NodeIdentity> stored;
@@ -79,7 +81,7 @@ public final class StartupIdentity {
     }
 
     /** Records in the store that its node was decommissioned, so that the store is never started again. */
-    static void markDecommissioned(RocksReplicaStore store, NodeIdentity identity, long atMs) {
+    static void markDecommissioned(NodeState store, NodeIdentity identity, long atMs) {
         store.putState(NodeIdentity.STATE, identity.decommissionedAt(atMs).encode());
     }
 }

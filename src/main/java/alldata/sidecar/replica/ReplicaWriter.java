@@ -16,9 +16,11 @@ import alldata.protocol.ReplyBatch;
 import alldata.protocol.ReplyTo;
 import alldata.sidecar.SidecarConfig;
 import alldata.sidecar.SidecarMetrics;
+import alldata.store.FailedMarks;
 import alldata.store.PlanUpdateOutcome;
+import alldata.store.ReplicaPlans;
 import alldata.store.ReplicaWrite;
-import alldata.store.RocksReplicaStore;
+import alldata.store.ReplicaWrites;
 import alldata.store.StoreException;
 import alldata.store.WriteOutcome;
 import java.time.Duration;
@@ -87,28 +89,28 @@ public final class ReplicaWriter implements AutoCloseable {
     /** Bounds the last commit at close: with Kafka gone, shutting down matters more (re-delivery is harmless). */
     private static final Duration FINAL_COMMIT_TIMEOUT = Duration.ofSeconds(5);
 
-    /** Stores a poll's replicas in one write ({@link RocksReplicaStore#write}). */
+    /** Stores a poll's replicas in one write ({@link ReplicaWrites#write}). */
     interface BatchStore {
         List<WriteOutcome> write(List<ReplicaWrite> writes);
 
-        /** Applies plan updates ({@link RocksReplicaStore#updatePlans}). */
+        /** Applies plan updates ({@link ReplicaPlans#updatePlans}). */
         default List<PlanUpdateOutcome> updatePlans(List<MetaUpdate> updates, String origin) {
             throw new UnsupportedOperationException("this store keeps no plans");
         }
 
-        /** Records FAILED puts ({@link RocksReplicaStore#markFailed}); returns how many of the keys are held. */
+        /** Records FAILED puts ({@link FailedMarks#markFailed}); returns how many of the keys are held. */
         default int markFailed(List<String> keys) {
             throw new UnsupportedOperationException("this store keeps no FAILED markers");
         }
 
-        /** Takes FAILED markers back ({@link RocksReplicaStore#clearFailed}). */
+        /** Takes FAILED markers back ({@link FailedMarks#clearFailed}). */
         default void clearFailed(List<String> keys) {
             throw new UnsupportedOperationException("this store keeps no FAILED markers");
         }
     }
 
     /** The replica store as the writer uses it. */
-    private static BatchStore of(RocksReplicaStore store) {
+    private static <S extends ReplicaWrites & ReplicaPlans & FailedMarks> BatchStore of(S store) {
         return new BatchStore() {
             @Override
             public List<WriteOutcome> write(List<ReplicaWrite> writes) {
@@ -192,8 +194,8 @@ public final class ReplicaWriter implements AutoCloseable {
      *
      * @param producer sends the answers; shared, never closed here
      */
-    public static ReplicaWriter create(SidecarConfig config, RocksReplicaStore store, Producer<byte[], byte[]> producer,
-                                       SidecarMetrics metrics) {
+    public static <S extends ReplicaWrites & ReplicaPlans & FailedMarks> ReplicaWriter create(SidecarConfig config,
+            S store, Producer<byte[], byte[]> producer, SidecarMetrics metrics) {
         return create(config, store, producer, metrics, ReplicaWriter::dropReplies);
     }
 
@@ -203,8 +205,9 @@ public final class ReplicaWriter implements AutoCloseable {
      * @param producer sends the answers; shared, never closed here
      * @param replies  hears the answers to puts this node sent with {@link ReplyTo.Node} naming itself
      */
-    public static ReplicaWriter create(SidecarConfig config, RocksReplicaStore store, Producer<byte[], byte[]> producer,
-                                       SidecarMetrics metrics, java.util.function.Consumer<AckBatch> replies) {
+    public static <S extends ReplicaWrites & ReplicaPlans & FailedMarks> ReplicaWriter create(SidecarConfig config,
+            S store, Producer<byte[], byte[]> producer, SidecarMetrics metrics,
+            java.util.function.Consumer<AckBatch> replies) {
         Consumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig(config), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         return new ReplicaWriter(config, store, consumer, producer, metrics, replies);
@@ -233,9 +236,9 @@ public final class ReplicaWriter implements AutoCloseable {
      * @param replies  hears the answers to puts this node sent with {@link ReplyTo.Node} naming itself (on the
      *                 writer's thread; after a failure the same answers may come again)
      */
-    public ReplicaWriter(SidecarConfig config, RocksReplicaStore store, Consumer<byte[], byte[]> consumer,
-                         Producer<byte[], byte[]> producer, SidecarMetrics metrics,
-                         java.util.function.Consumer<AckBatch> replies) {
+    public <S extends ReplicaWrites & ReplicaPlans & FailedMarks> ReplicaWriter(SidecarConfig config, S store,
+            Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, SidecarMetrics metrics,
+            java.util.function.Consumer<AckBatch> replies) {
         this(config, of(store), consumer, producer, metrics, replies, new UntilClosed(), System::currentTimeMillis);
     }
 
