@@ -15,7 +15,7 @@ import java.util.function.Function;
 /**
  * The changes one store write makes to the kept interval digests ({@code digests} column family): per interval
  * and per node named in an event's plan, a count and an XOR of event hashes, plus one digest per interval over
- * every event held ({@link #ALL}). Collected per write batch, so that each digest row is read and written once.
+ * every event held ({@link #ALL}). Collected per write batch, so that each digest row moves once per batch.
  *
  * <p>Row key: {@code <interval>/<node>}; value: i64 count, i64 xor (16 bytes, big-endian).
  */
@@ -59,7 +59,7 @@ final class KeptDigests {
         return interval + "/" + node;
     }
 
-    /** The rows the pending changes touch (to be read once, before {@link #apply}). */
+    /** The rows the pending changes touch (those not in memory are read once, before {@link #apply}). */
     List<String> rows() {
         return pending.stream().map(Change::row).distinct().toList();
     }

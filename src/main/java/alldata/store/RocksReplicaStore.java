@@ -38,9 +38,9 @@ import org.rocksdb.WriteOptions;
  * <p>Column family {@code events} maps key to event bytes; {@code meta} maps key to the replica's {@link ReplicaMeta}
  * ({@link MetaFormat}). Keys are ASCII and time-ordered, so a key-range scan is a time-range scan. {@code digests}
  * keeps, per hour interval and per node named in the plans, the {@link IntervalDigest} of the events held, updated in
- * the same write batch as the events and plans they count ({@link DigestBook}). The default column family holds the
- * node's own small records under names ({@link #state}, e.g. its identity and repair progress). {@code failed} holds
- * the keys whose put FAILED ({@link FailedMarks}).
+ * the same write batch as the events and plans they count, from rows kept in memory ({@link DigestBook}). The default
+ * column family holds the node's own small records under names ({@link #state}, e.g. its identity and repair
+ * progress). {@code failed} holds the keys whose put FAILED ({@link FailedMarks}).
  *
  * <p>The parts: {@link GroupCommitter} (queued writes, one WAL sync per batch, on its own thread), {@link BatchWriter}
  * (write-once batches and plan updates), {@link DigestBook} (kept digests), {@link ReplicaReader} (point reads and
@@ -118,7 +118,7 @@ public final class RocksReplicaStore implements ReplicaWrites, ReplicaPlans, Rep
         this.failed = new FailedKeys(db, opened.get(4), events, writeOptions, dir);
         this.reader = new ReplicaReader(db, events, meta, failed, dir);
         this.digests = new DigestBook(db, opened.get(3), defaultCf, stateKey(DigestBook.COUNTED_STATE), writeOptions,
-                dir, reader::scanHeld);
+                dir, reader::scanHeld, DigestBook.CACHED_ROWS);
         this.writer = new BatchWriter(db, events, meta, writeOptions, digests, dir, System::currentTimeMillis);
         this.statistics = new StoreStatistics(rocksStatistics, db, events, dir, this::ensureOpen);
         digests.countExistingOnce();
@@ -326,6 +326,11 @@ public final class RocksReplicaStore implements ReplicaWrites, ReplicaPlans, Rep
     public synchronized boolean reconcileKeptDigests(String interval) {
         ensureOpen();
         return digests.reconcile(interval);
+    }
+
+    /** The kept digest rows in memory now (tests compare them with the disk). */
+    synchronized Map<String, IntervalDigest> cachedDigestRows() {
+        return digests.cachedRows();
     }
 
     // --- node state

@@ -37,7 +37,9 @@ public final class StoreStatistics {
         COMPACTION_READ_BYTES(TickerType.COMPACT_READ_BYTES),
         COMPACTION_WRITE_BYTES(TickerType.COMPACT_WRITE_BYTES),
         /** Bytes memtable flushes wrote to SST files. */
-        FLUSH_WRITE_BYTES(TickerType.FLUSH_WRITE_BYTES);
+        FLUSH_WRITE_BYTES(TickerType.FLUSH_WRITE_BYTES),
+        /** Keys looked up by multi-gets: a write batch looks its keys up in one (write-once). */
+        MULTIGET_KEYS_READ(TickerType.NUMBER_MULTIGET_KEYS_READ);
 
         private final TickerType ticker;
 
