@@ -2,8 +2,8 @@ package alldata;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import alldata.sidecar.EnvironmentVariables;
-import alldata.sidecar.SidecarConfig;
+import alldata.sidecar.config.EnvironmentVariables;
+import alldata.sidecar.config.SidecarConfig;
 import alldata.sidecar.http.Health;
 import alldata.sidecar.http.HttpApi;
 import alldata.store.RocksReplicaStore;

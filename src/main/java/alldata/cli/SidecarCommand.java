@@ -1,7 +1,7 @@
 package alldata.cli;
 
 import alldata.sidecar.Sidecar;
-import alldata.sidecar.SidecarConfig;
+import alldata.sidecar.config.SidecarConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;

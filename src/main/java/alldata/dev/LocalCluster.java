@@ -2,7 +2,7 @@ package alldata.dev;
 
 import alldata.core.CommitLevel;
 import alldata.sidecar.Sidecar;
-import alldata.sidecar.SidecarConfig;
+import alldata.sidecar.config.SidecarConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package alldata.dev;
 
 import alldata.sidecar.Sidecar;
-import alldata.sidecar.SidecarConfig;
+import alldata.sidecar.config.SidecarConfig;
 import alldata.sidecar.coordinator.PassThroughHop;
 import alldata.sidecar.coordinator.CoordinatorTopology;
 import java.time.Duration;

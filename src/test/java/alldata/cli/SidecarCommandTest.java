@@ -2,7 +2,7 @@ package alldata.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import alldata.sidecar.SidecarConfig;
+import alldata.sidecar.config.SidecarConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;

@@ -9,7 +9,7 @@ import alldata.protocol.MemberRecord;
 import alldata.protocol.MembershipTable;
 import alldata.protocol.Topics;
 import alldata.protocol.Wire;
-import alldata.sidecar.SidecarConfig;
+import alldata.sidecar.config.SidecarConfig;
 import alldata.sidecar.membership.MembershipSnapshot;
 import java.io.PrintWriter;
 import java.io.StringWriter;

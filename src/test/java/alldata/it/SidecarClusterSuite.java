@@ -10,7 +10,7 @@ import alldata.protocol.PutOutcome;
 import alldata.protocol.Topics;
 import alldata.protocol.Wire;
 import alldata.sidecar.Sidecar;
-import alldata.sidecar.SidecarConfig;
+import alldata.sidecar.config.SidecarConfig;
 import alldata.testing.BadCommandRecords;
 import alldata.testing.BadIngestRecord;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -6,7 +6,7 @@ import alldata.protocol.AckFormat;
 import alldata.protocol.AckRecord;
 import alldata.protocol.ClockMarker;
 import alldata.protocol.MalformedRecordException;
-import alldata.sidecar.SidecarMetrics;
+import alldata.sidecar.metrics.SidecarMetrics;
 import alldata.sidecar.membership.PeerDirectory;
 import java.time.Duration;
 import org.apache.kafka.common.TopicPartition;

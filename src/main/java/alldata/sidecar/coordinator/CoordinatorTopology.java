@@ -2,10 +2,10 @@ package alldata.sidecar.coordinator;
 
 import alldata.protocol.ClientDefaults;
 import alldata.protocol.Topics;
-import alldata.sidecar.SidecarConfig;
-import alldata.sidecar.SidecarMetrics;
-import alldata.sidecar.TopicAdmin;
-import alldata.sidecar.TopicReplication;
+import alldata.sidecar.config.SidecarConfig;
+import alldata.sidecar.metrics.SidecarMetrics;
+import alldata.sidecar.kafka.TopicAdmin;
+import alldata.sidecar.kafka.TopicReplication;
 import alldata.sidecar.membership.PeerDirectory;
 import alldata.store.FailedMarks;
 import alldata.store.ReplicaPlans;

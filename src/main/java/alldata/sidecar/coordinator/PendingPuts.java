@@ -12,7 +12,7 @@ import alldata.protocol.MalformedRecordException;
 import alldata.protocol.MetaUpdate;
 import alldata.protocol.PutCommand;
 import alldata.protocol.ReplicaMeta;
-import alldata.sidecar.SidecarMetrics;
+import alldata.sidecar.metrics.SidecarMetrics;
 import alldata.sidecar.membership.PeerDirectory;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package alldata.sidecar.coordinator;
 import alldata.protocol.Ack;
 import alldata.protocol.MetaUpdate;
 import alldata.protocol.ReplicaMeta;
-import alldata.sidecar.SidecarMetrics;
+import alldata.sidecar.metrics.SidecarMetrics;
 import alldata.store.FailedMarks;
 import alldata.store.ReplicaPlans;
 import alldata.store.ReplicaWrite;

@@ -5,7 +5,7 @@ import alldata.protocol.MemberRecord;
 import alldata.protocol.MembershipTable;
 import alldata.protocol.Topics;
 import alldata.protocol.Wire;
-import alldata.sidecar.SidecarConfig;
+import alldata.sidecar.config.SidecarConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

@@ -1,7 +1,7 @@
 package alldata.sidecar.membership;
 
 import alldata.protocol.MembershipTable;
-import alldata.sidecar.SidecarConfig;
+import alldata.sidecar.config.SidecarConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

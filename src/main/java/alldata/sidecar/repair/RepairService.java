@@ -9,7 +9,7 @@ import alldata.protocol.AckBatch;
 import alldata.protocol.MemberRecord;
 import alldata.protocol.RepairStatus;
 import alldata.protocol.Topics;
-import alldata.sidecar.SidecarConfig;
+import alldata.sidecar.config.SidecarConfig;
 import alldata.store.NodeState;
 import alldata.store.ReplicaPlans;
 import alldata.store.ReplicaReads;

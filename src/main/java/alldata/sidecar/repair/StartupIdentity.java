@@ -2,7 +2,7 @@ package alldata.sidecar.repair;
 
 import alldata.protocol.MalformedRecordException;
 import alldata.protocol.MemberRecord;
-import alldata.sidecar.SidecarConfig;
+import alldata.sidecar.config.SidecarConfig;
 import alldata.sidecar.membership.MembershipSnapshot;
 import alldata.store.NodeState;
 import alldata.store.ReplicaReads;

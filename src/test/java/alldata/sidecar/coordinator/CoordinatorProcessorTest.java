@@ -18,7 +18,7 @@ import alldata.protocol.PutBatch;
 import alldata.protocol.PutOutcome;
 import alldata.protocol.Topics;
 import alldata.protocol.Wire;
-import alldata.sidecar.SidecarMetrics;
+import alldata.sidecar.metrics.SidecarMetrics;
 import alldata.sidecar.membership.PeerDirectory;
 import alldata.store.RocksReplicaStore;
 import java.nio.charset.StandardCharsets;

@@ -2,8 +2,8 @@ package alldata.sidecar.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import alldata.sidecar.SidecarConfig;
-import alldata.sidecar.TopicReplication;
+import alldata.sidecar.config.SidecarConfig;
+import alldata.sidecar.kafka.TopicReplication;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;

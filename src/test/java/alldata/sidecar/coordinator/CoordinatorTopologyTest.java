@@ -25,7 +25,7 @@ import alldata.protocol.PutOutcome;
 import alldata.protocol.ReplyTo;
 import alldata.protocol.Topics;
 import alldata.protocol.Wire;
-import alldata.sidecar.SidecarMetrics;
+import alldata.sidecar.metrics.SidecarMetrics;
 import alldata.sidecar.membership.PeerDirectory;
 import alldata.store.RocksReplicaStore;
 import alldata.store.WriteOutcome;

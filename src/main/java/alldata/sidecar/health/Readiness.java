@@ -1,4 +1,4 @@
-package alldata.sidecar;
+package alldata.sidecar.health;
 
 import alldata.sidecar.http.Health;
 import java.time.Duration;
@@ -65,30 +65,30 @@ public final class Readiness {
     // ---------------------------------------------------------------------------------- the named checks
 
     /** Fails while the sidecar is starting or shutting down ({@code lifecycle} says which). */
-    static Check open(Supplier<Optional<String>> lifecycle) {
+    public static Check open(Supplier<Optional<String>> lifecycle) {
         return new Check("sidecar", lifecycle);
     }
 
     /** Fails while the replica store refuses writes (a full or failed disk). */
-    static Check replicaStore(Supplier<Optional<String>> writeFailure) {
+    public static Check replicaStore(Supplier<Optional<String>> writeFailure) {
         return new Check("replica store", () -> writeFailure.get().map(why -> why
                 + "; this node's replicas are placed on other nodes meanwhile; free or fix the disk, then restart this sidecar"));
     }
 
     /** Fails unless the coordinator runs (see {@link CoordinatorState}). */
-    static Check coordinator(CoordinatorState state) {
+    public static Check coordinator(CoordinatorState state) {
         return new Check("coordinator", state::problem);
     }
 
     /** Fails while the replica writer's loop does not run. */
-    static Check replicaWriter(BooleanSupplier running) {
+    public static Check replicaWriter(BooleanSupplier running) {
         return new Check("replica writer", () -> running.getAsBoolean() ? Optional.empty()
                 : Optional.of("its loop is not polling the command topic (not started yet, Kafka unreachable, or it "
                 + "stopped: see the log)"));
     }
 
     /** Fails until this node reads its own heartbeat back, i.e. until peers can see it too. */
-    static Check membership(BooleanSupplier agentRunning, BooleanSupplier seesSelf, String membershipTopic) {
+    public static Check membership(BooleanSupplier agentRunning, BooleanSupplier seesSelf, String membershipTopic) {
         return new Check("membership", () -> {
             if (!agentRunning.getAsBoolean()) {
                 return Optional.of("the membership loop is not reading " + membershipTopic
@@ -114,7 +114,7 @@ public final class Readiness {
      * {@link #DEATH_WINDOW} it is not ready, saying how many and the last error; once the deaths are older
      * than the window it is ready again by itself.
      */
-    static final class CoordinatorState implements KafkaStreams.StateListener {
+    public static final class CoordinatorState implements KafkaStreams.StateListener {
         /** How long a thread death counts against readiness. */
         static final Duration DEATH_WINDOW = Duration.ofMinutes(5);
         /** Deaths within the window that make the coordinator unready: one is an incident, this many a pattern. */
@@ -127,7 +127,7 @@ public final class Readiness {
         private final Deque<Long> deaths = new ArrayDeque<>();
         private volatile String lastDeath;
 
-        CoordinatorState() {
+        public CoordinatorState() {
             this(System::currentTimeMillis);
         }
 
@@ -145,7 +145,7 @@ public final class Readiness {
         }
 
         /** A stream thread died of {@code error} (and is being replaced). */
-        void threadDied(Throwable error) {
+        public void threadDied(Throwable error) {
             lastDeath = String.valueOf(error);
             synchronized (deaths) {
                 deaths.addLast(clockMs.getAsLong());
@@ -163,7 +163,7 @@ public final class Readiness {
             }
         }
 
-        KafkaStreams.State state() {
+        public KafkaStreams.State state() {
             return state;
         }
 

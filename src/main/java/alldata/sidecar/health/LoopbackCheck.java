@@ -1,4 +1,4 @@
-package alldata.sidecar;
+package alldata.sidecar.health;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * so it is judged from the configuration alone: loopback HTTP beside non-loopback Kafka. Pure: no name is
  * resolved, only literal addresses and {@code localhost} count as loopback.
  */
-final class LoopbackCheck {
+public final class LoopbackCheck {
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private LoopbackCheck() {
@@ -29,7 +29,7 @@ final class LoopbackCheck {
      *                         the bound address)
      * @param bootstrapServers {@code kafka.bootstrap.servers}
      */
-    static Optional<String> warning(String bind, String advertised, String bootstrapServers) {
+    public static Optional<String> warning(String bind, String advertised, String bootstrapServers) {
         boolean kafkaElsewhere = Arrays.stream(bootstrapServers.split(",")).map(String::strip)
                 .filter(s -> !s.isEmpty()).anyMatch(s -> !isLoopback(host(s)));
         if (!kafkaElsewhere) {

@@ -1,4 +1,4 @@
-package alldata.sidecar;
+package alldata.sidecar.config;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,10 @@
-package alldata.sidecar;
+package alldata.sidecar.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import alldata.core.CommitLevel;
+import alldata.sidecar.health.LoopbackCheck;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -201,28 +202,6 @@ class SidecarConfigTest {
                 .contains("http.auth.token=(set)", "http.tls.keystore.password=(set)", "http.tls.truststore.password=(none)",
                         "http.tls.keystore.path=/etc/alldata/node.p12", "http.advertised.address=,");
         assertThat(SidecarConfig.from(MIN, Map.of()).get(SidecarConfig.HTTP_AUTH_TOKEN)).isEmpty();
-    }
-
-    @Test
-    void theHttpKeysMakeTheHttpApisOptions() {
-        Map<String, String> v = with("http.auth.token", "tok");
-        v.putAll(Map.of("http.bind", "0.0.0.0", "http.port", "8443", "http.advertised.address", "n1.example:8443",
-                "http.tls.keystore.path", "/k.p12", "http.tls.keystore.password", "kp", "http.tls.truststore.path", "/t.jks",
-                "http.tls.truststore.type", "JKS", "http.peer.timeout.ms", "1500", "http.scan.max.page.bytes", "4096",
-                "http.read.threads", "2"));
-        alldata.sidecar.http.HttpOptions o = Sidecar.httpOptions(SidecarConfig.from(v, Map.of()));
-        assertThat(o.bind()).isEqualTo("0.0.0.0");
-        assertThat(o.port()).isEqualTo(8443);
-        assertThat(o.advertised()).hasValue("n1.example:8443");
-        assertThat(o.token()).hasValue("tok");
-        assertThat(o.keystore()).hasValueSatisfying(k -> assertThat(k).isEqualTo(
-                new alldata.sidecar.http.HttpOptions.KeyStoreFile(Path.of("/k.p12"), "kp", "PKCS12")));
-        assertThat(o.truststore()).hasValueSatisfying(t -> assertThat(t).isEqualTo(
-                new alldata.sidecar.http.HttpOptions.KeyStoreFile(Path.of("/t.jks"), null, "JKS")));
-        assertThat(o.peerTimeout()).isEqualTo(java.time.Duration.ofMillis(1500));
-        assertThat(o.maxPageBytes()).isEqualTo(4096);
-        assertThat(o.readThreads()).isEqualTo(2);
-        assertThat(Sidecar.httpOptions(SidecarConfig.from(MIN, Map.of())).https()).isFalse();
     }
 
     @Test

@@ -1,7 +1,7 @@
-package alldata.sidecar;
+package alldata.sidecar.config;
 
-import static alldata.sidecar.Setting.Range.atLeast;
-import static alldata.sidecar.Setting.Range.between;
+import static alldata.sidecar.config.Setting.Range.atLeast;
+import static alldata.sidecar.config.Setting.Range.between;
 
 import alldata.core.CommitLevel;
 import alldata.core.ReplicationStrategy;
@@ -273,7 +273,7 @@ public final class SidecarConfig {
         return get(RESULTS_PARTITIONS);
     }
 
-    /** {@code topic.replication.factor}; empty: decided from the brokers ({@link TopicReplication}). */
+    /** {@code topic.replication.factor}; empty: decided from the brokers ({@link alldata.sidecar.kafka.TopicReplication}). */
     public Optional<Short> topicReplicationFactor() {
         return get(TOPIC_REPLICATION_FACTOR);
     }

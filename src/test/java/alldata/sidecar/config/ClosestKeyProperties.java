@@ -1,4 +1,4 @@
-package alldata.sidecar;
+package alldata.sidecar.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

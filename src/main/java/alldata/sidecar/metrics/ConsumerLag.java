@@ -1,4 +1,4 @@
-package alldata.sidecar;
+package alldata.sidecar.metrics;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,7 +14,7 @@ import org.apache.kafka.common.MetricName;
  * own {@code records-lag} over the partitions of that topic it is assigned (0 when it has none). It reads
  * the client's metrics on each scrape, so it is current as of the consumer's last fetch.
  */
-final class ConsumerLag implements MeterBinder {
+public final class ConsumerLag implements MeterBinder {
     private static final String GROUP = "consumer-fetch-manager-metrics";
     private static final String LAG = "records-lag";
 
@@ -27,7 +27,7 @@ final class ConsumerLag implements MeterBinder {
      * @param metrics the consumer's metrics ({@code KafkaConsumer::metrics} or {@code KafkaStreams::metrics}: both
      *                are safe to read from any thread)
      */
-    ConsumerLag(String meterName, String description, Supplier<? extends Map<MetricName, ? extends Metric>> metrics,
+    public ConsumerLag(String meterName, String description, Supplier<? extends Map<MetricName, ? extends Metric>> metrics,
                 String topic) {
         this.meterName = Objects.requireNonNull(meterName, "meterName");
         this.description = Objects.requireNonNull(description, "description");

@@ -1,4 +1,4 @@
-package alldata.sidecar;
+package alldata.sidecar.metrics;
 
 import alldata.core.CommitLevel;
 import io.micrometer.core.instrument.Counter;
@@ -162,7 +162,7 @@ public final class SidecarMetrics {
     }
 
     /** The registry, for {@link MeterBindings}. */
-    MeterRegistry registry() {
+    public MeterRegistry registry() {
         return registry;
     }
 

@@ -1,4 +1,4 @@
-package alldata.sidecar;
+package alldata.sidecar.metrics;
 
 import alldata.store.StoreStatistics;
 import alldata.store.StoreStatistics.Counter;
@@ -15,10 +15,10 @@ import java.util.function.ToDoubleFunction;
  * pending and running compactions, stopped writes and background errors. (Size and event count are
  * {@code alldata.store.size.bytes} and {@code alldata.store.events}.)
  */
-final class StoreMeters implements MeterBinder {
+public final class StoreMeters implements MeterBinder {
     private final StoreStatistics store;
 
-    StoreMeters(StoreStatistics store) {
+    public StoreMeters(StoreStatistics store) {
         this.store = store;
     }
 

@@ -1,4 +1,4 @@
-package alldata.sidecar;
+package alldata.sidecar.config;
 
 import java.nio.file.Path;
 import java.util.Arrays;

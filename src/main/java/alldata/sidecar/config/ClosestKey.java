@@ -1,4 +1,4 @@
-package alldata.sidecar;
+package alldata.sidecar.config;
 
 import java.util.Collection;
 import java.util.Comparator;

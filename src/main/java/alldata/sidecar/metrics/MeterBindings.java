@@ -1,4 +1,4 @@
-package alldata.sidecar;
+package alldata.sidecar.metrics;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * (GC listeners, the Kafka binders' refresh) and removes every meter they registered, so that no meter
  * keeps a closed Kafka client or store reachable.
  */
-final class MeterBindings implements AutoCloseable {
+public final class MeterBindings implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MeterBindings.class);
     /** How often the Kafka binders look for client metrics that appeared (e.g. per-partition lag after an assignment). */
     private static final Duration KAFKA_REFRESH = Duration.ofSeconds(15);
@@ -41,7 +41,7 @@ final class MeterBindings implements AutoCloseable {
     private final Set<Meter.Id> bound = new HashSet<>();
     private boolean closed;
 
-    MeterBindings(MeterRegistry registry, String nodeId) {
+    public MeterBindings(MeterRegistry registry, String nodeId) {
         this.registry = registry;
         // one thread for every Kafka binder of this sidecar; the binders leave an executor given to them running
         this.kafkaRefresh = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -52,7 +52,7 @@ final class MeterBindings implements AutoCloseable {
     }
 
     /** Binds {@code binder} and remembers what it registered, so that {@link #close()} can remove it. */
-    synchronized void bind(MeterBinder binder) {
+    public synchronized void bind(MeterBinder binder) {
         if (closed) {
             throw new IllegalStateException("meter bindings are closed");
         }
@@ -70,7 +70,7 @@ final class MeterBindings implements AutoCloseable {
     }
 
     /** JVM memory, GC, threads, class loading, and the processor (CPU usage and load). */
-    void bindJvm() {
+    public void bindJvm() {
         bind(new JvmMemoryMetrics());
         bind(new JvmGcMetrics());
         bind(new JvmThreadMetrics());
@@ -79,17 +79,17 @@ final class MeterBindings implements AutoCloseable {
     }
 
     /** Every metric of a Kafka producer, as {@code kafka.producer.*} meters. */
-    void bindKafkaClient(Producer<?, ?> producer) {
+    public void bindKafkaClient(Producer<?, ?> producer) {
         bind(new KafkaClientMetrics(producer, List.of(), kafkaRefresh, KAFKA_REFRESH));
     }
 
     /** Every metric of a Kafka consumer, as {@code kafka.consumer.*} meters. */
-    void bindKafkaClient(Consumer<?, ?> consumer) {
+    public void bindKafkaClient(Consumer<?, ?> consumer) {
         bind(new KafkaClientMetrics(consumer, List.of(), kafkaRefresh, KAFKA_REFRESH));
     }
 
     /** Every metric of a Kafka Streams instance and its clients, as {@code kafka.stream.*}, {@code kafka.consumer.*}, ... */
-    void bindKafkaStreams(KafkaStreams streams) {
+    public void bindKafkaStreams(KafkaStreams streams) {
         bind(new KafkaStreamsMetrics(streams, List.of(), kafkaRefresh, KAFKA_REFRESH));
     }
 

@@ -1,6 +1,7 @@
-package alldata.sidecar;
+package alldata.sidecar.kafka;
 
 import alldata.protocol.KafkaReach;
+import alldata.sidecar.config.SidecarConfig;
 import alldata.protocol.Topics;
 import java.util.ArrayList;
 import java.util.HashMap;
