@@ -2,6 +2,7 @@ package alldata;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -73,6 +74,24 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "alldata.sidecar..", "alldata.store..", "alldata.dev..", "alldata.cli..")
                 .because("the public client must not drag in the sidecar's internals")
+                .check(main);
+    }
+
+    @Test
+    void sidecarSubpackagesAreFreeOfCycles() {
+        slices().matching("alldata.sidecar.(*)..").should().beFreeOfCycles()
+                .because("each part of the sidecar can be read, tested and changed without the ones that use it")
+                .check(main);
+    }
+
+    @Test
+    void onlyTheHttpPackageUsesTheJdkHttpServer() {
+        noClasses().that().resideOutsideOfPackage("alldata.sidecar.http..")
+                .and().doNotHaveFullyQualifiedName("alldata.sidecar.repair.RepairHttp")
+                .should().dependOnClassesThat().resideInAPackage("com.sun.net.httpserver..")
+                .because("the JDK HTTP server is the HTTP API's (sidecar.http); the one exemption, repair's"
+                        + " endpoints (RepairHttp), stays beside repair because repair asks its peers through"
+                        + " sidecar.http, and moving it there would make the two packages depend on each other")
                 .check(main);
     }
 }
