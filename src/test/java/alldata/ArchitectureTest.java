@@ -4,6 +4,8 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import alldata.sidecar.Sidecar;
+import alldata.sidecar.config.SidecarConfig;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -92,6 +94,16 @@ class ArchitectureTest {
                 .because("the JDK HTTP server is the HTTP API's (sidecar.http); the one exemption, repair's"
                         + " endpoints (RepairHttp), stays beside repair because repair asks its peers through"
                         + " sidecar.http, and moving it there would make the two packages depend on each other")
+                .check(main);
+    }
+
+    @Test
+    void onlyTheCompositionRootsReadTheWholeConfig() {
+        noClasses().that().resideOutsideOfPackages("alldata.sidecar.config..", "alldata.dev..", "alldata.cli..")
+                .and().doNotBelongToAnyOf(Sidecar.class)
+                .should().dependOnClassesThat().belongToAnyOf(SidecarConfig.class)
+                .because("each part receives its own settings, built by the code that wires the parts together"
+                        + " (Sidecar, and the dev and cli tools), so a part says what it depends on")
                 .check(main);
     }
 }

@@ -5,14 +5,20 @@ import alldata.protocol.MemberRecord;
 import alldata.protocol.Topics;
 import alldata.sidecar.config.SidecarConfig;
 import alldata.sidecar.coordinator.CommandSender;
+import alldata.sidecar.coordinator.CoordinatorSettings;
 import alldata.sidecar.coordinator.CoordinatorTopology;
+import alldata.sidecar.coordinator.IngestLimits;
+import alldata.sidecar.coordinator.StreamsSettings;
 import alldata.sidecar.health.LoopbackCheck;
 import alldata.sidecar.health.Readiness;
 import alldata.sidecar.http.Health;
 import alldata.sidecar.http.HttpApi;
 import alldata.sidecar.http.HttpOptions;
+import alldata.sidecar.kafka.KafkaClients;
 import alldata.sidecar.kafka.TopicAdmin;
 import alldata.sidecar.kafka.TopicReplication;
+import alldata.sidecar.kafka.TopicSettings;
+import alldata.sidecar.membership.MembershipSettings;
 import alldata.sidecar.membership.MembershipAgent;
 import alldata.sidecar.membership.PeerDirectory;
 import alldata.sidecar.metrics.ConsumerLag;
@@ -85,14 +91,14 @@ public final class Sidecar implements AutoCloseable {
         Deque<AutoCloseable> opened = new ArrayDeque<>(List.of(store));
         try {
             try (Admin admin = Admin.create(config.kafkaClientConfig())) {
-                this.topicReplication = TopicAdmin.ensureTopics(admin, config);
+                this.topicReplication = TopicAdmin.ensureTopics(admin, topicSettings(config));
             }
-            this.identity = StartupIdentity.establish(config, store);
+            this.identity = StartupIdentity.establish(kafkaClients(config), config.sessionTimeoutMs(), store);
             metrics.storeSize(store.statistics()::approximateSizeBytes, store.statistics()::approximateCount);
             Map<String, Object> producerProps = config.kafkaClientConfig();
             producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, "alldata-sidecar-" + config.nodeId());
             producerProps = ClientDefaults.producer(producerProps);
-            producerProps.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicAdmin.maxRequestBytes(config));
+            producerProps.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicAdmin.maxRequestBytes(topicSettings(config)));
             this.producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
             opened.push(producer);
             this.directory = new PeerDirectory(config.nodeId(), config.zone(), config.region(),
@@ -110,23 +116,25 @@ public final class Sidecar implements AutoCloseable {
             opened.push(http);
             LoopbackCheck.warning(config.httpBind(), http.address(), config.bootstrapServers()).ifPresent(log::warn);
             // LEAVING while this node cannot take replicas: peers stop placing them here until it recovers
-            this.membership = new MembershipAgent(config, http.address(), producer, directory, System::currentTimeMillis,
+            this.membership = new MembershipAgent(membershipSettings(config), http.address(), producer, directory, System::currentTimeMillis,
                     () -> store.writeFailure()
                             .map(f -> "replica store failing: " + f + "; fix the disk, then restart this sidecar")
                             .or(() -> writerFailure().map(f -> "replica writer failing: " + f
                                     + "; it retries by itself")), identity.incarnation(), identity.startedEmptyAtMs());
             opened.push(membership);
-            this.repair = RepairService.create(config, store, producer, repairMembership(), identity,
+            this.repair = RepairService.create(repairSettings(config), config.topics(), repairLimits(config), store, producer, repairMembership(), identity,
                     config.get(SidecarConfig.HTTP_AUTH_TOKEN), http.peerTls(), this::stopCoordinating);
             opened.push(repair);
             RepairHttp repairHttp = new RepairHttp(config.nodeId(), store, repair);
             http.mount("/repair", repairHttp);
             http.mount("/admin", repairHttp);
-            this.writer = ReplicaWriter.create(config, store, producer, metrics, repair::onReplies);
+            this.writer = ReplicaWriter.create(kafkaClients(config), store, producer, metrics, repair::onReplies);
             opened.push(writer);
-            CoordinatorTopology coordinator = CoordinatorTopology.of(config, directory, store, acks::sendClock,
+            CoordinatorTopology coordinator = CoordinatorTopology.of(coordinatorSettings(config), config.topics(),
+                    TopicAdmin.changelogRecordMaxBytes(topicSettings(config)), directory, store, acks::sendClock,
                     CommandSender.through(producer, config.topics()), metrics);
-            this.streams = new KafkaStreams(coordinator.topology(), CoordinatorTopology.streamsConfig(config, topicReplication),
+            this.streams = new KafkaStreams(coordinator.topology(), CoordinatorTopology.streamsConfig(streamsSettings(config),
+                    topicReplication),
                     coordinator.clientSupplier());
             opened.push(streams);
             streams.setStateListener(coordinatorState);
@@ -149,6 +157,54 @@ public final class Sidecar implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** How this node's parts reach Kafka. */
+    public static KafkaClients kafkaClients(SidecarConfig config) {
+        return new KafkaClients(config.nodeId(), config.topics(), config.kafkaClientConfig());
+    }
+
+    /** What the topic admin creates and how large its records may be. */
+    public static TopicSettings topicSettings(SidecarConfig config) {
+        return new TopicSettings(config.bootstrapServers(), config.topics(), config.nodeId(), config.ingestPartitions(),
+                config.resultsPartitions(), config.commandPartitions(), config.topicReplicationFactor(),
+                config.maxEventBytes(), config.maxKeyBytes(), config.maxHeaderBytes(), config.maxCommandBatchBytes());
+    }
+
+    /** The coordinator's Kafka Streams settings. */
+    public static StreamsSettings streamsSettings(SidecarConfig config) {
+        return new StreamsSettings(kafkaClients(config), config.dataDir(), config.processingGuarantee(),
+                config.streamThreads(), config.commitIntervalMs(), TopicAdmin.maxRequestBytes(topicSettings(config)));
+    }
+
+    /** The coordinator's settings. */
+    private static CoordinatorSettings coordinatorSettings(SidecarConfig config) {
+        return new CoordinatorSettings(config.nodeId(), config.strategy(), config.commitLevel(), config.replicaTimeoutMs(),
+                config.get(SidecarConfig.PUT_TIMEOUT_MS),
+                config.get(SidecarConfig.PLACEMENT_WHEN_SHORT),
+                new IngestLimits(config.maxEventBytes(), config.maxKeyBytes(), config.maxHeaderBytes(),
+                        config.get(SidecarConfig.MAX_EVENT_DEPTH)),
+                config.get(SidecarConfig.MAX_PENDING_PUTS), config.get(SidecarConfig.MAX_PENDING_BYTES),
+                config.maxCommandBatchBytes(), config.get(SidecarConfig.COMMIT_MIN_INTERVAL_MS), config.commitSpread());
+    }
+
+    /** What the membership agent announces and how often. */
+    private static MembershipSettings membershipSettings(SidecarConfig config) {
+        return new MembershipSettings(kafkaClients(config), config.zone(), config.region(),
+                config.get(SidecarConfig.HTTP_TLS_KEYSTORE_PATH).isPresent(), config.heartbeatMs());
+    }
+
+    /** What repair decides with. */
+    private static RepairService.Settings repairSettings(SidecarConfig config) {
+        return RepairService.Settings.of(config.nodeId(), config.zone(), config.region(), config.strategy(),
+                config.sessionTimeoutMs(), config.replicaTimeoutMs(), config.get(SidecarConfig.REPAIR_DELAY_MS),
+                config.get(SidecarConfig.REPAIR_SCAN_INTERVAL_MS));
+    }
+
+    /** How fast repair copies. */
+    private static RepairService.Limits repairLimits(SidecarConfig config) {
+        return new RepairService.Limits(config.get(SidecarConfig.REPAIR_MAX_EVENTS_PER_S),
+                config.get(SidecarConfig.REPAIR_MAX_BYTES_PER_S), config.maxCommandBatchBytes());
     }
 
     /** The HTTP API's settings, from the {@code http.*} keys. */

@@ -9,6 +9,7 @@ import alldata.protocol.MemberRecord;
 import alldata.protocol.MembershipTable;
 import alldata.protocol.Topics;
 import alldata.protocol.Wire;
+import alldata.sidecar.Sidecar;
 import alldata.sidecar.config.SidecarConfig;
 import alldata.sidecar.membership.MembershipSnapshot;
 import java.io.PrintWriter;
@@ -109,7 +110,7 @@ class MembershipReadersIT {
         MembershipTable client = ClusterMembers.read(Map.of("bootstrap.servers", kafka.bootstrapServers()), topics);
         SidecarConfig config = SidecarConfig.from(Map.of("node.id", "node-9", "topic.prefix", prefix,
                 "kafka.bootstrap.servers", kafka.bootstrapServers()), Map.of());
-        assertThat(MembershipSnapshot.read(config, Duration.ofSeconds(60))).isEqualTo(client);
+        assertThat(MembershipSnapshot.read(Sidecar.kafkaClients(config), Duration.ofSeconds(60))).isEqualTo(client);
         assertThat(client.members()).containsOnlyKeys("node-1");
         assertThat(client.tombstoned("node-2")).isTrue();
     }

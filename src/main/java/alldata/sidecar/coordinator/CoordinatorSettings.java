@@ -23,10 +23,10 @@ import java.util.Objects;
  * @param commitMinIntervalMs shortest time between two commits a task asks for (exactly-once)
  * @param spread            fault domains a put's acked replicas must span unless its headers say otherwise
  */
-record CoordinatorSettings(String nodeId, ReplicationStrategy strategy, CommitLevel defaultLevel, long replicaTimeoutMs,
+public record CoordinatorSettings(String nodeId, ReplicationStrategy strategy, CommitLevel defaultLevel, long replicaTimeoutMs,
                            long putTimeoutMs, WhenShort whenShort, IngestLimits limits, int maxPendingPuts, long maxPendingBytes,
                            int maxBatchBytes, long commitMinIntervalMs, SpreadRequirement spread) {
-    CoordinatorSettings {
+    public CoordinatorSettings {
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(strategy, "strategy");
         Objects.requireNonNull(defaultLevel, "defaultLevel");

@@ -2,7 +2,6 @@ package alldata.sidecar.coordinator;
 
 import alldata.protocol.ClientDefaults;
 import alldata.protocol.Topics;
-import alldata.sidecar.config.SidecarConfig;
 import alldata.sidecar.metrics.SidecarMetrics;
 import alldata.sidecar.kafka.TopicAdmin;
 import alldata.sidecar.kafka.TopicReplication;
@@ -36,23 +35,26 @@ public final class CoordinatorTopology {
     private final IngestGate gate = new IngestGate();
     private final Topology topology;
 
-    private <S extends ReplicaWrites & ReplicaPlans & FailedMarks> CoordinatorTopology(SidecarConfig config,
-            PeerDirectory peers, S store, ClockMarkers clockMarkers, CommandSender commands, SidecarMetrics metrics) {
-        this.topology = build(settings(config), config.topics(), peers,
-                new RocksLocalReplica(config.nodeId(), store, metrics), clockMarkers, commands, gate, metrics,
-                TopicAdmin.changelogRecordMaxBytes(config));
+    private <S extends ReplicaWrites & ReplicaPlans & FailedMarks> CoordinatorTopology(CoordinatorSettings settings,
+            Topics topics, int changelogMaxBytes, PeerDirectory peers, S store, ClockMarkers clockMarkers,
+            CommandSender commands, SidecarMetrics metrics) {
+        this.topology = build(settings, topics, peers, new RocksLocalReplica(settings.nodeId(), store, metrics),
+                clockMarkers, commands, gate, metrics, changelogMaxBytes);
     }
 
     /**
      * The coordinator of one sidecar (each KafkaStreams instance needs its own): run its {@link #topology()}
      * with its {@link #clientSupplier()}.
      *
+     * @param settings          what the coordinator decides with (the composition root builds it from the config)
+     * @param changelogMaxBytes the largest record of the pending-puts changelog
      * @param clockMarkers sends a task's clock markers to its ack partition, outside the task's transaction
      * @param commands     sends a task's command records to the nodes' command topics, outside its transaction
      */
-    public static <S extends ReplicaWrites & ReplicaPlans & FailedMarks> CoordinatorTopology of(SidecarConfig config,
-            PeerDirectory peers, S store, ClockMarkers clockMarkers, CommandSender commands, SidecarMetrics metrics) {
-        return new CoordinatorTopology(config, peers, store, clockMarkers, commands, metrics);
+    public static <S extends ReplicaWrites & ReplicaPlans & FailedMarks> CoordinatorTopology of(
+            CoordinatorSettings settings, Topics topics, int changelogMaxBytes, PeerDirectory peers, S store,
+            ClockMarkers clockMarkers, CommandSender commands, SidecarMetrics metrics) {
+        return new CoordinatorTopology(settings, topics, changelogMaxBytes, peers, store, clockMarkers, commands, metrics);
     }
 
     public Topology topology() {
@@ -62,16 +64,6 @@ public final class CoordinatorTopology {
     /** The clients Streams must use, so that back-pressure can pause ingest partitions. */
     public KafkaClientSupplier clientSupplier() {
         return new CoordinatorClientSupplier(gate);
-    }
-
-    static CoordinatorSettings settings(SidecarConfig config) {
-        return new CoordinatorSettings(config.nodeId(), config.strategy(), config.commitLevel(), config.replicaTimeoutMs(),
-                config.get(SidecarConfig.PUT_TIMEOUT_MS),
-                config.get(SidecarConfig.PLACEMENT_WHEN_SHORT),
-                new IngestLimits(config.maxEventBytes(), config.maxKeyBytes(), config.maxHeaderBytes(),
-                        config.get(SidecarConfig.MAX_EVENT_DEPTH)),
-                config.get(SidecarConfig.MAX_PENDING_PUTS), config.get(SidecarConfig.MAX_PENDING_BYTES),
-                config.maxCommandBatchBytes(), config.get(SidecarConfig.COMMIT_MIN_INTERVAL_MS), config.commitSpread());
     }
 
     static Topology build(CoordinatorSettings settings, Topics topics, PeerDirectory peers, LocalReplica local,
@@ -106,12 +98,12 @@ public final class CoordinatorTopology {
      *
      * @param replication how the changelog is replicated, as the sidecar's own topics
      */
-    public static Properties streamsConfig(SidecarConfig config, TopicReplication replication) {
+    public static Properties streamsConfig(StreamsSettings config, TopicReplication replication) {
         Properties p = new Properties();
-        p.putAll(config.kafkaClientConfig());
-        Topics topics = config.topics();
+        p.putAll(config.kafka().kafkaClientConfig());
+        Topics topics = config.kafka().topics();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, topics.coordinatorApplicationId());
-        p.put(StreamsConfig.CLIENT_ID_CONFIG, topics.coordinatorApplicationId() + "-" + config.nodeId());
+        p.put(StreamsConfig.CLIENT_ID_CONFIG, topics.coordinatorApplicationId() + "-" + config.kafka().nodeId());
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.dataDir().resolve("streams").toAbsolutePath().toString());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
@@ -127,14 +119,14 @@ public final class CoordinatorTopology {
         // finding the flag there, warned at every start that it was off
         p.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
         // the largest command batch and the largest dead letter must fit a request
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), TopicAdmin.maxRequestBytes(config));
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), config.maxRequestBytes());
         p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), ClientDefaults.LINGER_MS);
         p.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
         p.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), ClientDefaults.FETCH_MAX_WAIT_MS);
         // static membership (Streams appends the thread index): a node that restarts, crashed or clean, takes its own
         // tasks back without a group-wide rebalance; the session bounds how long a node gone for good keeps them
         p.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
-                topics.coordinatorApplicationId() + "-" + config.nodeId());
+                topics.coordinatorApplicationId() + "-" + config.kafka().nodeId());
         putIfUnset(p, ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, COORDINATOR_SESSION_TIMEOUT_MS);
         putIfUnset(p, ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, COORDINATOR_SESSION_TIMEOUT_MS / 5);
         return p;

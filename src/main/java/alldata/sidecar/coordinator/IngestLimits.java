@@ -11,7 +11,7 @@ package alldata.sidecar.coordinator;
  * @param maxDepth       deepest nesting of objects and arrays in an event, the event's own object counting
  *                       as 1 ({@code max.event.depth})
  */
-record IngestLimits(int maxEventBytes, int maxKeyBytes, int maxHeaderBytes, int maxDepth) {
+public record IngestLimits(int maxEventBytes, int maxKeyBytes, int maxHeaderBytes, int maxDepth) {
     /** Size of the smallest event, {@code {}}. */
     static final int MIN_EVENT_BYTES = 2;
     /**
@@ -25,7 +25,7 @@ record IngestLimits(int maxEventBytes, int maxKeyBytes, int maxHeaderBytes, int 
      */
     static final int MAX_DEPTH = 1_000;
 
-    IngestLimits {
+    public IngestLimits {
         if (maxEventBytes < MIN_EVENT_BYTES) {
             throw new IllegalArgumentException("max.event.bytes must be at least " + MIN_EVENT_BYTES
                     + " (the size of {}), got " + maxEventBytes);

@@ -1,7 +1,6 @@
 package alldata.sidecar.kafka;
 
 import alldata.protocol.KafkaReach;
-import alldata.sidecar.config.SidecarConfig;
 import alldata.protocol.Topics;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,32 +43,32 @@ public final class TopicAdmin {
      * records are refused by the broker to their producer; records within it but over a limit are
      * rejected by the coordinator with a FAILED outcome and a dead letter.
      */
-    public static int ingestRecordMaxBytes(SidecarConfig config) {
+    public static int ingestRecordMaxBytes(TopicSettings config) {
         return config.maxEventBytes() + config.maxKeyBytes() + config.maxHeaderBytes() + ENVELOPE_BYTES;
     }
 
     /** Largest dead letter: any ingest record, plus the headers that say why it was rejected. */
-    public static int deadLetterMaxBytes(SidecarConfig config) {
+    public static int deadLetterMaxBytes(TopicSettings config) {
         return ingestRecordMaxBytes(config) + ENVELOPE_BYTES;
     }
 
     /** Largest command record: a full batch plus the one put that crossed the batch cap. */
-    public static int commandRecordMaxBytes(SidecarConfig config) {
+    public static int commandRecordMaxBytes(TopicSettings config) {
         return config.maxCommandBatchBytes() + config.maxEventBytes() + ENVELOPE_BYTES;
     }
 
     /** Largest pending-put record in the coordinator's changelog: a maximal event and correlation id. */
-    public static int changelogRecordMaxBytes(SidecarConfig config) {
+    public static int changelogRecordMaxBytes(TopicSettings config) {
         return ingestRecordMaxBytes(config);
     }
 
     /** Largest outcome: bounded correlation id and reason, a few node ids. */
-    public static int resultRecordMaxBytes(SidecarConfig config) {
+    public static int resultRecordMaxBytes(TopicSettings config) {
         return config.maxKeyBytes() + config.maxHeaderBytes() + ENVELOPE_BYTES;
     }
 
     /** Largest request a sidecar's producers send: the largest of the records above. */
-    public static int maxRequestBytes(SidecarConfig config) {
+    public static int maxRequestBytes(TopicSettings config) {
         return Math.max(deadLetterMaxBytes(config), commandRecordMaxBytes(config)) + ENVELOPE_BYTES;
     }
 
@@ -80,7 +79,7 @@ public final class TopicAdmin {
      * @return how the topics it creates are replicated (Streams' changelog is to be created alike)
      * @throws IllegalStateException naming the topic to fix when they differ
      */
-    public static TopicReplication ensureTopics(Admin admin, SidecarConfig config) throws InterruptedException {
+    public static TopicReplication ensureTopics(Admin admin, TopicSettings config) throws InterruptedException {
         int brokers = checkReachable(admin, config);
         TopicReplication replication = TopicReplication.decide(config.topicReplicationFactor(), brokers);
         replication.warning().ifPresentOrElse(log::warn, () -> log.info("topics are created with {}", replication));
@@ -136,7 +135,7 @@ public final class TopicAdmin {
      * Fails fast, with what to fix, when Kafka cannot be reached within {@link KafkaReach#DEFAULT_TIMEOUT} or
      * refuses the sidecar's credentials (instead of hanging in retries).
      */
-    static int checkReachable(Admin admin, SidecarConfig config) throws InterruptedException {
+    static int checkReachable(Admin admin, TopicSettings config) throws InterruptedException {
         return KafkaReach.check(admin, config.bootstrapServers(), KafkaReach.DEFAULT_TIMEOUT, HINTS);
     }
 

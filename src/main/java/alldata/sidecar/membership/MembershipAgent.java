@@ -5,7 +5,6 @@ import alldata.protocol.MemberRecord;
 import alldata.protocol.MembershipTable;
 import alldata.protocol.Topics;
 import alldata.protocol.Wire;
-import alldata.sidecar.config.SidecarConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -46,7 +45,7 @@ import org.slf4j.LoggerFactory;
 public final class MembershipAgent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MembershipAgent.class);
 
-    private final SidecarConfig config;
+    private final MembershipSettings config;
     private final Producer<byte[], byte[]> producer;
     private final PeerDirectory directory;
     private final LongSupplier clock;
@@ -69,7 +68,7 @@ public final class MembershipAgent implements AutoCloseable {
      * @param incarnation        the id of this node's store
      * @param incarnationStartMs when that store started empty (0: it holds everything it was sent)
      */
-    public MembershipAgent(SidecarConfig config, String httpAddress, Producer<byte[], byte[]> producer,
+    public MembershipAgent(MembershipSettings config, String httpAddress, Producer<byte[], byte[]> producer,
                            PeerDirectory directory, LongSupplier clock, Supplier<Optional<String>> cannotTakeReplicas,
                            String incarnation, long incarnationStartMs) {
         this.config = config;
@@ -79,7 +78,7 @@ public final class MembershipAgent implements AutoCloseable {
         this.clock = clock;
         this.self = new MemberRecord(config.nodeId(), config.zone(), config.region(),
                 config.topics().commands(config.nodeId()), httpAddress, MemberRecord.State.UP, clock.getAsLong(),
-                config.get(SidecarConfig.HTTP_TLS_KEYSTORE_PATH).isPresent(), incarnation, incarnationStartMs);
+                config.https(), incarnation, incarnationStartMs);
         Map<String, Object> props = config.kafkaClientConfig();
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "alldata-membership-" + config.nodeId());

@@ -1,7 +1,7 @@
 package alldata.sidecar.membership;
 
 import alldata.protocol.MembershipTable;
-import alldata.sidecar.config.SidecarConfig;
+import alldata.sidecar.kafka.KafkaClients;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +22,7 @@ public final class MembershipSnapshot {
      *
      * @throws IllegalStateException when it cannot be read to its end within {@code timeout}
      */
-    public static MembershipTable read(SidecarConfig config, Duration timeout) {
+    public static MembershipTable read(KafkaClients config, Duration timeout) {
         Map<String, Object> props = config.kafkaClientConfig();
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "alldata-membership-snapshot-" + config.nodeId());

@@ -9,7 +9,6 @@ import alldata.protocol.AckBatch;
 import alldata.protocol.MemberRecord;
 import alldata.protocol.RepairStatus;
 import alldata.protocol.Topics;
-import alldata.sidecar.config.SidecarConfig;
 import alldata.store.NodeState;
 import alldata.store.ReplicaPlans;
 import alldata.store.ReplicaReads;
@@ -104,15 +103,41 @@ public final class RepairService implements AutoCloseable {
         void leaveForGood() throws Exception;
     }
 
-    /** The repair settings of a sidecar. */
-    record Settings(String node, String zone, String region, ReplicationStrategy strategy, long sessionTimeoutMs,
+    /**
+     * The repair settings of a sidecar.
+     *
+     * @param node            {@code node.id}
+     * @param zone            {@code zone}
+     * @param region          {@code region}
+     * @param strategy        the replication factor and spread every event is kept on
+     * @param sessionTimeoutMs {@code membership.session.timeout.ms}
+     * @param repairDelayMs   {@code repair.delay.ms}
+     * @param scanIntervalMs  {@code repair.scan.interval.ms}
+     * @param answerTimeoutMs how long a copy or a peer's answer is waited for
+     * @param settleMs        how long a changed membership settles before repair acts on it
+     */
+    public record Settings(String node, String zone, String region, ReplicationStrategy strategy, long sessionTimeoutMs,
                     long repairDelayMs, long scanIntervalMs, long answerTimeoutMs, long settleMs) {
-        static Settings of(SidecarConfig c) {
-            long answerTimeout = Math.max(30_000, 6 * c.replicaTimeoutMs());
-            return new Settings(c.nodeId(), c.zone(), c.region(), c.strategy(), c.sessionTimeoutMs(),
-                    c.get(SidecarConfig.REPAIR_DELAY_MS), c.get(SidecarConfig.REPAIR_SCAN_INTERVAL_MS), answerTimeout,
-                    2 * Math.max(c.sessionTimeoutMs(), c.replicaTimeoutMs()));
+        /**
+         * The settings of a node whose replicas answer within {@code replicaTimeoutMs}: answers are awaited six times
+         * that (at least 30 s), and a changed membership settles twice the longer of it and the session timeout.
+         */
+        public static Settings of(String node, String zone, String region, ReplicationStrategy strategy,
+                                  long sessionTimeoutMs, long replicaTimeoutMs, long repairDelayMs, long scanIntervalMs) {
+            long answerTimeout = Math.max(30_000, 6 * replicaTimeoutMs);
+            return new Settings(node, zone, region, strategy, sessionTimeoutMs, repairDelayMs, scanIntervalMs,
+                    answerTimeout, 2 * Math.max(sessionTimeoutMs, replicaTimeoutMs));
         }
+    }
+
+    /**
+     * How fast repair may copy, and how large its command batches may be.
+     *
+     * @param maxEventsPerS        {@code repair.max.events.per.s}
+     * @param maxBytesPerS         {@code repair.max.bytes.per.s}
+     * @param maxCommandBatchBytes {@code max.command.batch.bytes}
+     */
+    public record Limits(int maxEventsPerS, long maxBytesPerS, int maxCommandBatchBytes) {
     }
 
     /** An operator's request to repair given keys now. */
@@ -189,23 +214,24 @@ public final class RepairService implements AutoCloseable {
     /**
      * The repair service of a sidecar.
      *
+     * @param settings         what repair decides with
+     * @param topics           the topic names
+     * @param limits           how fast it copies
      * @param producer         sends copies and plan updates; shared, never closed here
      * @param bearerToken      sent to peers' HTTP APIs, when the cluster uses one
      * @param stopCoordinating stops this node's coordinator (a decommission); called on its own thread
      */
-    public static <S extends ReplicaReads & ReplicaPlans & NodeState> RepairService create(SidecarConfig config,
-            S store, Producer<byte[], byte[]> producer, Membership membership, NodeIdentity identity,
+    public static <S extends ReplicaReads & ReplicaPlans & NodeState> RepairService create(Settings settings,
+            Topics topics, Limits limits, S store, Producer<byte[], byte[]> producer, Membership membership, NodeIdentity identity,
             Optional<String> bearerToken, SSLContext peerTls, Runnable stopCoordinating) {
-        Settings s = Settings.of(config);
         ReplyWaiter replies = new ReplyWaiter();
-        Topics topics = config.topics();
-        EventRepairer repairer = new EventRepairer(config.nodeId(), store, producer, topics, membership::member,
-                new HoldsClient(bearerToken, peerTls, Duration.ofMillis(s.answerTimeoutMs())), replies,
-                new TokenBucket(config.get(SidecarConfig.REPAIR_MAX_EVENTS_PER_S), System::nanoTime),
-                new TokenBucket(config.get(SidecarConfig.REPAIR_MAX_BYTES_PER_S), System::nanoTime), s.strategy(),
-                s.answerTimeoutMs(), config.maxCommandBatchBytes(), System::currentTimeMillis,
+        EventRepairer repairer = new EventRepairer(settings.node(), store, producer, topics, membership::member,
+                new HoldsClient(bearerToken, peerTls, Duration.ofMillis(settings.answerTimeoutMs())), replies,
+                new TokenBucket(limits.maxEventsPerS(), System::nanoTime),
+                new TokenBucket(limits.maxBytesPerS(), System::nanoTime), settings.strategy(),
+                settings.answerTimeoutMs(), limits.maxCommandBatchBytes(), System::currentTimeMillis,
                 nanos -> TimeUnit.NANOSECONDS.sleep(nanos));
-        return new RepairService(s, store, membership, identity, repairer, replies, stopCoordinating,
+        return new RepairService(settings, store, membership, identity, repairer, replies, stopCoordinating,
                 System::currentTimeMillis);
     }
 

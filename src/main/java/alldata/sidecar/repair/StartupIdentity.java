@@ -2,7 +2,7 @@ package alldata.sidecar.repair;
 
 import alldata.protocol.MalformedRecordException;
 import alldata.protocol.MemberRecord;
-import alldata.sidecar.config.SidecarConfig;
+import alldata.sidecar.kafka.KafkaClients;
 import alldata.sidecar.membership.MembershipSnapshot;
 import alldata.store.NodeState;
 import alldata.store.ReplicaReads;
@@ -30,13 +30,16 @@ public final class StartupIdentity {
     /**
      * The identity this sidecar runs as, written to its store when new.
      *
+     * @param kafka            the node and where to read the membership topic
+     * @param sessionTimeoutMs {@code membership.session.timeout.ms}: how long another live process's heartbeat counts
+     *
      * @throws IllegalStateException saying why this sidecar must not start (another node's store, a decommissioned
      *                               node, or another live process with this node id)
      */
-    public static <S extends NodeState & ReplicaReads> NodeIdentity establish(SidecarConfig config, S store)
-            throws InterruptedException {
-        return establish(config.nodeId(), store, config.sessionTimeoutMs(),
-                timeout -> MembershipSnapshot.read(config, timeout).members(), System::currentTimeMillis, Thread::sleep);
+    public static <S extends NodeState & ReplicaReads> NodeIdentity establish(KafkaClients kafka,
+            long sessionTimeoutMs, S store) throws InterruptedException {
+        return establish(kafka.nodeId(), store, sessionTimeoutMs,
+                timeout -> MembershipSnapshot.read(kafka, timeout).members(), System::currentTimeMillis, Thread::sleep);
     }
 
     static <S extends NodeState & ReplicaReads> NodeIdentity establish(String nodeId, S store, long sessionTimeoutMs,

@@ -14,7 +14,7 @@ import alldata.protocol.PutCommand;
 import alldata.protocol.ReplicaMeta;
 import alldata.protocol.ReplyBatch;
 import alldata.protocol.ReplyTo;
-import alldata.sidecar.config.SidecarConfig;
+import alldata.sidecar.kafka.KafkaClients;
 import alldata.sidecar.metrics.SidecarMetrics;
 import alldata.store.FailedMarks;
 import alldata.store.PlanUpdateOutcome;
@@ -194,7 +194,7 @@ public final class ReplicaWriter implements AutoCloseable {
      *
      * @param producer sends the answers; shared, never closed here
      */
-    public static <S extends ReplicaWrites & ReplicaPlans & FailedMarks> ReplicaWriter create(SidecarConfig config,
+    public static <S extends ReplicaWrites & ReplicaPlans & FailedMarks> ReplicaWriter create(KafkaClients config,
             S store, Producer<byte[], byte[]> producer, SidecarMetrics metrics) {
         return create(config, store, producer, metrics, ReplicaWriter::dropReplies);
     }
@@ -205,7 +205,7 @@ public final class ReplicaWriter implements AutoCloseable {
      * @param producer sends the answers; shared, never closed here
      * @param replies  hears the answers to puts this node sent with {@link ReplyTo.Node} naming itself
      */
-    public static <S extends ReplicaWrites & ReplicaPlans & FailedMarks> ReplicaWriter create(SidecarConfig config,
+    public static <S extends ReplicaWrites & ReplicaPlans & FailedMarks> ReplicaWriter create(KafkaClients config,
             S store, Producer<byte[], byte[]> producer, SidecarMetrics metrics,
             java.util.function.Consumer<AckBatch> replies) {
         Consumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig(config), new ByteArrayDeserializer(),
@@ -214,7 +214,7 @@ public final class ReplicaWriter implements AutoCloseable {
     }
 
     /** The command consumer's settings: this node's own group, a static member of it, offsets committed by hand. */
-    static Map<String, Object> consumerConfig(SidecarConfig config) {
+    static Map<String, Object> consumerConfig(KafkaClients config) {
         Map<String, Object> props = config.kafkaClientConfig();
         String group = config.topics().replicaGroup(config.nodeId());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
@@ -236,13 +236,13 @@ public final class ReplicaWriter implements AutoCloseable {
      * @param replies  hears the answers to puts this node sent with {@link ReplyTo.Node} naming itself (on the
      *                 writer's thread; after a failure the same answers may come again)
      */
-    public <S extends ReplicaWrites & ReplicaPlans & FailedMarks> ReplicaWriter(SidecarConfig config, S store,
+    public <S extends ReplicaWrites & ReplicaPlans & FailedMarks> ReplicaWriter(KafkaClients config, S store,
             Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, SidecarMetrics metrics,
             java.util.function.Consumer<AckBatch> replies) {
         this(config, of(store), consumer, producer, metrics, replies, new UntilClosed(), System::currentTimeMillis);
     }
 
-    ReplicaWriter(SidecarConfig config, BatchStore store, Consumer<byte[], byte[]> consumer,
+    ReplicaWriter(KafkaClients config, BatchStore store, Consumer<byte[], byte[]> consumer,
                   Producer<byte[], byte[]> producer, SidecarMetrics metrics,
                   java.util.function.Consumer<AckBatch> replies, Sleeper sleeper, LongSupplier clockMs) {
         this.nodeId = config.nodeId();

@@ -2,6 +2,7 @@ package alldata.sidecar.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import alldata.sidecar.Sidecar;
 import alldata.sidecar.config.SidecarConfig;
 import alldata.sidecar.kafka.TopicReplication;
 import java.util.HashMap;
@@ -19,7 +20,7 @@ class CoordinatorStreamsConfigTest {
     private static Map<String, Object> mainConsumer(Map<String, String> more, int thread) {
         Map<String, String> values = new HashMap<>(NODE);
         values.putAll(more);
-        Properties p = CoordinatorTopology.streamsConfig(SidecarConfig.from(values, Map.of()), ONE_BROKER);
+        Properties p = CoordinatorTopology.streamsConfig(settings(values, Map.of()), ONE_BROKER);
         return new StreamsConfig(p).getMainConsumerConfigs("g", "c", thread);
     }
 
@@ -28,12 +29,12 @@ class CoordinatorStreamsConfigTest {
     /** The changelog is replicated as the sidecar's own topics: min(3, brokers) replicas, min ISR 2. */
     @Test
     void theChangelogIsReplicatedAsTheSidecarsTopics() {
-        StreamsConfig three = new StreamsConfig(CoordinatorTopology.streamsConfig(SidecarConfig.from(NODE, Map.of()),
+        StreamsConfig three = new StreamsConfig(CoordinatorTopology.streamsConfig(settings(NODE, Map.of()),
                 TopicReplication.decide(Optional.empty(), 5)));
         assertThat(three.getInt(StreamsConfig.REPLICATION_FACTOR_CONFIG)).isEqualTo(3);
         assertThat(three.originalsWithPrefix(StreamsConfig.TOPIC_PREFIX)).containsEntry("min.insync.replicas", 2);
 
-        StreamsConfig one = new StreamsConfig(CoordinatorTopology.streamsConfig(SidecarConfig.from(NODE, Map.of()),
+        StreamsConfig one = new StreamsConfig(CoordinatorTopology.streamsConfig(settings(NODE, Map.of()),
                 ONE_BROKER));
         assertThat(one.getInt(StreamsConfig.REPLICATION_FACTOR_CONFIG)).isEqualTo(1);
         assertThat(one.originalsWithPrefix(StreamsConfig.TOPIC_PREFIX)).containsEntry("min.insync.replicas", 1);
@@ -60,5 +61,9 @@ class CoordinatorStreamsConfigTest {
     void anOperatorsSessionTimeoutWins() {
         Map<String, Object> consumer = mainConsumer(Map.of("kafka.session.timeout.ms", "30000"), 0);
         assertThat(consumer.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)).isEqualTo("30000");
+    }
+
+    private static StreamsSettings settings(Map<String, String> values, Map<String, String> env) {
+        return Sidecar.streamsSettings(SidecarConfig.from(values, env));
     }
 }

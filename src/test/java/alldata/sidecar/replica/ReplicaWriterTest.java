@@ -18,7 +18,9 @@ import alldata.protocol.ReplicaMeta;
 import alldata.protocol.ReplyBatch;
 import alldata.protocol.ReplyTo;
 import alldata.protocol.Topics;
+import alldata.sidecar.Sidecar;
 import alldata.sidecar.config.SidecarConfig;
+import alldata.sidecar.kafka.KafkaClients;
 import alldata.sidecar.metrics.SidecarMetrics;
 import alldata.store.PlanUpdateOutcome;
 import alldata.store.ReplicaWrite;
@@ -59,9 +61,9 @@ import org.slf4j.LoggerFactory;
  */
 class ReplicaWriterTest {
     private static final String NODE = "n1";
-    private static final SidecarConfig CONFIG = SidecarConfig.from(
-            Map.of("node.id", NODE, "kafka.bootstrap.servers", "unused:9092"), Map.of());
-    private static final Topics TOPICS = CONFIG.topics();
+    private static final KafkaClients KAFKA = Sidecar.kafkaClients(SidecarConfig.from(
+            Map.of("node.id", NODE, "kafka.bootstrap.servers", "unused:9092"), Map.of()));
+    private static final Topics TOPICS = KAFKA.topics();
     private static final TopicPartition COMMANDS = new TopicPartition(TOPICS.commands(NODE), 0);
     private static final List<String> PLAN = List.of("n0", NODE, "n2");
 
@@ -151,7 +153,7 @@ class ReplicaWriterTest {
                 store.clearFailed(keys);
             }
         };
-        writer = new ReplicaWriter(CONFIG, counting, consumer, producer, metrics, replies::add, sleeps::add,
+        writer = new ReplicaWriter(KAFKA, counting, consumer, producer, metrics, replies::add, sleeps::add,
                 () -> clockRuns ? clockMs.addAndGet(ReplicaWriter.OFFSET_COMMIT_INTERVAL_MS) : clockMs.get());
         consumer.updateBeginningOffsets(Map.of(COMMANDS, 0L));
         consumer.schedulePollTask(() -> consumer.rebalance(List.of(COMMANDS)));
@@ -606,7 +608,7 @@ class ReplicaWriterTest {
     void theLoopRunsOnItsThreadAndCloseEndsIt() {
         MockProducer<byte[], byte[]> sends = new MockProducer<>(true, null, new ByteArraySerializer(),
                 new ByteArraySerializer());
-        ReplicaWriter running = new ReplicaWriter(CONFIG, store, consumer, sends, metrics, replies::add);
+        ReplicaWriter running = new ReplicaWriter(KAFKA, store, consumer, sends, metrics, replies::add);
         consumer.updateBeginningOffsets(Map.of(COMMANDS, 0L));
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of(COMMANDS));
@@ -626,7 +628,7 @@ class ReplicaWriterTest {
     /** A restarted writer takes its command topic back at once instead of waiting out its dead incarnation's session. */
     @Test
     void theCommandConsumerIsAStaticMemberOfItsNodesOwnGroup() {
-        Map<String, Object> c = ReplicaWriter.consumerConfig(CONFIG);
+        Map<String, Object> c = ReplicaWriter.consumerConfig(KAFKA);
         assertThat(c.get(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG)).isEqualTo(TOPICS.replicaGroup(NODE));
         assertThat(c.get(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_INSTANCE_ID_CONFIG))
                 .isEqualTo(TOPICS.replicaGroup(NODE));
