@@ -92,8 +92,8 @@ class ArchitectureTest {
                 .and().doNotHaveFullyQualifiedName("alldata.sidecar.repair.RepairHttp")
                 .should().dependOnClassesThat().resideInAPackage("com.sun.net.httpserver..")
                 .because("the JDK HTTP server is the HTTP API's (sidecar.http); the one exemption, repair's"
-                        + " endpoints (RepairHttp), stays beside repair because repair asks its peers through"
-                        + " sidecar.http, and moving it there would make the two packages depend on each other")
+                        + " endpoints (RepairHttp), stays beside the repair service it serves, so that sidecar.http"
+                        + " does not depend on repair")
                 .check(main);
     }
 

@@ -35,7 +35,8 @@ final class StreamsFloor implements AutoCloseable {
         try {
             String app = prefix.replace('.', '-') + "floor";
             for (Sidecar s : cluster.sidecars()) {
-                Properties props = CoordinatorTopology.streamsConfig(Sidecar.streamsSettings(s.config()), s.topicReplication());
+                Properties props = CoordinatorTopology.streamsConfig(Sidecar.streamsSettings(s.config()),
+                        s.topicReplication());
                 props.put(StreamsConfig.APPLICATION_ID_CONFIG, app);
                 props.put(StreamsConfig.CLIENT_ID_CONFIG, app + "-" + s.nodeId());
                 props.put(StreamsConfig.STATE_DIR_CONFIG, s.config().dataDir().resolve("floor").toAbsolutePath().toString());

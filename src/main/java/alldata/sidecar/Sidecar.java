@@ -98,7 +98,8 @@ public final class Sidecar implements AutoCloseable {
             Map<String, Object> producerProps = config.kafkaClientConfig();
             producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, "alldata-sidecar-" + config.nodeId());
             producerProps = ClientDefaults.producer(producerProps);
-            producerProps.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicAdmin.maxRequestBytes(topicSettings(config)));
+            producerProps.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                    TopicAdmin.maxRequestBytes(topicSettings(config)));
             this.producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
             opened.push(producer);
             this.directory = new PeerDirectory(config.nodeId(), config.zone(), config.region(),
@@ -116,13 +117,15 @@ public final class Sidecar implements AutoCloseable {
             opened.push(http);
             LoopbackCheck.warning(config.httpBind(), http.address(), config.bootstrapServers()).ifPresent(log::warn);
             // LEAVING while this node cannot take replicas: peers stop placing them here until it recovers
-            this.membership = new MembershipAgent(membershipSettings(config), http.address(), producer, directory, System::currentTimeMillis,
+            this.membership = new MembershipAgent(membershipSettings(config), http.address(), producer, directory,
+                    System::currentTimeMillis,
                     () -> store.writeFailure()
                             .map(f -> "replica store failing: " + f + "; fix the disk, then restart this sidecar")
                             .or(() -> writerFailure().map(f -> "replica writer failing: " + f
                                     + "; it retries by itself")), identity.incarnation(), identity.startedEmptyAtMs());
             opened.push(membership);
-            this.repair = RepairService.create(repairSettings(config), config.topics(), repairLimits(config), store, producer, repairMembership(), identity,
+            this.repair = RepairService.create(repairSettings(config), config.topics(), repairLimits(config), store,
+                    producer, repairMembership(), identity,
                     config.get(SidecarConfig.HTTP_AUTH_TOKEN), http.peerTls(), this::stopCoordinating);
             opened.push(repair);
             RepairHttp repairHttp = new RepairHttp(config.nodeId(), store, repair);

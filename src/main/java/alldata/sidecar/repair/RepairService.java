@@ -222,7 +222,8 @@ public final class RepairService implements AutoCloseable {
      * @param stopCoordinating stops this node's coordinator (a decommission); called on its own thread
      */
     public static <S extends ReplicaReads & ReplicaPlans & NodeState> RepairService create(Settings settings,
-            Topics topics, Limits limits, S store, Producer<byte[], byte[]> producer, Membership membership, NodeIdentity identity,
+            Topics topics, Limits limits, S store, Producer<byte[], byte[]> producer, Membership membership,
+            NodeIdentity identity,
             Optional<String> bearerToken, SSLContext peerTls, Runnable stopCoordinating) {
         ReplyWaiter replies = new ReplyWaiter();
         EventRepairer repairer = new EventRepairer(settings.node(), store, producer, topics, membership::member,
