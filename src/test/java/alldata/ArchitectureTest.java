@@ -14,11 +14,14 @@ import org.junit.jupiter.api.Test;
  * build in the unit-test phase.
  *
  * <pre>
- *   cli ──► dev ──► client ──► protocol ──► core
- *    │       │                    ▲           ▲
- *    │       └──► sidecar.* ──────┘           │
+ *   cli ──► dev ──► client ──► http ──► protocol ──► core
+ *    │       │                  ▲          ▲           ▲
+ *    │       └──► sidecar.* ────┴──────────┘           │
  *    │               └──► store ──► protocol
  * </pre>
+ *
+ * {@code http} is the one client of nodes' HTTP APIs: the sidecars (asking their peers) and the tools (through
+ * {@code client}) share it, so it sits below both.
  */
 class ArchitectureTest {
     private static JavaClasses main;
@@ -53,6 +56,7 @@ class ArchitectureTest {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("core").definedBy("alldata.core..")
                 .layer("protocol").definedBy("alldata.protocol..")
+                .layer("http").definedBy("alldata.http..")
                 .layer("store").definedBy("alldata.store..")
                 .layer("sidecar").definedBy("alldata.sidecar..")
                 .layer("client").definedBy("alldata.client..")
@@ -63,12 +67,32 @@ class ArchitectureTest {
                 .whereLayer("client").mayOnlyBeAccessedByLayers("cli", "dev")
                 .whereLayer("sidecar").mayOnlyBeAccessedByLayers("cli", "dev")
                 .whereLayer("store").mayOnlyBeAccessedByLayers("sidecar", "cli", "dev")
-                .whereLayer("protocol").mayOnlyBeAccessedByLayers("store", "sidecar", "client", "cli", "dev")
+                .whereLayer("http").mayOnlyBeAccessedByLayers("sidecar", "client", "cli", "dev")
+                .whereLayer("protocol").mayOnlyBeAccessedByLayers("store", "http", "sidecar", "client", "cli", "dev")
                 .check(main);
     }
 
     @Test
-    void clientUsesOnlyCoreAndProtocol() {
+    void theHttpClientUsesOnlyCoreAndProtocol() {
+        noClasses().that().resideInAPackage("alldata.http..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "alldata.sidecar..", "alldata.store..", "alldata.client..", "alldata.dev..", "alldata.cli..")
+                .because("the sidecars and the tools share it: it may know neither")
+                .check(main);
+    }
+
+    @Test
+    void onlyTheHttpClientSpeaksHttpToNodes() {
+        noClasses().that().resideOutsideOfPackage("alldata.http..")
+                .should().dependOnClassesThat().resideInAnyPackage("java.net.http..")
+                .orShould().dependOnClassesThat().areAssignableTo(java.net.URLConnection.class)
+                .because("one HTTP stack, one token rule, one timeout rule: every request to a node goes through"
+                        + " alldata.http.NodeClient")
+                .check(main);
+    }
+
+    @Test
+    void clientUsesOnlyCoreProtocolAndTheHttpClient() {
         noClasses().that().resideInAPackage("alldata.client..")
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "alldata.sidecar..", "alldata.store..", "alldata.dev..", "alldata.cli..")

@@ -108,7 +108,7 @@ public final class Sidecar implements AutoCloseable {
                                     + "; it retries by itself")), identity.incarnation(), identity.startedEmptyAtMs());
             opened.push(membership);
             this.repair = RepairService.create(config, store, producer, repairMembership(), identity,
-                    config.get(SidecarConfig.HTTP_AUTH_TOKEN), http.peerTls(), this::stopCoordinating);
+                    http.peers(), this::stopCoordinating);
             opened.push(repair);
             RepairHttp repairHttp = new RepairHttp(config.nodeId(), store, repair);
             http.mount("/repair", repairHttp);

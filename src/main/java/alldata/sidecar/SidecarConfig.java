@@ -86,8 +86,9 @@ public final class SidecarConfig {
     public static final Setting<String> HTTP_TLS_TRUSTSTORE_TYPE = Setting.ofString("http.tls.truststore.type",
             "PKCS12", "Type of `http.tls.truststore.path` (PKCS12 or JKS).");
     public static final Setting<Long> HTTP_PEER_TIMEOUT_MS = Setting.ofLong("http.peer.timeout.ms", 5000, atLeast(1),
-            "How long a cluster read waits for a peer to connect, to answer and between the bytes of its answer;"
-                    + " a peer that does not is read as down.");
+            "How long a node waits for a peer's HTTP API (cluster reads, and repair asking which events a peer"
+                    + " holds) to connect, to answer and between the bytes of its answer; a peer that does not is read as"
+                    + " down.");
     public static final Setting<Long> HTTP_SCAN_MAX_PAGE_BYTES = Setting.ofLong("http.scan.max.page.bytes", 16L << 20,
             between(1, 1L << 40), "A scan page ends before its events exceed this many bytes (it holds at least one"
                     + " event); `limit` caps its events.");

@@ -10,12 +10,12 @@ import alldata.protocol.MemberRecord;
 import alldata.protocol.RepairStatus;
 import alldata.protocol.Topics;
 import alldata.sidecar.SidecarConfig;
+import alldata.sidecar.http.PeerRequests;
 import alldata.store.NodeState;
 import alldata.store.ReplicaPlans;
 import alldata.store.ReplicaReads;
 import alldata.store.StoredPlan;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,7 +29,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
-import javax.net.ssl.SSLContext;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -190,17 +189,17 @@ public final class RepairService implements AutoCloseable {
      * The repair service of a sidecar.
      *
      * @param producer         sends copies and plan updates; shared, never closed here
-     * @param bearerToken      sent to peers' HTTP APIs, when the cluster uses one
+     * @param peers            asks peers' HTTP APIs which events they hold
      * @param stopCoordinating stops this node's coordinator (a decommission); called on its own thread
      */
     public static <S extends ReplicaReads & ReplicaPlans & NodeState> RepairService create(SidecarConfig config,
-            S store, Producer<byte[], byte[]> producer, Membership membership, NodeIdentity identity,
-            Optional<String> bearerToken, SSLContext peerTls, Runnable stopCoordinating) {
+            S store, Producer<byte[], byte[]> producer, Membership membership, NodeIdentity identity, PeerRequests peers,
+            Runnable stopCoordinating) {
         Settings s = Settings.of(config);
         ReplyWaiter replies = new ReplyWaiter();
         Topics topics = config.topics();
         EventRepairer repairer = new EventRepairer(config.nodeId(), store, producer, topics, membership::member,
-                new HoldsClient(bearerToken, peerTls, Duration.ofMillis(s.answerTimeoutMs())), replies,
+                new HoldsClient(peers), replies,
                 new TokenBucket(config.get(SidecarConfig.REPAIR_MAX_EVENTS_PER_S), System::nanoTime),
                 new TokenBucket(config.get(SidecarConfig.REPAIR_MAX_BYTES_PER_S), System::nanoTime), s.strategy(),
                 s.answerTimeoutMs(), config.maxCommandBatchBytes(), System::currentTimeMillis,
