@@ -3,9 +3,12 @@ package alldata;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
+import alldata.sidecar.http.Replies;
+import com.sun.net.httpserver.HttpExchange;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -88,6 +91,16 @@ class ArchitectureTest {
                 .orShould().dependOnClassesThat().areAssignableTo(java.net.URLConnection.class)
                 .because("one HTTP stack, one token rule, one timeout rule: every request to a node goes through"
                         + " alldata.http.NodeClient")
+                .check(main);
+    }
+
+    @Test
+    void onlyRepliesWritesAnAnswer() {
+        noClasses().that().haveNameNotMatching(Pattern.quote(Replies.class.getName()) + "(\\$.*)?")
+                .should().callMethod(HttpExchange.class, "sendResponseHeaders", int.class, long.class)
+                .orShould().callMethod(HttpExchange.class, "getResponseBody")
+                .because("every handler of the HTTP API answers one way (Replies, errors through Exchanges): HEAD,"
+                        + " lengths and error bodies are then the same on every path")
                 .check(main);
     }
 
