@@ -1,14 +1,19 @@
 package alldata.cli;
 
 import alldata.client.HttpReader;
+import alldata.http.NodeAddress;
 import java.time.Duration;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options shared by the commands that read through a node's HTTP API: the node, the token, the connect bound. */
 final class HttpReadOptions {
-    @Option(names = "--http", defaultValue = "localhost:8081", paramLabel = "HOST:PORT",
-            description = {"A node's HTTP address (default ${DEFAULT-VALUE}); any node answers for the cluster.",
+    /** Where a node listens unless told otherwise: a sidecar's default {@code http.port} on this machine. */
+    static final String DEFAULT_ADDRESS = "localhost:" + NodeAddress.DEFAULT_PORT;
+
+    @Option(names = "--http", defaultValue = DEFAULT_ADDRESS, paramLabel = "HOST:PORT",
+            description = {"A node's HTTP address (default ${DEFAULT-VALUE}, a sidecar's default port); any node"
+                    + " answers for the cluster. 'alldata dev' prints the address of its nodes.",
                     "https://HOST:PORT for a node with TLS (trust: ALLDATA_JAVA_OPTS=-Djavax.net.ssl.trustStore=…)."})
     String http;
 

@@ -7,6 +7,7 @@ import alldata.core.CommitLevel;
 import alldata.core.ReplicationStrategy;
 import alldata.core.SpreadRequirement;
 import alldata.core.WhenShort;
+import alldata.http.NodeAddress;
 import alldata.protocol.Topics;
 import java.io.IOException;
 import java.io.Reader;
@@ -62,7 +63,7 @@ public final class SidecarConfig {
             "Directory of the node's RocksDB replica store and Streams state.");
     public static final Setting<String> HTTP_BIND = Setting.ofString("http.bind", "127.0.0.1",
             "Address the HTTP API binds to.");
-    public static final Setting<Integer> HTTP_PORT = Setting.ofInt("http.port", 8080, between(0, 65_535),
+    public static final Setting<Integer> HTTP_PORT = Setting.ofInt("http.port", NodeAddress.DEFAULT_PORT, between(0, 65_535),
             "HTTP API port (0 picks a free one).");
     public static final Setting<Optional<String>> HTTP_ADVERTISED_ADDRESS = Setting.ofOptionalString(
             "http.advertised.address", "`host:port` at which peers and clients reach this node's HTTP API, announced in"
