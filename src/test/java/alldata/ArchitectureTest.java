@@ -6,9 +6,12 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 import alldata.sidecar.Sidecar;
 import alldata.sidecar.config.SidecarConfig;
+import alldata.sidecar.http.Replies;
+import com.sun.net.httpserver.HttpExchange;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -17,11 +20,14 @@ import org.junit.jupiter.api.Test;
  * build in the unit-test phase.
  *
  * <pre>
- *   cli ──► dev ──► client ──► protocol ──► core
- *    │       │                    ▲           ▲
- *    │       └──► sidecar.* ──────┘           │
+ *   cli ──► dev ──► client ──► http ──► protocol ──► core
+ *    │       │                  ▲          ▲           ▲
+ *    │       └──► sidecar.* ────┴──────────┘           │
  *    │               └──► store ──► protocol
  * </pre>
+ *
+ * {@code http} is the one client of nodes' HTTP APIs: the sidecars (asking their peers) and the tools (through
+ * {@code client}) share it, so it sits below both.
  */
 class ArchitectureTest {
     private static JavaClasses main;
@@ -56,6 +62,7 @@ class ArchitectureTest {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("core").definedBy("alldata.core..")
                 .layer("protocol").definedBy("alldata.protocol..")
+                .layer("http").definedBy("alldata.http..")
                 .layer("store").definedBy("alldata.store..")
                 .layer("sidecar").definedBy("alldata.sidecar..")
                 .layer("client").definedBy("alldata.client..")
@@ -66,12 +73,42 @@ class ArchitectureTest {
                 .whereLayer("client").mayOnlyBeAccessedByLayers("cli", "dev")
                 .whereLayer("sidecar").mayOnlyBeAccessedByLayers("cli", "dev")
                 .whereLayer("store").mayOnlyBeAccessedByLayers("sidecar", "cli", "dev")
-                .whereLayer("protocol").mayOnlyBeAccessedByLayers("store", "sidecar", "client", "cli", "dev")
+                .whereLayer("http").mayOnlyBeAccessedByLayers("sidecar", "client", "cli", "dev")
+                .whereLayer("protocol").mayOnlyBeAccessedByLayers("store", "http", "sidecar", "client", "cli", "dev")
                 .check(main);
     }
 
     @Test
-    void clientUsesOnlyCoreAndProtocol() {
+    void theHttpClientUsesOnlyCoreAndProtocol() {
+        noClasses().that().resideInAPackage("alldata.http..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "alldata.sidecar..", "alldata.store..", "alldata.client..", "alldata.dev..", "alldata.cli..")
+                .because("the sidecars and the tools share it: it may know neither")
+                .check(main);
+    }
+
+    @Test
+    void onlyTheHttpClientSpeaksHttpToNodes() {
+        noClasses().that().resideOutsideOfPackage("alldata.http..")
+                .should().dependOnClassesThat().resideInAnyPackage("java.net.http..")
+                .orShould().dependOnClassesThat().areAssignableTo(java.net.URLConnection.class)
+                .because("one HTTP stack, one token rule, one timeout rule: every request to a node goes through"
+                        + " alldata.http.NodeClient")
+                .check(main);
+    }
+
+    @Test
+    void onlyRepliesWritesAnAnswer() {
+        noClasses().that().haveNameNotMatching(Pattern.quote(Replies.class.getName()) + "(\\$.*)?")
+                .should().callMethod(HttpExchange.class, "sendResponseHeaders", int.class, long.class)
+                .orShould().callMethod(HttpExchange.class, "getResponseBody")
+                .because("every handler of the HTTP API answers one way (Replies, errors through Exchanges): HEAD,"
+                        + " lengths and error bodies are then the same on every path")
+                .check(main);
+    }
+
+    @Test
+    void clientUsesOnlyCoreProtocolAndTheHttpClient() {
         noClasses().that().resideInAPackage("alldata.client..")
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "alldata.sidecar..", "alldata.store..", "alldata.dev..", "alldata.cli..")

@@ -31,7 +31,7 @@ final class DecommissionCommand implements Callable<Integer> {
     KafkaOptions kafka;
 
     @Mixin
-    RepairCommand.HttpOptions http;
+    TokenOption token;
 
     @Parameters(paramLabel = "NODE", description = "The node to decommission.")
     String node;
@@ -65,7 +65,7 @@ final class DecommissionCommand implements Callable<Integer> {
             err.println("error: " + PeersCommand.unknownPeer(node, members.members().values()));
             return 1;
         }
-        RepairClient client = http.client();
+        RepairClient client = token.repairClient();
         try {
             RepairStatus s = client.decommission(m.httpUrl());
             out.println("decommission of " + node + " started: " + RepairProgress.line(s, false));

@@ -109,6 +109,7 @@ public final class DevCommand implements Callable<Integer> {
                 out.printf("  %-8s zone %s  http://%s  (try: curl http://%s/health/ready)%n", s.nodeId(), s.config().zone(),
                         s.httpAddress(), s.httpAddress());
             }
+            out.println(readThrough(cluster.sidecars().get(0).httpAddress()));
             out.printf("replication factor %d, %d other-zone replicas, commit level %s%n", rf,
                     Math.min(2, rf - 1), commitLevel);
             out.flush();
@@ -152,6 +153,15 @@ public final class DevCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             cluster.close();
         }
+    }
+
+    /**
+     * The line that says how the tools reach these nodes: {@code get}, {@code scan} and {@code export} ask
+     * {@code localhost:8080} (a sidecar's default port) unless given {@code --http}, and the dev nodes are elsewhere.
+     */
+    static String readThrough(String nodeAddress) {
+        return "read through any node: --http " + nodeAddress + " (e.g. ./alldata scan --http " + nodeAddress
+                + "; without --http, get, scan and export ask " + HttpReadOptions.DEFAULT_ADDRESS + ")";
     }
 
     /** Refuses settings that could only fail later; returns the replication factor to use. */

@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,19 +35,6 @@ final class RepairCommand implements Runnable {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand: status or check");
     }
 
-    /** Options of the commands that talk to nodes' HTTP APIs. */
-    static final class HttpOptions {
-        // the default comes from the environment and is never shown: it is a secret
-        @Option(names = "--token", defaultValue = "${env:ALLDATA_HTTP_AUTH_TOKEN}", paramLabel = "TOKEN",
-                description = "The cluster's http.auth.token, when the nodes require one (default: the"
-                        + " ALLDATA_HTTP_AUTH_TOKEN variable).")
-        String token;
-
-        RepairClient client() {
-            return new RepairClient(Optional.ofNullable(token).filter(t -> !t.isBlank()));
-        }
-    }
-
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = {"Show every node's repair: state, progress, under-replicated events, rate, ETA.",
                     "A progress bar on a terminal, plain lines otherwise.",
@@ -59,7 +45,7 @@ final class RepairCommand implements Runnable {
         KafkaOptions kafka;
 
         @Mixin
-        HttpOptions http;
+        TokenOption token;
 
         @Mixin
         ReachTimeout timeout;
@@ -83,7 +69,7 @@ final class RepairCommand implements Runnable {
                 return 2;
             }
             boolean terminal = System.console() != null;
-            RepairClient client = http.client();
+            RepairClient client = token.repairClient();
             while (true) {
                 List<RepairStatus> all = new ArrayList<>();
                 for (Map.Entry<String, String> n : nodes.entrySet()) {
@@ -125,7 +111,7 @@ final class RepairCommand implements Runnable {
         KafkaOptions kafka;
 
         @Mixin
-        HttpOptions http;
+        TokenOption token;
 
         @Mixin
         ReachTimeout timeout;
@@ -157,7 +143,7 @@ final class RepairCommand implements Runnable {
                         + " has " + nodes.size());
                 return 2;
             }
-            RepairCheck.Result r = new RepairCheck(http.client(), spec.commandLine().getOut()).run(nodes, from, end, !dryRun);
+            RepairCheck.Result r = new RepairCheck(token.repairClient(), spec.commandLine().getOut()).run(nodes, from, end, !dryRun);
             return r.mismatches() == 0 || (!dryRun && r.consistent()) ? 0 : 1;
         }
     }

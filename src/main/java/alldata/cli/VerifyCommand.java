@@ -71,7 +71,7 @@ final class VerifyCommand implements Callable<Integer> {
     boolean strict;
 
     @Mixin
-    RepairCommand.HttpOptions httpOptions;
+    TokenOption token;
 
     @Mixin
     ReachTimeout timeout;
@@ -104,7 +104,7 @@ final class VerifyCommand implements Callable<Integer> {
             return 2;
         }
         Map<String, Map<String, RepairLines.KeyLine>> stored = new TreeMap<>();
-        RepairClient client = httpOptions.client();
+        RepairClient client = token.repairClient();
         for (Map.Entry<String, String> n : http.entrySet()) {
             try {
                 Map<String, RepairLines.KeyLine> held = new HashMap<>();

@@ -1,15 +1,16 @@
 package alldata.client;
 
+import alldata.http.NodeAddress;
+import alldata.http.NodeAnswer;
+import alldata.http.NodeClient;
+import alldata.http.NodeRequest;
+import alldata.http.NodeUnreachableException;
+import alldata.protocol.GetRequest;
 import alldata.protocol.MalformedRecordException;
 import alldata.protocol.ScanLines;
 import alldata.protocol.ScanRequest;
 import alldata.protocol.UnreachableException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.HttpURLConnection;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,50 +19,39 @@ import java.util.Optional;
  * Reads events through one node's HTTP API, which answers for the whole cluster: a get by key, and scans page by
  * page, each page streamed a line at a time (never held whole), following the cursors when asked.
  *
- * <p>HTTPS uses the JDK's default trust ({@code -Djavax.net.ssl.trustStore=…} to add one); with a token every
- * request carries {@code Authorization: Bearer <token>}. Connecting and every read of an answer time out, so a
- * stalled node fails a read instead of holding it; a node that cannot be connected to fails with an
- * {@link UnreachableException} naming its address.
+ * <p>Requests go through a {@link NodeClient} (its token, trust and timeouts): a stalled node fails a read instead
+ * of holding it; a node that cannot be connected to fails with an {@link UnreachableException} naming its address.
  */
 public final class HttpReader {
     /** Longest scan line read (an event and its frame). */
     private static final int MAX_LINE_BYTES = 512 << 20;
 
+    private final NodeClient client;
     private final String base;
-    private final Optional<String> token;
-    private final Duration connectTimeout;
-    private final int readTimeoutMs;
     private final String hint;
 
     /**
+     * A reader with the JDK's default trust for HTTPS.
+     *
      * @param address {@code host:port} (plain HTTP), or a URL {@code http://host:port} / {@code https://host:port}
      * @param token   the cluster's {@code http.auth.token}, if it has one
      * @param timeout for connecting and for each read of an answer
      */
     public HttpReader(String address, Optional<String> token, Duration timeout) {
-        this(address, token, timeout, timeout, "");
+        this(NodeClient.withDefaultTrust(token, timeout, timeout), address, "");
     }
 
     /**
-     * @param address        {@code host:port} (plain HTTP), or a URL {@code http://host:port} / {@code https://host:port}
-     * @param token          the cluster's {@code http.auth.token}, if it has one
-     * @param connectTimeout how long to wait for the node to accept a connection
-     * @param readTimeout    how long to wait for each read of an answer
-     * @param hint           where {@code address} is set, ending the message when the node cannot be reached (e.g.
-     *                       "check --http"); empty for none
+     * @param client  the client that asks the node
+     * @param address {@code host:port} (plain HTTP), or a URL {@code http://host:port} / {@code https://host:port}
+     * @param hint    where {@code address} is set, ending the message when the node cannot be reached (e.g.
+     *                "check --http"); empty for none
+     * @throws IllegalArgumentException when {@code address} is no HTTP address
      */
-    public HttpReader(String address, Optional<String> token, Duration connectTimeout, Duration readTimeout, String hint) {
-        Objects.requireNonNull(address, "address");
-        String a = address.strip();
-        while (a.endsWith("/")) {
-            a = a.substring(0, a.length() - 1);
-        }
-        this.base = a.startsWith("http://") || a.startsWith("https://") ? a : "http://" + a;
-        this.token = Objects.requireNonNull(token, "token").filter(t -> !t.isBlank());
-        this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
-        this.readTimeoutMs = (int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis());
+    public HttpReader(NodeClient client, String address, String hint) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.base = NodeAddress.baseUrl(address); // a clear error now for an address that is no URL
         this.hint = Objects.requireNonNull(hint, "hint");
-        URI.create(base); // a clear error now for an address that is no URL
     }
 
     /** The node's base URL. */
@@ -101,24 +91,18 @@ public final class HttpReader {
      * @throws UnreachableException   when the node cannot be connected to
      */
     public byte[] get(String key, boolean local) throws IOException {
-        HttpURLConnection c = open("/events/" + URLEncoder.encode(key, StandardCharsets.UTF_8) + (local ? "?local=true" : ""));
-        try {
-            int status = c.getResponseCode();
-            if (status == 200) {
-                try (InputStream in = c.getInputStream()) {
-                    return in.readAllBytes();
-                }
+        try (NodeAnswer a = send(NodeRequest.get(new GetRequest(key, local).pathAndQuery()))) {
+            if (a.status() == 200) {
+                return a.bytes();
             }
-            String why = errorBody(c);
-            if (status == 404) {
+            String why = a.text();
+            if (a.status() == 404) {
                 throw new EventNotFoundException(why);
             }
-            if (status == 410) {
+            if (a.status() == 410) {
                 throw new PutFailedException(why);
             }
-            throw new IOException("HTTP " + status + " from " + base + ": " + why);
-        } finally {
-            c.disconnect();
+            throw new IOException("HTTP " + a.status() + " from " + base + ": " + why);
         }
     }
 
@@ -147,15 +131,13 @@ public final class HttpReader {
      *                     handed over
      */
     public Page page(ScanRequest request, EventSink sink) throws IOException {
-        HttpURLConnection c = open("/events?" + request.query());
-        try {
-            int status = c.getResponseCode();
-            if (status != 200) {
-                throw new IOException("HTTP " + status + " from " + base + ": " + errorBody(c));
+        try (NodeAnswer a = send(NodeRequest.get(request.pathAndQuery()))) {
+            if (a.status() != 200) {
+                throw new IOException("HTTP " + a.status() + " from " + base + ": " + a.text());
             }
             int events = 0;
-            String unavailable = c.getHeaderField(ScanLines.NODES_UNAVAILABLE_HEADER);
-            try (ScanLines.Reader r = new ScanLines.Reader(c.getInputStream(), MAX_LINE_BYTES)) {
+            String unavailable = a.header(ScanLines.NODES_UNAVAILABLE_HEADER).orElse(null);
+            try (ScanLines.Reader r = new ScanLines.Reader(a.body(), MAX_LINE_BYTES)) {
                 for (ScanLines.Line l = r.next(); l != null; l = r.next()) {
                     if (l instanceof ScanLines.End end) {
                         return new Page(events, end.next(), end.error(), unavailable);
@@ -167,41 +149,20 @@ public final class HttpReader {
                 throw new IOException("unreadable scan answer from " + base + ": " + e.getMessage(), e);
             }
             return new Page(events, null, null, unavailable);
-        } finally {
-            c.disconnect();
         }
     }
 
     /**
-     * A connection to the node, connected.
+     * The node's answer to {@code request}.
      *
      * @throws UnreachableException when the node cannot be connected to, naming its address and where it is set
      */
-    private HttpURLConnection open(String pathAndQuery) throws IOException {
-        URI uri = URI.create(base + pathAndQuery);
-        HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
-        c.setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
-        c.setReadTimeout(readTimeoutMs);
-        c.setUseCaches(false);
-        token.ifPresent(t -> c.setRequestProperty("Authorization", "Bearer " + t));
+    private NodeAnswer send(NodeRequest request) throws IOException {
         try {
-            c.connect();
-        } catch (IOException e) {
-            String why = ConnectFailure.reason(e, uri.getHost(), connectTimeout).orElse(null);
-            if (why == null) {
-                throw e; // connected, but e.g. the TLS handshake failed: the JDK's words say which
-            }
-            throw new UnreachableException("cannot reach the sidecar's HTTP API at " + base + ": " + why
+            return client.send(base, request);
+        } catch (NodeUnreachableException e) {
+            throw new UnreachableException("cannot reach the sidecar's HTTP API at " + base + ": " + e.getMessage()
                     + (hint.isEmpty() ? "" : "; " + hint), base, e);
-        }
-        return c;
-    }
-
-    private static String errorBody(HttpURLConnection c) {
-        try (InputStream err = c.getErrorStream()) {
-            return err == null ? "" : new String(err.readNBytes(2000), StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            return "";
         }
     }
 }

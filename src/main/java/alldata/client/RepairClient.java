@@ -1,48 +1,46 @@
 package alldata.client;
 
+import alldata.http.NodeAnswer;
+import alldata.http.NodeClient;
+import alldata.http.NodeRequest;
 import alldata.protocol.DigestReport;
 import alldata.protocol.MalformedRecordException;
 import alldata.protocol.RepairLines;
 import alldata.protocol.RepairStatus;
 import alldata.protocol.Wire;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Objects;
 
 /**
- * Talks to the repair endpoints of nodes' HTTP APIs ({@code /repair/...}, {@code /admin/decommission}), sending a
- * bearer token when one is given.
+ * Talks to the repair endpoints of nodes' HTTP APIs ({@code /repair/...}, {@code /admin/decommission}) through a
+ * {@link NodeClient} (its token, trust and connect timeout); each endpoint waits for its answer as long as the work
+ * behind it takes. A node that cannot be connected to fails with an {@link IOException} whose message says why in
+ * words ("connection refused"), for callers that print it beside the node's address.
  */
 public final class RepairClient {
     /** Key lines asked for per request when listing a range. */
     static final int KEY_PAGE = 50_000;
 
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
-    private final Optional<String> bearerToken;
+    private final NodeClient client;
     private final int keyPage;
 
-    public RepairClient(Optional<String> bearerToken) {
-        this(bearerToken, KEY_PAGE);
+    public RepairClient(NodeClient client) {
+        this(client, KEY_PAGE);
     }
 
-    RepairClient(Optional<String> bearerToken, int keyPage) {
-        this.bearerToken = bearerToken;
+    RepairClient(NodeClient client, int keyPage) {
+        this.client = Objects.requireNonNull(client, "client");
         this.keyPage = keyPage;
     }
 
     /** What the node's repair does. */
-    public RepairStatus status(String address) throws IOException, InterruptedException {
-        return decode(send(address, "GET", "/repair/status", null, Duration.ofSeconds(10)), RepairStatus.class);
+    public RepairStatus status(String address) throws IOException {
+        return decode(send(address, NodeRequest.get("/repair/status").within(Duration.ofSeconds(10))), RepairStatus.class);
     }
 
     /**
@@ -50,28 +48,29 @@ public final class RepairClient {
      *
      * @throws IllegalStateException with the node's reason when it refuses
      */
-    public RepairStatus decommission(String address) throws IOException, InterruptedException {
-        return decode(send(address, "POST", "/admin/decommission", new byte[0], Duration.ofSeconds(30)), RepairStatus.class);
+    public RepairStatus decommission(String address) throws IOException {
+        return decode(send(address, NodeRequest.post("/admin/decommission", new byte[0]).within(Duration.ofSeconds(30))),
+                RepairStatus.class);
     }
 
     /** The node's interval digests of [from, to), counted from its data; changes nothing on the node. */
-    public DigestReport digests(String address, String from, String to) throws IOException, InterruptedException {
-        return decode(send(address, "GET", "/repair/digests?" + range(from, to), null, Duration.ofMinutes(10)),
-                DigestReport.class);
+    public DigestReport digests(String address, String from, String to) throws IOException {
+        return decode(send(address, NodeRequest.get("/repair/digests?" + range(from, to))
+                .within(Duration.ofMinutes(10))), DigestReport.class);
     }
 
     /**
      * As {@link #digests}, and the node resyncs the digests it keeps with its data where they drifted, so that the
      * drift it reports now is not reported again.
      */
-    public DigestReport resyncDigests(String address, String from, String to) throws IOException, InterruptedException {
-        return decode(send(address, "POST", "/repair/digests?" + range(from, to), new byte[0], Duration.ofMinutes(10)),
-                DigestReport.class);
+    public DigestReport resyncDigests(String address, String from, String to) throws IOException {
+        return decode(send(address, NodeRequest.post("/repair/digests?" + range(from, to), new byte[0])
+                .within(Duration.ofMinutes(10))), DigestReport.class);
     }
 
     /** The events the node holds in [from, to) whose plan names {@code peer} (every event when null). */
     public List<RepairLines.KeyLine> keys(String address, String from, String to, String peer)
-            throws IOException, InterruptedException {
+            throws IOException {
         List<RepairLines.KeyLine> all = new ArrayList<>();
         String after = null;
         while (true) {
@@ -80,7 +79,7 @@ public final class RepairClient {
             String path = "/repair/keys?" + start + "&limit=" + keyPage
                     + (peer == null ? "" : "&peer=" + URLEncoder.encode(peer, StandardCharsets.UTF_8));
             List<RepairLines.KeyLine> page = RepairLines.parseKeyLines(new String(
-                    send(address, "GET", path, null, Duration.ofMinutes(5)), StandardCharsets.UTF_8));
+                    send(address, NodeRequest.get(path).within(Duration.ofMinutes(5))), StandardCharsets.UTF_8));
             all.addAll(page);
             if (page.size() < keyPage) {
                 return all;
@@ -90,12 +89,12 @@ public final class RepairClient {
     }
 
     /** Asks the node to repair {@code keys} now; one line per key says what it did. */
-    public List<String> repair(String address, List<String> keys) throws IOException, InterruptedException {
+    public List<String> repair(String address, List<String> keys) throws IOException {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < keys.size(); i += RepairLines.MAX_KEYS) {
-            String body = new String(send(address, "POST", "/repair/events",
-                    RepairLines.keys(keys.subList(i, Math.min(keys.size(), i + RepairLines.MAX_KEYS))), Duration.ofMinutes(10)),
-                    StandardCharsets.UTF_8);
+            byte[] batch = RepairLines.keys(keys.subList(i, Math.min(keys.size(), i + RepairLines.MAX_KEYS)));
+            String body = new String(send(address, NodeRequest.post("/repair/events", batch)
+                    .within(Duration.ofMinutes(10))), StandardCharsets.UTF_8);
             body.lines().filter(l -> !l.isBlank()).forEach(lines::add);
         }
         return lines;
@@ -106,33 +105,22 @@ public final class RepairClient {
                 + "&to=" + (to == null ? "" : URLEncoder.encode(to, StandardCharsets.UTF_8));
     }
 
-    private byte[] send(String address, String method, String path, byte[] body, Duration timeout)
-            throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl(address) + path)).timeout(timeout)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        bearerToken.ifPresent(t -> b.header("Authorization", "Bearer " + t));
-        HttpRequest request = b.build();
-        HttpResponse<byte[]> r;
-        try {
-            r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            // callers print the message beside the node's address: say why in words, not the JDK's class name or nothing
-            String why = ConnectFailure.reason(e, request.uri().getHost(), CONNECT_TIMEOUT).orElse(null);
-            throw why == null ? e : new IOException(why, e);
+    /**
+     * The body of the node's 2xx answer.
+     *
+     * @throws IllegalStateException with the node's reason when it refuses (409)
+     * @throws IOException           when it cannot be reached (the message says why), or answers another status
+     */
+    private byte[] send(String address, NodeRequest request) throws IOException {
+        try (NodeAnswer a = client.send(address, request)) {
+            if (a.status() == 409) {
+                throw new IllegalStateException(a.text());
+            }
+            if (a.status() / 100 != 2) {
+                throw new IOException("HTTP " + a.status() + " from " + a.base() + request.pathAndQuery() + ": " + a.text());
+            }
+            return a.bytes();
         }
-        if (r.statusCode() == 409) {
-            throw new IllegalStateException(new String(r.body(), StandardCharsets.UTF_8).strip());
-        }
-        if (r.statusCode() / 100 != 2) {
-            throw new IOException("HTTP " + r.statusCode() + " from " + address + path + ": "
-                    + new String(r.body(), StandardCharsets.UTF_8).strip());
-        }
-        return r.body();
-    }
-
-    /** {@code host:port} means plain HTTP; a URL ({@code https://host:port}) is taken as it is. */
-    private static String baseUrl(String address) {
-        return address.startsWith("http://") || address.startsWith("https://") ? address : "http://" + address;
     }
 
     private static <T> T decode(byte[] body, Class<T> type) throws IOException {

@@ -4,7 +4,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One page of a scan as a node's HTTP API is asked for it: {@code GET /events?} and {@link #query()}. The answer is
+ * One page of a scan as a node's HTTP API is asked for it: {@code GET} {@link #pathAndQuery()}. The answer is
  * {@link ScanLines}.
  *
  * @param from   first key (or key prefix) to include, or null for the beginning
@@ -18,6 +18,11 @@ public record ScanRequest(String from, String to, int limit, boolean newest, Str
     /** The same request from {@code next}, the cursor a page ended with. */
     public ScanRequest withCursor(String next) {
         return new ScanRequest(from, to, limit, newest, next, local);
+    }
+
+    /** {@code /events?} and the {@link #query()}. */
+    public String pathAndQuery() {
+        return "/events?" + query();
     }
 
     /** The query string, each value encoded. */

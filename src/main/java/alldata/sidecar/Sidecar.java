@@ -125,8 +125,7 @@ public final class Sidecar implements AutoCloseable {
                                     + "; it retries by itself")), identity.incarnation(), identity.startedEmptyAtMs());
             opened.push(membership);
             this.repair = RepairService.create(repairSettings(config), config.topics(), repairLimits(config), store,
-                    producer, repairMembership(), identity,
-                    config.get(SidecarConfig.HTTP_AUTH_TOKEN), http.peerTls(), this::stopCoordinating);
+                    producer, repairMembership(), identity, http.peers(), this::stopCoordinating);
             opened.push(repair);
             RepairHttp repairHttp = new RepairHttp(config.nodeId(), store, repair);
             http.mount("/repair", repairHttp);

@@ -29,6 +29,12 @@ class DevCommandTest {
         assertThat(tally).hasToString(" a=1 b=0");
     }
 
+    @Test
+    void theToolsAreToldTheNodesAddressAndTheirOwnDefault() {
+        assertThat(DevCommand.readThrough("127.0.0.1:8081")).contains("--http 127.0.0.1:8081")
+                .contains("./alldata scan --http 127.0.0.1:8081").contains("ask localhost:8080");
+    }
+
     // the Kafka port is taken too: were the directory not checked first, dev would fail on the port instead
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)

@@ -3,10 +3,12 @@ package alldata.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import alldata.http.NodeClient;
 import alldata.protocol.RepairLines;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +25,10 @@ class RepairClientTest {
         if (server != null) {
             server.stop(0);
         }
+    }
+
+    private static NodeClient client(Optional<String> token) {
+        return NodeClient.withDefaultTrust(token, Duration.ofSeconds(5), Duration.ofSeconds(60));
     }
 
     private String serve(List<String> keys) throws Exception {
@@ -70,7 +76,7 @@ class RepairClientTest {
     void keyListingsArePagedWithAfterSoThatEveryKeyComesOnce() throws Exception {
         List<String> keys = List.of("k1", "k2", "k3", "k4", "k5", "k6", "k7");
         String address = serve(keys);
-        List<RepairLines.KeyLine> got = new RepairClient(Optional.of("secret"), 3).keys(address, null, null, "n2");
+        List<RepairLines.KeyLine> got = new RepairClient(client(Optional.of("secret")), 3).keys(address, null, null, "n2");
         assertThat(got).extracting(RepairLines.KeyLine::key).containsExactlyElementsOf(keys);
         assertThat(requests).hasSize(3).allMatch(r -> r.contains("peer=n2") && r.endsWith("auth=Bearer secret"));
         assertThat(requests.get(1)).startsWith("after=k3");
@@ -79,16 +85,16 @@ class RepairClientTest {
     @Test
     void aRefusalCarriesTheNodesReason() throws Exception {
         String address = serve(List.of());
-        assertThatThrownBy(() -> new RepairClient(Optional.empty()).decommission(address))
+        assertThatThrownBy(() -> new RepairClient(client(Optional.empty())).decommission(address))
                 .isInstanceOf(IllegalStateException.class).hasMessage("cannot decommission n1: too few nodes");
     }
 
     @Test
     void aNodeThatCannotBeReachedIsSaidInWords() {
         // the callers print the message beside the node's address: "UNREACHABLE http://127.0.0.1:1: connection refused"
-        assertThatThrownBy(() -> new RepairClient(Optional.empty()).status("127.0.0.1:1"))
+        assertThatThrownBy(() -> new RepairClient(client(Optional.empty())).status("127.0.0.1:1"))
                 .isInstanceOf(java.io.IOException.class).hasMessage("connection refused");
-        assertThatThrownBy(() -> new RepairClient(Optional.empty()).status("nosuchhost.invalid:8081"))
+        assertThatThrownBy(() -> new RepairClient(client(Optional.empty())).status("nosuchhost.invalid:8081"))
                 .isInstanceOf(java.io.IOException.class).hasMessage("unknown host nosuchhost.invalid");
     }
 }

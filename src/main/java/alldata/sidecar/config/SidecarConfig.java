@@ -7,6 +7,7 @@ import alldata.core.CommitLevel;
 import alldata.core.ReplicationStrategy;
 import alldata.core.SpreadRequirement;
 import alldata.core.WhenShort;
+import alldata.http.NodeAddress;
 import alldata.protocol.Topics;
 import java.io.IOException;
 import java.io.Reader;
@@ -62,7 +63,7 @@ public final class SidecarConfig {
             "Directory of the node's RocksDB replica store and Streams state.");
     public static final Setting<String> HTTP_BIND = Setting.ofString("http.bind", "127.0.0.1",
             "Address the HTTP API binds to.");
-    public static final Setting<Integer> HTTP_PORT = Setting.ofInt("http.port", 8080, between(0, 65_535),
+    public static final Setting<Integer> HTTP_PORT = Setting.ofInt("http.port", NodeAddress.DEFAULT_PORT, between(0, 65_535),
             "HTTP API port (0 picks a free one).");
     public static final Setting<Optional<String>> HTTP_ADVERTISED_ADDRESS = Setting.ofOptionalString(
             "http.advertised.address", "`host:port` at which peers and clients reach this node's HTTP API, announced in"
@@ -86,8 +87,9 @@ public final class SidecarConfig {
     public static final Setting<String> HTTP_TLS_TRUSTSTORE_TYPE = Setting.ofString("http.tls.truststore.type",
             "PKCS12", "Type of `http.tls.truststore.path` (PKCS12 or JKS).");
     public static final Setting<Long> HTTP_PEER_TIMEOUT_MS = Setting.ofLong("http.peer.timeout.ms", 5000, atLeast(1),
-            "How long a cluster read waits for a peer to connect, to answer and between the bytes of its answer;"
-                    + " a peer that does not is read as down.");
+            "How long a node waits for a peer's HTTP API (cluster reads, and repair asking which events a peer"
+                    + " holds) to connect, to answer and between the bytes of its answer; a peer that does not is read as"
+                    + " down.");
     public static final Setting<Long> HTTP_SCAN_MAX_PAGE_BYTES = Setting.ofLong("http.scan.max.page.bytes", 16L << 20,
             between(1, 1L << 40), "A scan page ends before its events exceed this many bytes (it holds at least one"
                     + " event); `limit` caps its events.");

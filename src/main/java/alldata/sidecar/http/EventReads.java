@@ -4,11 +4,11 @@ import alldata.core.AllDataKey;
 import alldata.protocol.ScanLines;
 import alldata.protocol.ScanLines.Event;
 import alldata.protocol.ScanRequest;
-import alldata.sidecar.http.PeerClient.Absent;
-import alldata.sidecar.http.PeerClient.Found;
-import alldata.sidecar.http.PeerClient.GetAnswer;
-import alldata.sidecar.http.PeerClient.PeerScan;
-import alldata.sidecar.http.PeerClient.Unavailable;
+import alldata.sidecar.http.PeerReads.Absent;
+import alldata.sidecar.http.PeerReads.Found;
+import alldata.sidecar.http.PeerReads.GetAnswer;
+import alldata.sidecar.http.PeerReads.PeerScan;
+import alldata.sidecar.http.PeerReads.Unavailable;
 import alldata.sidecar.membership.PeerDirectory.ReadPeer;
 import alldata.store.EventRange;
 import alldata.store.ReplicaReads;
@@ -61,7 +61,7 @@ final class EventReads {
     private final String selfId;
     private final ReplicaReads store;
     private final Supplier<List<ReadPeer>> peers;
-    private final PeerClient client;
+    private final PeerReads peerReads;
     private final long maxPageBytes;
     private final Executor localScans;
     private final Executor clusterReads;
@@ -72,12 +72,12 @@ final class EventReads {
      * @param clusterReads where reads that ask peers run: apart from the local ones, so that a node busy with
      *                     cluster reads still answers its peers' local ones, and no two nodes wait on each other
      */
-    EventReads(String selfId, ReplicaReads store, Supplier<List<ReadPeer>> peers, PeerClient client,
+    EventReads(String selfId, ReplicaReads store, Supplier<List<ReadPeer>> peers, PeerReads peerReads,
                long maxPageBytes, Executor localScans, Executor clusterReads) {
         this.selfId = selfId;
         this.store = store;
         this.peers = peers;
-        this.client = client;
+        this.peerReads = peerReads;
         this.maxPageBytes = maxPageBytes;
         this.localScans = localScans;
         this.clusterReads = clusterReads;
@@ -124,13 +124,13 @@ final class EventReads {
     private void getFromPeers(HttpExchange ex, String key, List<ReadPeer> asked) throws IOException {
         Map<ReadPeer, CompletableFuture<GetAnswer>> answers = new LinkedHashMap<>();
         for (ReadPeer peer : asked) {
-            answers.put(peer, client.submit(() -> client.get(peer, key))
-                    .exceptionally(e -> client.unavailable(peer, PeerClient.describe(e))));
+            answers.put(peer, peerReads.submit(() -> peerReads.get(peer, key))
+                    .exceptionally(e -> peerReads.unavailable(peer, PeerReads.describe(e))));
         }
         CompletableFuture<Found> first = firstFound(List.copyOf(answers.values()));
         Found found;
         try {
-            found = first.get(client.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            found = first.get(peerReads.timeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             found = null;
         } catch (InterruptedException e) {
@@ -151,11 +151,11 @@ final class EventReads {
         answers.forEach((peer, a) -> {
             GetAnswer answer = a.getNow(null);
             if (answer == null) {
-                answer = client.unavailable(peer, "no answer within " + client.timeout().toMillis() + " ms");
+                answer = peerReads.unavailable(peer, "no answer within " + peerReads.timeout().toMillis() + " ms");
             }
             if (answer instanceof Absent) {
                 absent.add(peer.node());
-            } else if (answer instanceof PeerClient.FailedPut) {
+            } else if (answer instanceof PeerReads.FailedPut) {
                 knowFailed.add(peer.node());
             } else if (answer instanceof Unavailable u) {
                 unavailable.add(peer.node() + " (" + u.reason() + ")");
@@ -288,7 +288,7 @@ final class EventReads {
         if (q.local()) {
             events = local.events();
             if (local.leftOut() != null) {
-                ex.getResponseHeaders().set(PeerClient.LEFT_OUT_HEADER, local.leftOut());
+                ex.getResponseHeaders().set(PeerReads.LEFT_OUT_HEADER, local.leftOut());
             }
         } else {
             List<AutoCloseable> open = new ArrayList<>();
@@ -356,9 +356,9 @@ final class EventReads {
         ScanRequest request = q.peerRequest();
         Map<ReadPeer, CompletableFuture<PeerScan>> opening = new LinkedHashMap<>();
         for (ReadPeer peer : peers.get()) {
-            opening.put(peer, client.submit(() -> client.scan(peer, request)));
+            opening.put(peer, peerReads.submit(() -> peerReads.scan(peer, request)));
         }
-        long deadline = System.nanoTime() + client.timeout().toNanos();
+        long deadline = System.nanoTime() + peerReads.timeout().toNanos();
         List<PeerScan> opened = new ArrayList<>();
         StringJoiner read = new StringJoiner(",").add(selfId);
         StringJoiner unavailable = new StringJoiner(", ");
@@ -372,15 +372,15 @@ final class EventReads {
                 continue;
             } catch (TimeoutException e) {
                 o.getValue().thenAccept(PeerScan::close); // too late for this page: close it when it comes
-                why = "no answer within " + client.timeout().toMillis() + " ms";
+                why = "no answer within " + peerReads.timeout().toMillis() + " ms";
             } catch (ExecutionException e) {
-                why = PeerClient.describe(e.getCause());
+                why = PeerReads.describe(e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 o.getValue().thenAccept(PeerScan::close);
                 why = "interrupted";
             }
-            unavailable.add(peer.node() + " (" + client.unavailable(peer, why).reason() + ")");
+            unavailable.add(peer.node() + " (" + peerReads.unavailable(peer, why).reason() + ")");
         }
         ex.getResponseHeaders().set(NODES_READ_HEADER, read.toString());
         if (unavailable.length() > 0) {

@@ -7,24 +7,28 @@ import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Answering an exchange on this thread or another: bad input is a 400, a failure a 500, and the exchange is closed once. */
-final class Exchanges {
+/**
+ * Answering an exchange on this thread or another: bad input is a 400, an interrupted node a 503, a failure a 500,
+ * and the exchange is closed once. Every handler of the HTTP API answers through it, with {@link Replies}.
+ */
+public final class Exchanges {
     private static final Logger log = LoggerFactory.getLogger(Exchanges.class);
 
     private Exchanges() {
     }
 
     /** Work on an exchange. */
-    interface Task {
+    public interface Task {
         /** @return true once answered (the exchange is then closed), false when handed to another thread */
-        boolean run() throws IOException;
+        boolean run() throws IOException, InterruptedException;
     }
 
     /**
-     * Runs {@code task}: an {@link IllegalArgumentException} is answered 400 with its message, another failure
-     * 500, as long as no status was sent yet; then the exchange is closed, unless the task handed it on.
+     * Runs {@code task}: an {@link IllegalArgumentException} is answered 400 with its message, an interruption
+     * (the node is shutting down) 503, another failure 500, as long as no status was sent yet; then the exchange is
+     * closed, unless the task handed it on.
      */
-    static void answer(HttpExchange ex, Task task) {
+    public static void answer(HttpExchange ex, Task task) {
         boolean close = true;
         try {
             close = task.run();
@@ -32,6 +36,9 @@ final class Exchanges {
             fail(ex, 400, e.getMessage());
         } catch (IOException e) {
             log.debug("HTTP {} {}: the client went away: {}", ex.getRequestMethod(), ex.getRequestURI(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail(ex, 503, "interrupted: the node is shutting down");
         } catch (RuntimeException e) {
             log.warn("HTTP {} {} failed: {}", ex.getRequestMethod(), ex.getRequestURI(), e.toString(), e);
             fail(ex, 500, "internal error: " + e);

@@ -1,5 +1,6 @@
 package alldata.sidecar.http;
 
+import alldata.http.NodeClient;
 import alldata.sidecar.membership.PeerDirectory;
 import alldata.store.ReplicaReads;
 import com.sun.net.httpserver.HttpExchange;
@@ -75,13 +76,12 @@ public final class HttpApi implements AutoCloseable {
     private final Optional<byte[]> token;
     private final Supplier<Health> readiness;
     private final Supplier<String> metrics;
-    private final PeerClient peers;
+    private final PeerRequests peers;
     private final ThreadPoolExecutor localScans;
     private final ThreadPoolExecutor clusterReads;
     private final EventReads events;
     private final String advertised;
     private final boolean https;
-    private final SSLContext clientTls;
 
     /**
      * Starts serving plain HTTP on {@code bind:port} (port 0 picks a free one), reading this node's store alone.
@@ -108,18 +108,20 @@ public final class HttpApi implements AutoCloseable {
                    Supplier<String> metrics) throws IOException {
         // TLS first, then the port: a keystore that cannot be used leaves no server bound
         SSLContext serverTls = options.keystore().map(HttpTls::server).orElse(null);
-        this.clientTls = HttpTls.client(options.truststore());
+        SSLContext peerTls = HttpTls.client(options.truststore());
         this.server = bind(options, serverTls);
         this.readiness = readiness;
         this.metrics = metrics;
         this.token = options.token().map(t -> t.getBytes(StandardCharsets.UTF_8));
         this.https = options.https();
-        this.peers = new PeerClient(options.token(), clientTls, options.peerTimeout());
+        this.peers = new PeerRequests(new NodeClient(options.token(), peerTls, options.peerTimeout(),
+                options.peerTimeout()));
         this.localScans = pool("alldata-http-scan-" + options.port(), options.readThreads());
         this.clusterReads = pool("alldata-http-cluster-" + options.port(), options.readThreads());
         String selfId = directory == null ? "this node" : directory.selfId();
         Supplier<List<PeerDirectory.ReadPeer>> readable = directory == null ? List::of : directory::readPeers;
-        this.events = new EventReads(selfId, store, readable, peers, options.maxPageBytes(), localScans, clusterReads);
+        this.events = new EventReads(selfId, store, readable, new PeerReads(peers), options.maxPageBytes(), localScans,
+                clusterReads);
         server.setExecutor(Executors.newFixedThreadPool(SERVER_THREADS, r -> {
             Thread t = new Thread(r, "alldata-http-" + options.port());
             t.setDaemon(true);
@@ -202,9 +204,12 @@ public final class HttpApi implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** The trust this node uses for peers that speak HTTPS (the configured truststore, else the JDK's). */
-    public SSLContext peerTls() {
-        return clientTls;
+    /**
+     * This node's requests to its peers (the token, the configured truststore, else the JDK's trust, and
+     * {@code http.peer.timeout.ms}): cluster reads use them, and repair too.
+     */
+    public PeerRequests peers() {
+        return peers;
     }
 
     /** Whether this API speaks HTTPS. */

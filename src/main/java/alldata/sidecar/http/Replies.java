@@ -1,22 +1,27 @@
 package alldata.sidecar.http;
 
+import alldata.protocol.Wire;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Writing answers to an exchange: HEAD gets the status and headers of GET, without the body. */
-final class Replies {
-    static final String TEXT = "text/plain; charset=utf-8";
-    static final String JSON = "application/json";
-    static final String JSON_LINES = "application/x-ndjson";
+/**
+ * The one way the HTTP API's handlers answer (the read paths here, the repair paths in their own package): a whole
+ * answer, a one-line text, a JSON value, or a streamed body; HEAD gets the status and headers of GET, without the
+ * body. Errors go through {@link Exchanges#answer}.
+ */
+public final class Replies {
+    public static final String TEXT = "text/plain; charset=utf-8";
+    public static final String JSON = "application/json";
+    public static final String JSON_LINES = "application/x-ndjson";
 
     private Replies() {
     }
 
     /** A whole answer at once. */
-    static void send(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
+    public static void send(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
         ex.getResponseHeaders().set("Content-Type", contentType);
         if (isHead(ex)) {
             // the server sends no body for HEAD; the length header is the application's to set
@@ -33,8 +38,13 @@ final class Replies {
     }
 
     /** A one-line text answer. */
-    static void text(HttpExchange ex, int status, String line) throws IOException {
+    public static void text(HttpExchange ex, int status, String line) throws IOException {
         send(ex, status, TEXT, (line + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@code value} as JSON ({@link Wire}). */
+    public static void json(HttpExchange ex, int status, Object value) throws IOException {
+        send(ex, status, JSON, Wire.encode(value));
     }
 
     static boolean isHead(HttpExchange ex) {

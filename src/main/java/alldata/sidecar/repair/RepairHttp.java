@@ -3,8 +3,10 @@ package alldata.sidecar.repair;
 import alldata.core.IntervalDigest;
 import alldata.protocol.DigestReport;
 import alldata.protocol.RepairLines;
-import alldata.protocol.Wire;
+import alldata.protocol.RepairStatus;
+import alldata.sidecar.http.Exchanges;
 import alldata.sidecar.http.QueryParameters;
+import alldata.sidecar.http.Replies;
 import alldata.store.HeldEvent;
 import alldata.store.ReplicaDigests;
 import alldata.store.ReplicaReads;
@@ -12,7 +14,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,8 +44,6 @@ import java.util.TreeMap;
  */
 public final class RepairHttp implements HttpHandler {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RepairHttp.class);
-    private static final String TEXT = "text/plain; charset=utf-8";
-    private static final String JSON = "application/json";
     private static final int MAX_BODY_BYTES = 2 << 20;
     private static final int MAX_KEY_LINES = 100_000;
     private static final Set<String> RANGE_PARAMETERS = Set.of("from", "after", "to", "peer", "limit");
@@ -61,49 +60,16 @@ public final class RepairHttp implements HttpHandler {
         this.repair = repair;
     }
 
-    private record Response(int status, String type, byte[] body) {
-        static Response text(int status, String line) {
-            return new Response(status, TEXT, (line + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-
-        static Response json(int status, Object value) {
-            return new Response(status, JSON, Wire.encode(value));
-        }
-    }
-
     @Override
-    public void handle(HttpExchange ex) throws IOException {
-        try {
-            Response r;
-            try {
-                r = route(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), QueryParameters.parse(ex.getRequestURI().getRawQuery()), ex);
-            } catch (IllegalArgumentException e) {
-                r = Response.text(400, e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                r = Response.text(503, "interrupted: the node is shutting down");
-            } catch (RuntimeException e) {
-                r = Response.text(500, "internal error: " + e);
-            }
-            ex.getResponseHeaders().set("Content-Type", r.type());
-            if (ex.getRequestMethod().equals("HEAD")) {
-                // as GET, without the body: the server sends none for HEAD, the length header is ours to set
-                ex.getResponseHeaders().set("Content-Length", Integer.toString(r.body().length));
-                ex.sendResponseHeaders(r.status(), -1);
-                return;
-            }
-            ex.sendResponseHeaders(r.status(), r.body().length == 0 ? -1 : r.body().length);
-            if (r.body().length > 0) {
-                try (OutputStream os = ex.getResponseBody()) {
-                    os.write(r.body());
-                }
-            }
-        } finally {
-            ex.close();
-        }
+    public void handle(HttpExchange ex) {
+        Exchanges.answer(ex, () -> {
+            route(ex.getRequestMethod(), ex.getRequestURI().getRawPath(),
+                    QueryParameters.parse(ex.getRequestURI().getRawQuery()), ex);
+            return true;
+        });
     }
 
-    private Response route(String method, String path, Map<String, String> q, HttpExchange ex)
+    private void route(String method, String path, Map<String, String> q, HttpExchange ex)
             throws IOException, InterruptedException {
         List<String> allowed = switch (path) {
             case "/repair/status", "/repair/keys" -> List.of("GET", "HEAD");
@@ -112,32 +78,37 @@ public final class RepairHttp implements HttpHandler {
             default -> null;
         };
         if (allowed == null) {
-            return Response.text(404, "no resource at " + path + "; there are GET /repair/status, POST /repair/holds,"
+            Replies.text(ex, 404, "no resource at " + path + "; there are GET /repair/status, POST /repair/holds,"
                     + " GET and POST /repair/digests, GET /repair/keys, POST /repair/events, POST /admin/decommission");
+            return;
         }
         if (!allowed.contains(method)) {
             String methods = String.join(", ", allowed);
             ex.getResponseHeaders().set("Allow", methods);
-            return Response.text(405, "method " + method + " not allowed on " + path + ": only " + methods);
+            Replies.text(ex, 405, "method " + method + " not allowed on " + path + ": only " + methods);
+            return;
         }
-        return switch (path) {
-            case "/repair/status" -> Response.json(200, repair.status());
-            case "/repair/holds" -> new Response(200, TEXT,
+        switch (path) {
+            case "/repair/status" -> Replies.json(ex, 200, repair.status());
+            case "/repair/holds" -> Replies.send(ex, 200, Replies.TEXT,
                     RepairLines.held(reads.contentHashes(RepairLines.parseKeys(body(ex)))));
-            case "/repair/digests" -> Response.json(200, digests(q, method.equals("POST")));
-            case "/repair/keys" -> keys(q);
-            case "/repair/events" -> repairNow(RepairLines.parseKeys(body(ex)));
-            default -> decommission();
-        };
+            case "/repair/digests" -> Replies.json(ex, 200, digests(q, method.equals("POST")));
+            case "/repair/keys" -> Replies.send(ex, 200, Replies.TEXT, keys(q));
+            case "/repair/events" -> Replies.send(ex, 200, Replies.TEXT, repairNow(RepairLines.parseKeys(body(ex))));
+            default -> decommission(ex);
+        }
     }
 
     /** 409 with the reason when the node cannot start decommissioning; any other failure is a 500. */
-    private Response decommission() {
+    private void decommission(HttpExchange ex) throws IOException {
+        RepairStatus started;
         try {
-            return Response.json(202, repair.decommission());
+            started = repair.decommission();
         } catch (IllegalStateException e) {
-            return Response.text(409, e.getMessage());
+            Replies.text(ex, 409, e.getMessage());
+            return;
         }
+        Replies.json(ex, 202, started);
     }
 
     /** @param resync whether the kept digests of drifting intervals are reset to the recount (POST only) */
@@ -180,7 +151,8 @@ public final class RepairHttp implements HttpHandler {
         return u;
     }
 
-    private Response keys(Map<String, String> q) {
+    /** The key lines of the range, as {@link RepairLines#keyLine}. */
+    private byte[] keys(Map<String, String> q) {
         checkParameters(q, RANGE_PARAMETERS);
         String from = bound(q, "from");
         String after = bound(q, "after");
@@ -224,15 +196,16 @@ public final class RepairHttp implements HttpHandler {
             }
             next = chunk.get(chunk.size() - 1).key() + "\0";
         }
-        return new Response(200, TEXT, sb.toString().getBytes(StandardCharsets.US_ASCII));
+        return sb.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
-    private Response repairNow(List<String> keys) throws InterruptedException {
+    /** One line per key: what repairing it now did. */
+    private byte[] repairNow(List<String> keys) throws InterruptedException {
         StringBuilder sb = new StringBuilder();
         for (EventRepairer.Outcome o : repair.repairNow(keys)) {
             sb.append(o.key()).append(' ').append(o.what().replace('\n', ' ')).append('\n');
         }
-        return new Response(200, TEXT, sb.toString().getBytes(StandardCharsets.UTF_8));
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static void checkParameters(Map<String, String> q, Set<String> allowed) {

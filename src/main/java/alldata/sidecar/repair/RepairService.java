@@ -9,12 +9,12 @@ import alldata.protocol.AckBatch;
 import alldata.protocol.MemberRecord;
 import alldata.protocol.RepairStatus;
 import alldata.protocol.Topics;
+import alldata.sidecar.http.PeerRequests;
 import alldata.store.NodeState;
 import alldata.store.ReplicaPlans;
 import alldata.store.ReplicaReads;
 import alldata.store.StoredPlan;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -28,7 +28,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
-import javax.net.ssl.SSLContext;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -218,16 +217,15 @@ public final class RepairService implements AutoCloseable {
      * @param topics           the topic names
      * @param limits           how fast it copies
      * @param producer         sends copies and plan updates; shared, never closed here
-     * @param bearerToken      sent to peers' HTTP APIs, when the cluster uses one
+     * @param peers            asks peers' HTTP APIs which events they hold
      * @param stopCoordinating stops this node's coordinator (a decommission); called on its own thread
      */
     public static <S extends ReplicaReads & ReplicaPlans & NodeState> RepairService create(Settings settings,
             Topics topics, Limits limits, S store, Producer<byte[], byte[]> producer, Membership membership,
-            NodeIdentity identity,
-            Optional<String> bearerToken, SSLContext peerTls, Runnable stopCoordinating) {
+            NodeIdentity identity, PeerRequests peers, Runnable stopCoordinating) {
         ReplyWaiter replies = new ReplyWaiter();
         EventRepairer repairer = new EventRepairer(settings.node(), store, producer, topics, membership::member,
-                new HoldsClient(bearerToken, peerTls, Duration.ofMillis(settings.answerTimeoutMs())), replies,
+                new HoldsClient(peers), replies,
                 new TokenBucket(limits.maxEventsPerS(), System::nanoTime),
                 new TokenBucket(limits.maxBytesPerS(), System::nanoTime), settings.strategy(),
                 settings.answerTimeoutMs(), limits.maxCommandBatchBytes(), System::currentTimeMillis,

@@ -2,10 +2,10 @@ package alldata.sidecar.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import alldata.sidecar.http.PeerClient.Absent;
-import alldata.sidecar.http.PeerClient.Found;
-import alldata.sidecar.http.PeerClient.GetAnswer;
-import alldata.sidecar.http.PeerClient.Unavailable;
+import alldata.sidecar.http.PeerReads.Absent;
+import alldata.sidecar.http.PeerReads.Found;
+import alldata.sidecar.http.PeerReads.GetAnswer;
+import alldata.sidecar.http.PeerReads.Unavailable;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

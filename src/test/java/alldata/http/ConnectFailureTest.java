@@ -1,4 +1,4 @@
-package alldata.client;
+package alldata.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package alldata.client;
+package alldata.http;
 
 import alldata.protocol.KafkaReach;
 import java.io.IOException;
