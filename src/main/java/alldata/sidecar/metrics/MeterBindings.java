@@ -13,9 +13,9 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -38,11 +38,23 @@ public final class MeterBindings implements AutoCloseable {
     private final MeterRegistry registry;
     private final ScheduledExecutorService kafkaRefresh;
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
-    private final Set<Meter.Id> bound = new HashSet<>();
+    /**
+     * Every meter registered since these bindings were made: binders also register meters later, from their own
+     * threads (the GC binder at the first pause of each kind, the Kafka binders at each refresh), so a diff taken
+     * around {@code bindTo} missed those and they outlived {@link #close()}. Concurrent, not guarded by this
+     * object's lock: the registry calls the listener under its own lock, from any thread.
+     */
+    private final Set<Meter.Id> bound = ConcurrentHashMap.newKeySet();
+    private volatile boolean recording = true;
     private boolean closed;
 
     public MeterBindings(MeterRegistry registry, String nodeId) {
         this.registry = registry;
+        registry.config().onMeterAdded(m -> {
+            if (recording) {
+                bound.add(m.getId());
+            }
+        });
         // one thread for every Kafka binder of this sidecar; the binders leave an executor given to them running
         this.kafkaRefresh = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "alldata-kafka-meters-" + nodeId);
@@ -56,17 +68,10 @@ public final class MeterBindings implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("meter bindings are closed");
         }
-        Set<Meter.Id> before = new HashSet<>();
-        registry.getMeters().forEach(m -> before.add(m.getId()));
         if (binder instanceof AutoCloseable c) {
             closeables.push(c);
         }
         binder.bindTo(registry);
-        registry.getMeters().forEach(m -> {
-            if (!before.contains(m.getId())) {
-                bound.add(m.getId());
-            }
-        });
     }
 
     /** JVM memory, GC, threads, class loading, and the processor (CPU usage and load). */
@@ -108,8 +113,9 @@ public final class MeterBindings implements AutoCloseable {
                 log.warn("closing meter binder {} failed: {}", c.getClass().getSimpleName(), e.toString());
             }
         }
+        kafkaRefresh.shutdownNow();
+        recording = false; // the binders are closed: nothing registers for them any more
         bound.forEach(registry::remove);
         bound.clear();
-        kafkaRefresh.shutdownNow();
     }
 }

@@ -80,4 +80,21 @@ class MeterBindingsTest {
             bindings.close(); // twice is harmless
         }
     }
+
+    /** The GC binder registers a pause timer at the first GC of each kind, the Kafka binders at each refresh. */
+    @Test
+    void aMeterABinderRegistersAfterBindingIsRemovedOnCloseToo() {
+        SidecarMetrics metrics = new SidecarMetrics("node-1");
+        MeterRegistry registry = metrics.registry();
+        Set<Meter.Id> own = registry.getMeters().stream().map(Meter::getId).collect(Collectors.toSet());
+        MeterBindings bindings = new MeterBindings(registry, "node-1");
+        java.util.concurrent.atomic.AtomicReference<MeterRegistry> boundTo = new java.util.concurrent.atomic.AtomicReference<>();
+        bindings.bind(boundTo::set); // registers nothing yet
+        io.micrometer.core.instrument.Counter.builder("jvm.gc.late").register(boundTo.get());
+
+        bindings.close();
+
+        assertThat(registry.getMeters().stream().map(Meter::getId).collect(Collectors.toSet()))
+                .containsExactlyInAnyOrderElementsOf(own);
+    }
 }
