@@ -4,10 +4,14 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import alldata.core.Clock;
 import alldata.sidecar.Sidecar;
 import alldata.sidecar.config.SidecarConfig;
 import alldata.sidecar.http.Replies;
 import com.sun.net.httpserver.HttpExchange;
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaAccess;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -141,6 +145,28 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().belongToAnyOf(SidecarConfig.class)
                 .because("each part receives its own settings, built by the code that wires the parts together"
                         + " (Sidecar, and the dev and cli tools), so a part says what it depends on")
+                .check(main);
+    }
+
+    /** {@code System.currentTimeMillis} or {@code System.nanoTime}, called or referenced ({@code System::nanoTime}). */
+    private static final DescribedPredicate<JavaAccess<?>> MACHINE_CLOCK =
+            new DescribedPredicate<>("System.currentTimeMillis or System.nanoTime") {
+                @Override
+                public boolean test(JavaAccess<?> access) {
+                    return access.getTargetOwner().isEquivalentTo(System.class)
+                            && (access.getName().equals("currentTimeMillis") || access.getName().equals("nanoTime"));
+                }
+            };
+
+    @Test
+    void onlyTheClockReadsTheMachinesClocks() {
+        noClasses().that().resideOutsideOfPackages("alldata.dev..", "alldata.cli..")
+                .and(DescribedPredicate.not(JavaClass.Predicates.belongToAnyOf(Clock.class)))
+                .should().accessTargetWhere(MACHINE_CLOCK)
+                .because("time reaches the store, the sidecar and the clients through an injected alldata.core.Clock"
+                        + " (Clock.SYSTEM in production), so that deadlines and liveness are tested with a controlled"
+                        + " clock; the dev and cli tools (benchmarks, progress lines) are composition roots and read it"
+                        + " directly")
                 .check(main);
     }
 }

@@ -1,5 +1,6 @@
 package alldata.client;
 
+import alldata.core.Clock;
 import java.io.PrintWriter;
 import java.util.Locale;
 
@@ -88,7 +89,7 @@ public interface ExportProgress {
 
             @Override
             public void advanced(String lastKey, long events, double fraction) {
-                long now = System.nanoTime();
+                long now = Clock.SYSTEM.nanoTime();
                 if (now - lastDraw < 100_000_000L) {
                     return;
                 }

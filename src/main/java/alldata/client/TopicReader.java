@@ -1,5 +1,6 @@
 package alldata.client;
 
+import alldata.core.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,9 +39,9 @@ public final class TopicReader {
             c.assign(parts);
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long deadline = System.nanoTime() + timeout.toNanos();
+            long deadline = Clock.SYSTEM.nanoTime() + timeout.toNanos();
             while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
+                if (Clock.SYSTEM.nanoTime() > deadline) {
                     throw new IllegalStateException("could not read " + topic + " to its end within " + timeout.toSeconds() + " s");
                 }
                 c.poll(Duration.ofMillis(200)).forEach(out::add);

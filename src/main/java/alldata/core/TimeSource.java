@@ -9,9 +9,10 @@ import java.util.concurrent.TimeUnit;
  * Time as the coordinator sees it: the current wall-clock time and a way to run a task later. Injected
  * so that timeout and deadline logic is tested with a controllable clock instead of sleeping.
  */
-public interface TimeSource {
+public interface TimeSource extends Clock {
 
     /** Current time in epoch milliseconds. */
+    @Override
     long nowMs();
 
     /** Runs {@code task} after {@code delayMs}; the returned handle cancels it. */
@@ -39,7 +40,7 @@ public interface TimeSource {
 
         @Override
         public long nowMs() {
-            return java.lang.System.currentTimeMillis();
+            return Clock.SYSTEM.nowMs();
         }
 
         @Override

@@ -1,5 +1,6 @@
 package alldata.sidecar;
 
+import alldata.core.Clock;
 import alldata.protocol.ClientDefaults;
 import alldata.protocol.MemberRecord;
 import alldata.protocol.Topics;
@@ -103,7 +104,7 @@ public final class Sidecar implements AutoCloseable {
             this.producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
             opened.push(producer);
             this.directory = new PeerDirectory(config.nodeId(), config.zone(), config.region(),
-                    config.sessionTimeoutMs(), System::currentTimeMillis);
+                    config.sessionTimeoutMs(), Clock.SYSTEM);
             AckSender acks = new AckSender(producer, config.topics());
             this.readiness = new Readiness(List.of(
                     Readiness.open(this::lifecycleProblem),
@@ -118,7 +119,7 @@ public final class Sidecar implements AutoCloseable {
             LoopbackCheck.warning(config.httpBind(), http.address(), config.bootstrapServers()).ifPresent(log::warn);
             // LEAVING while this node cannot take replicas: peers stop placing them here until it recovers
             this.membership = new MembershipAgent(membershipSettings(config), http.address(), producer, directory,
-                    System::currentTimeMillis,
+                    Clock.SYSTEM,
                     () -> store.writeFailure()
                             .map(f -> "replica store failing: " + f + "; fix the disk, then restart this sidecar")
                             .or(() -> writerFailure().map(f -> "replica writer failing: " + f

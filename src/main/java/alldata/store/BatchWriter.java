@@ -1,5 +1,6 @@
 package alldata.store;
 
+import alldata.core.Clock;
 import alldata.core.IntervalDigest;
 import alldata.protocol.MetaFormat;
 import alldata.protocol.MetaUpdate;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.LongSupplier;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -39,7 +39,7 @@ final class BatchWriter {
     private final WriteOptions writeOptions;
     private final DigestBook digests;
     private final Path dir;
-    private final LongSupplier clockMs;
+    private final Clock clockMs;
     private volatile ReplicaPlans.ShortPlanListener shortPlanListener = keys -> { };
     /**
      * Why the last write failed; null after a write succeeds. Read without the store's lock, so that a health check
@@ -49,7 +49,7 @@ final class BatchWriter {
 
     /** @param clockMs stamps a plan with when its event was stored */
     BatchWriter(RocksDB db, ColumnFamilyHandle events, ColumnFamilyHandle meta, WriteOptions writeOptions,
-                DigestBook digests, Path dir, LongSupplier clockMs) {
+                DigestBook digests, Path dir, Clock clockMs) {
         this.db = db;
         this.events = events;
         this.meta = meta;
@@ -107,7 +107,7 @@ final class BatchWriter {
             List<byte[]> existing = db.multiGetAsList(Collections.nCopies(keys.size(), events), keys);
             Map<String, byte[]> inBatch = new HashMap<>();
             KeptDigests counted = new KeptDigests();
-            long now = clockMs.getAsLong();
+            long now = clockMs.nowMs();
             for (int i = 0; i < writes.size(); i++) {
                 ReplicaWrite w = writes.get(i);
                 byte[] stored = inBatch.containsKey(w.key()) ? inBatch.get(w.key()) : existing.get(i);
@@ -171,7 +171,7 @@ final class BatchWriter {
                     continue;
                 }
                 ReplicaMeta next = old != null ? old.updatedBy(u, origin)
-                        : new ReplicaMeta(u.replicas(), origin, u.replicationFactor(), clockMs.getAsLong(), u.epoch());
+                        : new ReplicaMeta(u.replicas(), origin, u.replicationFactor(), clockMs.nowMs(), u.epoch());
                 long hash = IntervalDigest.eventHash(u.key(), held.get(i));
                 Set<String> before = old == null ? Set.of() : new LinkedHashSet<>(old.replicas());
                 Set<String> after = new LinkedHashSet<>(next.replicas());

@@ -1,5 +1,6 @@
 package alldata.store;
 
+import alldata.core.Clock;
 import alldata.core.ConflictException;
 import alldata.core.IntervalDigest;
 import alldata.protocol.MetaFormat;
@@ -119,7 +120,7 @@ public final class RocksReplicaStore implements ReplicaWrites, ReplicaPlans, Rep
         this.reader = new ReplicaReader(db, events, meta, failed, dir);
         this.digests = new DigestBook(db, opened.get(3), defaultCf, stateKey(DigestBook.COUNTED_STATE), writeOptions,
                 dir, reader::scanHeld, DigestBook.CACHED_ROWS);
-        this.writer = new BatchWriter(db, events, meta, writeOptions, digests, dir, System::currentTimeMillis);
+        this.writer = new BatchWriter(db, events, meta, writeOptions, digests, dir, Clock.SYSTEM);
         this.statistics = new StoreStatistics(rocksStatistics, db, events, dir, this::ensureOpen);
         digests.countExistingOnce();
         this.committer = new GroupCommitter("alldata-store-" + dir.getFileName(), this::writeBatch,

@@ -1,5 +1,6 @@
 package alldata.sidecar.coordinator;
 
+import alldata.core.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
@@ -33,7 +34,7 @@ final class GatedConsumer extends KafkaConsumer<byte[], byte[]> {
     @Override
     public ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
         applyGate();
-        long ms = gate.pollTimeoutMs(System.currentTimeMillis(), timeout.toMillis());
+        long ms = gate.pollTimeoutMs(Clock.SYSTEM.nowMs(), timeout.toMillis());
         return super.poll(ms == timeout.toMillis() ? timeout : Duration.ofMillis(ms));
     }
 

@@ -1,5 +1,6 @@
 package alldata.sidecar.health;
 
+import alldata.core.Clock;
 import alldata.sidecar.http.Health;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -120,7 +120,7 @@ public final class Readiness {
         /** Deaths within the window that make the coordinator unready: one is an incident, this many a pattern. */
         static final int DEATHS_UNREADY = 3;
 
-        private final LongSupplier clockMs;
+        private final Clock clockMs;
         private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
         private volatile boolean hasRun;
         /** When recent threads died, oldest first; guarded by itself. */
@@ -128,11 +128,11 @@ public final class Readiness {
         private volatile String lastDeath;
 
         public CoordinatorState() {
-            this(System::currentTimeMillis);
+            this(Clock.SYSTEM);
         }
 
         /** @param clockMs the wall clock deaths are dated and aged with */
-        CoordinatorState(LongSupplier clockMs) {
+        CoordinatorState(Clock clockMs) {
             this.clockMs = clockMs;
         }
 
@@ -148,13 +148,13 @@ public final class Readiness {
         public void threadDied(Throwable error) {
             lastDeath = String.valueOf(error);
             synchronized (deaths) {
-                deaths.addLast(clockMs.getAsLong());
+                deaths.addLast(clockMs.nowMs());
             }
         }
 
         /** Thread deaths within the last {@link #DEATH_WINDOW}. */
         int recentDeaths() {
-            long since = clockMs.getAsLong() - DEATH_WINDOW.toMillis();
+            long since = clockMs.nowMs() - DEATH_WINDOW.toMillis();
             synchronized (deaths) {
                 while (!deaths.isEmpty() && deaths.peekFirst() <= since) {
                     deaths.removeFirst();

@@ -1,5 +1,6 @@
 package alldata.sidecar.http;
 
+import alldata.core.Clock;
 import alldata.core.AllDataKey;
 import alldata.protocol.ScanLines;
 import alldata.protocol.ScanLines.Event;
@@ -358,7 +359,7 @@ final class EventReads {
         for (ReadPeer peer : peers.get()) {
             opening.put(peer, peerReads.submit(() -> peerReads.scan(peer, request)));
         }
-        long deadline = System.nanoTime() + peerReads.timeout().toNanos();
+        long deadline = Clock.SYSTEM.nanoTime() + peerReads.timeout().toNanos();
         List<PeerScan> opened = new ArrayList<>();
         StringJoiner read = new StringJoiner(",").add(selfId);
         StringJoiner unavailable = new StringJoiner(", ");
@@ -366,7 +367,7 @@ final class EventReads {
             ReadPeer peer = o.getKey();
             String why;
             try {
-                PeerScan s = o.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                PeerScan s = o.getValue().get(Math.max(0, deadline - Clock.SYSTEM.nanoTime()), TimeUnit.NANOSECONDS);
                 opened.add(s);
                 read.add(peer.node());
                 continue;

@@ -1,5 +1,6 @@
 package alldata.sidecar.http;
 
+import alldata.core.Clock;
 import alldata.http.NodeAnswer;
 import alldata.http.NodeRequest;
 import alldata.http.NodeUnreachableException;
@@ -238,7 +239,7 @@ final class PeerReads {
 
     /** Logs that a peer could not be read, at most once per peer every 30 s (a down node fails every read). */
     void warn(String node, String reason) {
-        long now = System.nanoTime();
+        long now = Clock.SYSTEM.nanoTime();
         Long last = lastWarned.get(node);
         if (last == null || now - last > WARN_EVERY.toNanos()) {
             lastWarned.put(node, now);

@@ -1,5 +1,6 @@
 package alldata.sidecar.kafka;
 
+import alldata.core.Clock;
 import alldata.protocol.KafkaReach;
 import alldata.protocol.Topics;
 import java.util.ArrayList;
@@ -156,13 +157,13 @@ public final class TopicAdmin {
      * partition whose first leader election is still running were seen to fail their transaction.
      */
     static void awaitLeaders(Admin admin, String topic) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = Clock.SYSTEM.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             TopicDescription d = describe(admin, List.of(topic)).get(topic);
             if (d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
                 return;
             }
-            if (System.nanoTime() > deadline) {
+            if (Clock.SYSTEM.nanoTime() > deadline) {
                 throw new IllegalStateException("topic " + topic + " has partitions without a leader after 60 s");
             }
             Thread.sleep(50);
@@ -171,12 +172,12 @@ public final class TopicAdmin {
 
     /** Describes topics, retrying while a just-created topic has not reached the broker's metadata yet. */
     private static Map<String, TopicDescription> describe(Admin admin, List<String> topics) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = Clock.SYSTEM.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             try {
                 return admin.describeTopics(topics).allTopicNames().get(60, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || Clock.SYSTEM.nanoTime() > deadline) {
                     throw new IllegalStateException("cannot describe topics " + topics + ": " + e.getCause().getMessage(), e);
                 }
                 Thread.sleep(100);

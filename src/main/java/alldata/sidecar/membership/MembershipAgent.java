@@ -1,5 +1,6 @@
 package alldata.sidecar.membership;
 
+import alldata.core.Clock;
 import alldata.protocol.MalformedRecordException;
 import alldata.protocol.MemberRecord;
 import alldata.protocol.MembershipTable;
@@ -12,7 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -48,7 +48,7 @@ public final class MembershipAgent implements AutoCloseable {
     private final MembershipSettings config;
     private final Producer<byte[], byte[]> producer;
     private final PeerDirectory directory;
-    private final LongSupplier clock;
+    private final Clock clock;
     private final MemberRecord self;
     private final Supplier<Optional<String>> cannotTakeReplicas;
     private volatile MemberRecord.State announced = MemberRecord.State.UP;
@@ -69,7 +69,7 @@ public final class MembershipAgent implements AutoCloseable {
      * @param incarnationStartMs when that store started empty (0: it holds everything it was sent)
      */
     public MembershipAgent(MembershipSettings config, String httpAddress, Producer<byte[], byte[]> producer,
-                           PeerDirectory directory, LongSupplier clock, Supplier<Optional<String>> cannotTakeReplicas,
+                           PeerDirectory directory, Clock clock, Supplier<Optional<String>> cannotTakeReplicas,
                            String incarnation, long incarnationStartMs) {
         this.config = config;
         this.cannotTakeReplicas = cannotTakeReplicas;
@@ -77,7 +77,7 @@ public final class MembershipAgent implements AutoCloseable {
         this.directory = directory;
         this.clock = clock;
         this.self = new MemberRecord(config.nodeId(), config.zone(), config.region(),
-                config.topics().commands(config.nodeId()), httpAddress, MemberRecord.State.UP, clock.getAsLong(),
+                config.topics().commands(config.nodeId()), httpAddress, MemberRecord.State.UP, clock.nowMs(),
                 config.https(), incarnation, incarnationStartMs);
         Map<String, Object> props = config.kafkaClientConfig();
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -136,7 +136,7 @@ public final class MembershipAgent implements AutoCloseable {
 
     private void run() {
         String topic = config.topics().membership();
-        long nextBeat = clock.getAsLong() + config.heartbeatMs();
+        long nextBeat = clock.nowMs() + config.heartbeatMs();
         try {
             List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
@@ -151,7 +151,7 @@ public final class MembershipAgent implements AutoCloseable {
                 if (!caughtUp() && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
                     caughtUp.countDown();
                 }
-                long now = clock.getAsLong();
+                long now = clock.nowMs();
                 MemberRecord.State state = currentState();
                 if ((now >= nextBeat || state != announced) && running) {
                     heartbeat(state);
@@ -210,7 +210,7 @@ public final class MembershipAgent implements AutoCloseable {
 
     private void heartbeat(MemberRecord.State state) {
         announced = state;
-        MemberRecord record = self.withState(state, clock.getAsLong());
+        MemberRecord record = self.withState(state, clock.nowMs());
         directory.applyOwn(record); // we know our own state before the topic echoes it
         producer.send(new ProducerRecord<>(config.topics().membership(),
                 config.nodeId().getBytes(StandardCharsets.UTF_8), Wire.encode(record)), (md, e) -> {

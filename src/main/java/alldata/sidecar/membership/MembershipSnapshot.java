@@ -1,5 +1,6 @@
 package alldata.sidecar.membership;
 
+import alldata.core.Clock;
 import alldata.protocol.MembershipTable;
 import alldata.sidecar.kafka.KafkaClients;
 import java.time.Duration;
@@ -28,7 +29,7 @@ public final class MembershipSnapshot {
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "alldata-membership-snapshot-" + config.nodeId());
         String topic = config.topics().membership();
         MembershipTable table = MembershipTable.empty();
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = Clock.SYSTEM.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> parts = consumer.partitionsFor(topic, timeout).stream()
@@ -37,7 +38,7 @@ public final class MembershipSnapshot {
             consumer.seekToBeginning(parts);
             Map<TopicPartition, Long> end = consumer.endOffsets(parts, timeout);
             while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-                if (System.nanoTime() > deadline) {
+                if (Clock.SYSTEM.nanoTime() > deadline) {
                     throw new IllegalStateException("could not read " + topic + " to its end within " + timeout.toSeconds() + " s");
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {

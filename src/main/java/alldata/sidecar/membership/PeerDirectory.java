@@ -1,5 +1,6 @@
 package alldata.sidecar.membership;
 
+import alldata.core.Clock;
 import alldata.core.FaultDomain;
 import alldata.core.PeerLocation;
 import alldata.core.Placement;
@@ -10,7 +11,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +34,7 @@ public final class PeerDirectory {
     private final String selfZone;
     private final String selfRegion;
     private final long sessionTimeoutMs;
-    private final LongSupplier clock;
+    private final Clock clock;
     private final AtomicReference<MembershipTable> table = new AtomicReference<>(MembershipTable.empty());
     /** Arrivals on the membership feed, to tell a silent member from a stalled feed. */
     private final AtomicReference<Feed> feed = new AtomicReference<>(Feed.NEVER);
@@ -47,7 +47,7 @@ public final class PeerDirectory {
     /** How long a live view is reused before it is looked at again (placement also re-checks liveness per replica). */
     static final long PLANNER_REUSE_MS = 100;
 
-    public PeerDirectory(String selfId, String selfZone, String selfRegion, long sessionTimeoutMs, LongSupplier clock) {
+    public PeerDirectory(String selfId, String selfZone, String selfRegion, long sessionTimeoutMs, Clock clock) {
         this.selfId = selfId;
         this.selfZone = selfZone;
         this.selfRegion = selfRegion;
@@ -82,7 +82,7 @@ public final class PeerDirectory {
      * @throws IllegalArgumentException when {@code record} names another node than {@code nodeId}
      */
     public void apply(String nodeId, MemberRecord record) {
-        long now = clock.getAsLong();
+        long now = clock.nowMs();
         boolean own = nodeId.equals(selfId) && record != null;
         Feed before = feed.getAndUpdate(f -> f.arrival(now, stallMs(), own));
         if (before.stalled(now, stallMs())) {
@@ -109,7 +109,7 @@ public final class PeerDirectory {
     /** True when {@code nodeId} is UP with a recent heartbeat. */
     public boolean isLive(String nodeId) {
         MemberRecord r = get(nodeId);
-        return r != null && live(r, clock.getAsLong());
+        return r != null && live(r, clock.nowMs());
     }
 
     /** Every member's winning record, live or not, in node order. */
@@ -119,7 +119,7 @@ public final class PeerDirectory {
 
     /** The live members, this node included if it is live. */
     public List<MemberRecord> live() {
-        long now = clock.getAsLong();
+        long now = clock.nowMs();
         List<MemberRecord> out = new ArrayList<>();
         for (MemberRecord r : all()) {
             if (live(r, now)) {
@@ -151,7 +151,7 @@ public final class PeerDirectory {
 
     /** Every member but this node, in node order, with whether it was heard from lately: whom a cluster read asks. */
     public List<ReadPeer> readPeers() {
-        long now = clock.getAsLong();
+        long now = clock.nowMs();
         List<ReadPeer> out = new ArrayList<>();
         for (MemberRecord r : all()) { // in node order
             if (!r.node().equals(selfId)) {
@@ -163,7 +163,7 @@ public final class PeerDirectory {
 
     /** The live peers (this node excluded) as placement candidates, located relative to this node. */
     public List<Placement.Candidate> liveCandidates() {
-        long now = clock.getAsLong();
+        long now = clock.nowMs();
         List<Placement.Candidate> out = new ArrayList<>();
         for (MemberRecord r : all()) {
             if (!r.node().equals(selfId) && live(r, now)) {
@@ -178,7 +178,7 @@ public final class PeerDirectory {
      * every {@value #PLANNER_REUSE_MS} ms, and the planner is rebuilt only when the live peers changed.
      */
     public Placement.Planner planner() {
-        long now = clock.getAsLong();
+        long now = clock.nowMs();
         PlannerSnapshot snap = planner;
         if (snap != null && now - snap.atMs() < PLANNER_REUSE_MS && now >= snap.atMs()) {
             return snap.planner();
@@ -195,7 +195,7 @@ public final class PeerDirectory {
      * being decommissioned: restarting, paused or cut off. Most recently heard from first.
      */
     public List<String> silentMembers() {
-        long now = clock.getAsLong();
+        long now = clock.nowMs();
         List<MemberRecord> silent = new ArrayList<>();
         for (MemberRecord r : all()) {
             if (!r.node().equals(selfId) && r.state() != MemberRecord.State.DRAINING && !live(r, now)) {

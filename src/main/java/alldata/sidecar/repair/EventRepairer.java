@@ -1,5 +1,6 @@
 package alldata.sidecar.repair;
 
+import alldata.core.Clock;
 import alldata.core.RepairDecision;
 import alldata.core.RepairPlanner;
 import alldata.core.RepairView;
@@ -32,7 +33,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
-import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
@@ -72,7 +72,7 @@ final class EventRepairer {
     private final ReplicationStrategy strategy;
     private final long answerTimeoutMs;
     private final int maxBatchBytes;
-    private final LongSupplier clock;
+    private final Clock clock;
     private final Sleeper sleeper;
     /** Conflicts met since start, passes and operator repairs alike (a conflict left in place is met again). */
     private final LongAdder conflictsMet = new LongAdder();
@@ -80,7 +80,7 @@ final class EventRepairer {
     <S extends ReplicaReads & ReplicaPlans> EventRepairer(String self, S store, Producer<byte[], byte[]> producer,
                   Topics topics, Function<String, MemberRecord> members, Peers peers, ReplyWaiter replies,
                   TokenBucket replicaRate, TokenBucket byteRate, ReplicationStrategy strategy, long answerTimeoutMs,
-                  int maxBatchBytes, LongSupplier clock, Sleeper sleeper) {
+                  int maxBatchBytes, Clock clock, Sleeper sleeper) {
         this.self = self;
         this.reads = store;
         this.plans = store;
@@ -199,7 +199,7 @@ final class EventRepairer {
             }
             if (!ok.isEmpty() || !Set.copyOf(plan).equals(Set.copyOf(w.plan().meta().replicas()))) {
                 ReplicaMeta m = w.plan().meta();
-                long epoch = Math.max(m.epoch() + 1, clock.getAsLong());
+                long epoch = Math.max(m.epoch() + 1, clock.nowMs());
                 MetaUpdate u = new MetaUpdate(key, plan, m.replicationFactor(), epoch);
                 for (String holder : plan) {
                     if (!holder.equals(self)) {
@@ -308,12 +308,12 @@ final class EventRepairer {
                 send(target, batch, batchBytes);
             }
         }
-        long deadline = clock.getAsLong() + answerTimeoutMs;
+        long deadline = clock.nowMs() + answerTimeoutMs;
         Map<String, Map<String, Ack>> answers = new HashMap<>();
         for (Map.Entry<String, Map<String, CompletableFuture<Ack>>> k : waiting.entrySet()) {
             for (Map.Entry<String, CompletableFuture<Ack>> t : k.getValue().entrySet()) {
                 try {
-                    Ack a = t.getValue().get(Math.max(1, deadline - clock.getAsLong()), TimeUnit.MILLISECONDS);
+                    Ack a = t.getValue().get(Math.max(1, deadline - clock.nowMs()), TimeUnit.MILLISECONDS);
                     answers.computeIfAbsent(k.getKey(), x -> new HashMap<>()).put(t.getKey(), a);
                 } catch (TimeoutException | ExecutionException e) {
                     replies.forget(t.getKey(), k.getKey());

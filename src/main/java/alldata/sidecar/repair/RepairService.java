@@ -1,5 +1,6 @@
 package alldata.sidecar.repair;
 
+import alldata.core.Clock;
 import alldata.core.IntervalDigest;
 import alldata.core.NodeStatus;
 import alldata.core.RepairPlanner;
@@ -27,7 +28,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -152,7 +152,7 @@ public final class RepairService implements AutoCloseable {
     private final EventRepairer repairer;
     private final ReplyWaiter replies;
     private final Runnable stopCoordinating;
-    private final LongSupplier clock;
+    private final Clock clock;
     private final BlockingQueue<ForcedJob> forced = new LinkedBlockingQueue<>();
     private final Object wake = new Object();
     private final Thread thread;
@@ -192,7 +192,7 @@ public final class RepairService implements AutoCloseable {
 
     <S extends ReplicaReads & ReplicaPlans & NodeState> RepairService(Settings settings, S store, Membership membership,
                   NodeIdentity identity, EventRepairer repairer, ReplyWaiter replies, Runnable stopCoordinating,
-                  LongSupplier clock) {
+                  Clock clock) {
         this.settings = settings;
         this.replicaPlans = store;
         this.reads = store;
@@ -226,12 +226,12 @@ public final class RepairService implements AutoCloseable {
         ReplyWaiter replies = new ReplyWaiter();
         EventRepairer repairer = new EventRepairer(settings.node(), store, producer, topics, membership::member,
                 new HoldsClient(peers), replies,
-                new TokenBucket(limits.maxEventsPerS(), System::nanoTime),
-                new TokenBucket(limits.maxBytesPerS(), System::nanoTime), settings.strategy(),
-                settings.answerTimeoutMs(), limits.maxCommandBatchBytes(), System::currentTimeMillis,
+                new TokenBucket(limits.maxEventsPerS(), Clock.SYSTEM::nanoTime),
+                new TokenBucket(limits.maxBytesPerS(), Clock.SYSTEM::nanoTime), settings.strategy(),
+                settings.answerTimeoutMs(), limits.maxCommandBatchBytes(), Clock.SYSTEM,
                 nanos -> TimeUnit.NANOSECONDS.sleep(nanos));
         return new RepairService(settings, store, membership, identity, repairer, replies, stopCoordinating,
-                System::currentTimeMillis);
+                Clock.SYSTEM);
     }
 
     /** Whether this node's store records a decommission in progress (the sidecar then does not coordinate). */
@@ -274,7 +274,7 @@ public final class RepairService implements AutoCloseable {
             return status;
         }
         if (!membership.draining()) {
-            RepairView view = view(clock.getAsLong());
+            RepairView view = view(clock.nowMs());
             long others = view.members().stream()
                     .filter(m -> !m.id().equals(settings.node()) && m.status() == NodeStatus.UP).count();
             int rf = settings.strategy().replicationFactor();
@@ -282,7 +282,7 @@ public final class RepairService implements AutoCloseable {
                 throw new IllegalStateException("cannot decommission " + settings.node() + ": replication factor " + rf
                         + " needs " + rf + " other nodes that take replicas, and " + others + " are UP");
             }
-            nodeState.putState(DECOMMISSION_STATE, Long.toString(clock.getAsLong()).getBytes(StandardCharsets.US_ASCII));
+            nodeState.putState(DECOMMISSION_STATE, Long.toString(clock.nowMs()).getBytes(StandardCharsets.US_ASCII));
             beginDraining();
             state = "DRAINING";
             detail = "decommission starting";
@@ -387,7 +387,7 @@ public final class RepairService implements AutoCloseable {
             pause(200);
             return;
         }
-        long now = clock.getAsLong();
+        long now = clock.nowMs();
         if (watchingSinceMs == 0) {
             watchingSinceMs = now;
         }
@@ -537,7 +537,7 @@ public final class RepairService implements AutoCloseable {
         if (owedRound.isEmpty()) {
             if (owedTally.looked > 0) {
                 log.info("repair of {}: owed replicas: {}, in {} ms", settings.node(), owedTally,
-                        clock.getAsLong() - owedRoundStartedMs);
+                        clock.nowMs() - owedRoundStartedMs);
             }
             owedRound = null;
             state = "IDLE";
@@ -620,11 +620,11 @@ public final class RepairService implements AutoCloseable {
             Tally done = pass.closeInterval();
             if (done.looked > 0) {
                 log.info("repair of {} interval {} ({}): {}, in {} ms", settings.node(), interval, pass.reason, done,
-                        clock.getAsLong() - started);
+                        clock.nowMs() - started);
             }
             nodeState.putState(RepairPass.STATE, pass.progress().encode());
             if (pass.phase() == RepairPass.Phase.DONE) {
-                finishPass(clock.getAsLong());
+                finishPass(clock.nowMs());
             }
         }
     }

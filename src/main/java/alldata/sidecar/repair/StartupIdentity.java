@@ -1,5 +1,6 @@
 package alldata.sidecar.repair;
 
+import alldata.core.Clock;
 import alldata.protocol.MalformedRecordException;
 import alldata.protocol.MemberRecord;
 import alldata.sidecar.kafka.KafkaClients;
@@ -10,7 +11,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,11 +39,11 @@ public final class StartupIdentity {
     public static <S extends NodeState & ReplicaReads> NodeIdentity establish(KafkaClients kafka,
             long sessionTimeoutMs, S store) throws InterruptedException {
         return establish(kafka.nodeId(), store, sessionTimeoutMs,
-                timeout -> MembershipSnapshot.read(kafka, timeout).members(), System::currentTimeMillis, Thread::sleep);
+                timeout -> MembershipSnapshot.read(kafka, timeout).members(), Clock.SYSTEM, Thread::sleep);
     }
 
     static <S extends NodeState & ReplicaReads> NodeIdentity establish(String nodeId, S store, long sessionTimeoutMs,
-                                  Function<Duration, Map<String, MemberRecord>> membership, LongSupplier clock,
+                                  Function<Duration, Map<String, MemberRecord>> membership, Clock clock,
                                   Sleeper sleeper) throws InterruptedException {
         Optional<NodeIdentity> stored;
         try {
@@ -57,15 +57,15 @@ public final class StartupIdentity {
         while (true) {
             Optional<MemberRecord> last = Optional.ofNullable(membership.apply(SNAPSHOT_TIMEOUT).get(nodeId));
             IdentityCheck.Verdict v = IdentityCheck.decide(nodeId, store.directory(), stored, empty, last, waitedOn,
-                    clock.getAsLong(), sessionTimeoutMs);
+                    clock.nowMs(), sessionTimeoutMs);
             if (v instanceof IdentityCheck.Refuse r) {
                 throw new IllegalStateException(r.reason());
             }
             if (v instanceof IdentityCheck.Wait w) {
-                long pause = Math.max(0, w.untilMs() - clock.getAsLong()) + 100;
+                long pause = Math.max(0, w.untilMs() - clock.nowMs()) + 100;
                 log.warn("{} heartbeated as incarnation {} (HTTP {}) {} ms ago, and this store is {}: waiting {} ms to see"
                                 + " whether that process still runs (a crashed one stops heartbeating)", nodeId,
-                        w.other().incarnation(), w.other().http(), clock.getAsLong() - w.other().heartbeatMs(),
+                        w.other().incarnation(), w.other().http(), clock.nowMs() - w.other().heartbeatMs(),
                         stored.map(s -> "incarnation " + s.incarnation()).orElse("new"), pause);
                 sleeper.sleep(pause);
                 waitedOn = Optional.of(w.other());

@@ -1,5 +1,6 @@
 package alldata.sidecar.replica;
 
+import alldata.core.Clock;
 import alldata.protocol.Ack;
 import alldata.protocol.AckBatch;
 import alldata.protocol.ClientDefaults;
@@ -32,7 +33,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.LongSupplier;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -167,7 +167,7 @@ public final class ReplicaWriter implements AutoCloseable {
     private final SidecarMetrics metrics;
     private final java.util.function.Consumer<AckBatch> replies;
     private final Sleeper sleeper;
-    private final LongSupplier clockMs;
+    private final Clock clockMs;
     private final Thread thread;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean running = true;
@@ -239,12 +239,12 @@ public final class ReplicaWriter implements AutoCloseable {
     public <S extends ReplicaWrites & ReplicaPlans & FailedMarks> ReplicaWriter(KafkaClients config, S store,
             Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, SidecarMetrics metrics,
             java.util.function.Consumer<AckBatch> replies) {
-        this(config, of(store), consumer, producer, metrics, replies, new UntilClosed(), System::currentTimeMillis);
+        this(config, of(store), consumer, producer, metrics, replies, new UntilClosed(), Clock.SYSTEM);
     }
 
     ReplicaWriter(KafkaClients config, BatchStore store, Consumer<byte[], byte[]> consumer,
                   Producer<byte[], byte[]> producer, SidecarMetrics metrics,
-                  java.util.function.Consumer<AckBatch> replies, Sleeper sleeper, LongSupplier clockMs) {
+                  java.util.function.Consumer<AckBatch> replies, Sleeper sleeper, Clock clockMs) {
         this.nodeId = config.nodeId();
         this.topic = config.topics().commands(nodeId);
         this.store = store;
@@ -488,7 +488,7 @@ public final class ReplicaWriter implements AutoCloseable {
         if (inFlight.isEmpty()) {
             passTransactionMarkers();
         }
-        long now = clockMs.getAsLong();
+        long now = clockMs.nowMs();
         if (commitDue && now - lastCommitMs >= OFFSET_COMMIT_INTERVAL_MS) {
             commitDue = false; // before the call: its callback may ask for the commit again
             lastCommitMs = now;
@@ -536,7 +536,7 @@ public final class ReplicaWriter implements AutoCloseable {
     private void onCommitted(Map<TopicPartition, OffsetAndMetadata> offsets, Exception e) {
         if (e == null) {
             if (commitsFailingSinceMs != 0) {
-                log.info("offset commits of {} succeed again after {} ms", nodeId, clockMs.getAsLong() - commitsFailingSinceMs);
+                log.info("offset commits of {} succeed again after {} ms", nodeId, clockMs.nowMs() - commitsFailingSinceMs);
                 commitsFailingSinceMs = 0;
             }
             return;
@@ -584,7 +584,7 @@ public final class ReplicaWriter implements AutoCloseable {
      */
     private void commitFailed(Exception e) {
         if (commitsFailingSinceMs == 0) {
-            commitsFailingSinceMs = Math.max(1, clockMs.getAsLong());
+            commitsFailingSinceMs = Math.max(1, clockMs.nowMs());
             log.warn("offset commits of {} for {} failing: {}; answering carries on, and the next turn commits again",
                     nodeId, topic, e.toString());
         }
