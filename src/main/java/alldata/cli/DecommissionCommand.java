@@ -41,11 +41,8 @@ final class DecommissionCommand implements Callable<Integer> {
                     + " the node carries on.")
     Duration timeout;
 
-    // --timeout is the wait for the whole decommission: reaching Kafka has its own, shorter bound
-    @Option(names = "--connect-timeout", defaultValue = "15s", converter = DurationConverter.class,
-            paramLabel = "DURATION",
-            description = "How long to wait for Kafka to answer before giving up (default ${DEFAULT-VALUE}).")
-    Duration connectTimeout;
+    @Mixin
+    ConnectTimeout connectTimeout;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -54,7 +51,7 @@ final class DecommissionCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Map<String, Object> config = kafka.connect(connectTimeout);
+        Map<String, Object> config = kafka.connect(connectTimeout.value);
         MembershipTable members = ClusterMembers.read(config, kafka.topics());
         if (members.tombstoned(node)) {
             out.println(node + " is decommissioned already (its tombstone is in " + kafka.topics().membership() + ")");

@@ -44,11 +44,8 @@ final class PutCommandLine implements Callable<Integer> {
             description = "How long to wait for each outcome (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    // --timeout is the wait for outcomes, as it always was: reaching Kafka has its own, shorter bound
-    @Option(names = "--connect-timeout", defaultValue = "15s", converter = DurationConverter.class,
-            paramLabel = "DURATION",
-            description = "How long to wait for Kafka to answer before giving up (default ${DEFAULT-VALUE}).")
-    Duration connectTimeout;
+    @Mixin
+    ConnectTimeout connectTimeout;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -58,7 +55,7 @@ final class PutCommandLine implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         // first, so that a wrong address is said before anyone types events on stdin
-        Map<String, Object> config = kafka.connect(connectTimeout);
+        Map<String, Object> config = kafka.connect(connectTimeout.value);
         List<String> lines = new ArrayList<>();
         try (BufferedReader in = file != null ? Files.newBufferedReader(file, StandardCharsets.UTF_8)
                 : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
