@@ -130,11 +130,9 @@ class ArchitectureTest {
     @Test
     void onlyTheHttpPackageUsesTheJdkHttpServer() {
         noClasses().that().resideOutsideOfPackage("alldata.sidecar.http..")
-                .and().doNotHaveFullyQualifiedName("alldata.sidecar.repair.RepairHttp")
                 .should().dependOnClassesThat().resideInAPackage("com.sun.net.httpserver..")
-                .because("the JDK HTTP server is the HTTP API's (sidecar.http); the one exemption, repair's"
-                        + " endpoints (RepairHttp), stays beside the repair service it serves, so that sidecar.http"
-                        + " does not depend on repair")
+                .because("the JDK HTTP server is the HTTP API's (sidecar.http), repair's endpoints included; the"
+                        + " peer client that repair and the read paths share lives below both (sidecar.peers)")
                 .check(main);
     }
 

@@ -27,7 +27,7 @@ import alldata.sidecar.metrics.MeterBindings;
 import alldata.sidecar.metrics.SidecarMetrics;
 import alldata.sidecar.metrics.StoreMeters;
 import alldata.sidecar.repair.NodeIdentity;
-import alldata.sidecar.repair.RepairHttp;
+import alldata.sidecar.http.RepairHttp;
 import alldata.sidecar.repair.RepairMeters;
 import alldata.sidecar.repair.RepairService;
 import alldata.sidecar.repair.StartupIdentity;

@@ -1,5 +1,6 @@
 package alldata.sidecar.http;
 
+import alldata.sidecar.peers.PeerRequests;
 import alldata.http.NodeClient;
 import alldata.sidecar.membership.PeerDirectory;
 import alldata.store.ReplicaReads;

@@ -1,5 +1,6 @@
 package alldata.sidecar.http;
 
+import alldata.sidecar.peers.PeerRequests;
 import alldata.core.Clock;
 import alldata.http.NodeAnswer;
 import alldata.http.NodeRequest;

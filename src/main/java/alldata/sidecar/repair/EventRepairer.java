@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * never overwritten), waits for the answers, and then gives every holder the new plan ({@link MetaUpdateBatch}).
  * Copies are throttled by two token buckets (replicas and bytes per second).
  */
-final class EventRepairer {
+public final class EventRepairer {
     private static final Logger log = LoggerFactory.getLogger(EventRepairer.class);
     /** Most plan updates in one command record. */
     private static final int UPDATES_PER_RECORD = 2000;
@@ -56,7 +56,7 @@ final class EventRepairer {
     }
 
     /** What one event came to, for an operator who asked for it. */
-    record Outcome(String key, String what) {
+    public record Outcome(String key, String what) {
     }
 
     private final String self;

@@ -3,7 +3,7 @@ package alldata.sidecar.repair;
 import alldata.http.NodeAnswer;
 import alldata.http.NodeRequest;
 import alldata.protocol.RepairLines;
-import alldata.sidecar.http.PeerRequests;
+import alldata.sidecar.peers.PeerRequests;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

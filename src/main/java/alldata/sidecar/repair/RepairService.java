@@ -10,7 +10,7 @@ import alldata.protocol.AckBatch;
 import alldata.protocol.MemberRecord;
 import alldata.protocol.RepairStatus;
 import alldata.protocol.Topics;
-import alldata.sidecar.http.PeerRequests;
+import alldata.sidecar.peers.PeerRequests;
 import alldata.store.NodeState;
 import alldata.store.ReplicaPlans;
 import alldata.store.ReplicaReads;

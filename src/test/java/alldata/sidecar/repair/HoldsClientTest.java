@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import alldata.http.NodeClient;
 import alldata.protocol.RepairLines;
-import alldata.sidecar.http.PeerRequests;
+import alldata.sidecar.peers.PeerRequests;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -14,6 +14,7 @@ import alldata.protocol.Topics;
 import alldata.protocol.Wire;
 import alldata.sidecar.http.Health;
 import alldata.sidecar.http.HttpApi;
+import alldata.sidecar.http.RepairHttp;
 import alldata.store.ReplicaWrite;
 import alldata.store.RocksReplicaStore;
 import alldata.store.StoreSurgery;

@@ -1,4 +1,4 @@
-package alldata.sidecar.http;
+package alldata.sidecar.peers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

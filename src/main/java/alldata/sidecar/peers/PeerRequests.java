@@ -1,4 +1,4 @@
-package alldata.sidecar.http;
+package alldata.sidecar.peers;
 
 import alldata.http.NodeClient;
 import java.io.IOException;
@@ -56,7 +56,7 @@ public final class PeerRequests implements AutoCloseable {
     }
 
     /** The client for a peer: one whose heartbeats stopped gets a short connect timeout. */
-    NodeClient client(boolean heard) {
+    public NodeClient client(boolean heard) {
         return heard ? client : silentPeerClient;
     }
 

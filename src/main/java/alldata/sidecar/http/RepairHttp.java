@@ -1,5 +1,7 @@
-package alldata.sidecar.repair;
+package alldata.sidecar.http;
 
+import alldata.sidecar.repair.EventRepairer;
+import alldata.sidecar.repair.RepairService;
 import alldata.core.IntervalDigest;
 import alldata.protocol.DigestReport;
 import alldata.protocol.RepairLines;
