@@ -60,13 +60,12 @@ final class HopTrace implements AutoCloseable {
 
     private HopTrace(String servers, Topics topics, List<String> nodes) {
         this.topics = topics;
-        Map<String, Object> base = Map.of("bootstrap.servers", servers);
-        Map<String, Object> plain = new HashMap<>(ClientDefaults.resultsConsumer(base));
+        // both read as an outcome's reader does (its fetch wait, no group); commands and acks are written outside
+        // transactions, so the raw topics are read uncommitted like their own consumers read them
+        Map<String, Object> readCommitted = ClientDefaults.resultsConsumer(Map.of("bootstrap.servers", servers));
+        Map<String, Object> plain = new HashMap<>(readCommitted);
         plain.put("isolation.level", "read_uncommitted");
-        plain.remove("group.id");
         this.uncommitted = new KafkaConsumer<>(plain, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        Map<String, Object> readCommitted = new HashMap<>(ClientDefaults.resultsConsumer(base));
-        readCommitted.remove("group.id");
         this.committed = new KafkaConsumer<>(readCommitted, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<String> raw = new ArrayList<>(List.of(topics.ingest(), topics.acks()));
         nodes.forEach(n -> raw.add(topics.commands(n)));

@@ -64,7 +64,7 @@ final class IngestGate {
 
     /**
      * How long a poll starting at {@code nowMs} may block, at most {@code requestedMs}: never past the earliest
-     * wake-up. A poll does not use a wake-up up: it stands until its task's cycle ran and set or cancelled it.
+     * wake-up. A poll never spends a wake-up: it stands until its task's cycle ran and set or cancelled it.
      * (A one-shot wake-up was spent by a poll that returned a moment before the task's 1 ms punctuation was due;
      * the next poll then blocked for Streams' whole {@code poll.ms}, 100 ms, with outcomes waiting for their
      * commit: the light-load p99.) Once passed, polls are {@value #PASSED_WAKE_UP_POLL_MS} ms, so that a late
